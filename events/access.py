@@ -1,0 +1,119 @@
+"""Who may do what: API tokens, roles and the programmes an organiser manages."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.audit import record
+from events.enums import Role
+from events.errors import Forbidden, InvalidInput, NotFound
+from events.models import ApiToken, Programme, TokenProgramme
+
+TOKEN_PREFIX = "rb_"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller of an organiser use case."""
+
+    actor: str  # how the audit log names them, e.g. "token:3" or "system"
+    role: Role
+    programme_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def can_manage(self, programme_id: int) -> bool:
+        return self.is_admin or programme_id in self.programme_ids
+
+    def ensure_manages(self, programme_id: int) -> None:
+        if not self.can_manage(programme_id):
+            raise Forbidden("this programme is not one of yours")
+
+    def ensure_admin(self) -> None:
+        if not self.is_admin:
+            raise Forbidden("only an admin may do this")
+
+
+# Scheduler jobs and the command line act as the system itself.
+SYSTEM = Principal(actor="system", role=Role.ADMIN)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def create_token(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    role: Role,
+    name: str,
+    programme_slugs: list[str] | None = None,
+    actor: Principal = SYSTEM,
+) -> tuple[ApiToken, str]:
+    """Create an API token and return it with its secret, which is shown only this once.
+
+    Organiser tokens are bound to the given programmes; raises ``NotFound`` for an
+    unknown slug and ``InvalidInput`` for an organiser token without programmes.
+    """
+    actor.ensure_admin()
+    slugs = programme_slugs or []
+    if role is Role.ORGANISER and not slugs:
+        raise InvalidInput("programme", "an organiser token needs at least one programme")
+    programmes = []
+    for slug in slugs:
+        programme = await session.scalar(select(Programme).where(Programme.slug == slug))
+        if programme is None:
+            raise NotFound("programme", slug)
+        programmes.append(programme)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(name=name, role=role, token_hash=hash_secret(secret), created_at=now)
+    session.add(token)
+    await session.flush()
+    session.add_all(TokenProgramme(token_id=token.id, programme_id=p.id) for p in programmes)
+    await record(
+        session,
+        now,
+        actor,
+        "token.create",
+        "token",
+        token.id,
+        details={"role": role.value, "programmes": slugs},
+    )
+    await session.commit()
+    return token, secret
+
+
+async def authenticate(session: AsyncSession, secret: str) -> Principal | None:
+    """The principal a bearer secret stands for, or None if it is unknown or revoked."""
+    token = await session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == hash_secret(secret), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if token is None:
+        return None
+    programme_ids = await session.scalars(
+        select(TokenProgramme.programme_id).where(TokenProgramme.token_id == token.id)
+    )
+    return Principal(
+        actor=f"token:{token.id}", role=Role(token.role), programme_ids=frozenset(programme_ids)
+    )
+
+
+async def revoke_token(
+    session: AsyncSession, now: datetime, token_id: int, actor: Principal = SYSTEM
+) -> None:
+    actor.ensure_admin()
+    token = await session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound("token", token_id)
+    token.revoked_at = now
+    await record(session, now, actor, "token.revoke", "token", token.id)
+    await session.commit()

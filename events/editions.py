@@ -1,0 +1,235 @@
+"""Use cases for events: the editions and occurrences of a programme."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.access import Principal
+from events.audit import record
+from events.enums import PublicationStatus
+from events.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from events.inputs import EventChanges, EventDraft, EventFields
+from events.models import Event, Programme, Registration
+from events.programmes import get_programme
+from events.seats import held_seats
+from events.store import lock_event
+from events.waitlist import fill_vacancies
+
+# A change of any of these moves the event in people's calendars (SEQUENCE goes up).
+_SCHEDULE_FIELDS = ("starts_at", "ends_at", "timezone", "venue", "city", "country")
+
+
+async def get_event(session: AsyncSession, event_id: int) -> Event:
+    event = await session.get(Event, event_id)
+    if event is None:
+        raise NotFound("event", event_id)
+    return event
+
+
+async def get_event_by_slug(session: AsyncSession, slug: str) -> Event:
+    event = await session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        raise NotFound("event", slug)
+    return event
+
+
+def is_visible(event: Event, viewer: Principal | None) -> bool:
+    """Drafts are seen only by the people who manage their programme."""
+    if event.status != PublicationStatus.DRAFT:
+        return True
+    return viewer is not None and viewer.can_manage(event.programme_id)
+
+
+async def list_events(
+    session: AsyncSession,
+    *,
+    viewer: Principal | None = None,
+    programme_slug: str | None = None,
+    upcoming_after: datetime | None = None,
+) -> Sequence[Event]:
+    query = select(Event).order_by(Event.starts_at, Event.id)
+    if programme_slug is not None:
+        programme = await get_programme(session, programme_slug)
+        query = query.where(Event.programme_id == programme.id)
+    if upcoming_after is not None:
+        query = query.where(Event.ends_at > upcoming_after)
+    return [event for event in await session.scalars(query) if is_visible(event, viewer)]
+
+
+async def seats_left(session: AsyncSession, event: Event) -> int:
+    counts = await held_seats(session, event.id)
+    return max(event.capacity - counts.total, 0)
+
+
+async def create_event(
+    session: AsyncSession,
+    now: datetime,
+    actor: Principal,
+    programme_slug: str,
+    draft: EventDraft,
+) -> Event:
+    """Create a draft event in a programme the actor manages; ``Conflict`` on a taken slug."""
+    programme = await get_programme(session, programme_slug)
+    actor.ensure_manages(programme.id)
+    if await session.scalar(select(Event.id).where(Event.slug == draft.slug)):
+        raise Conflict(f"the slug {draft.slug!r} is taken")
+    event = Event(
+        programme_id=programme.id,
+        slug=draft.slug,
+        status=PublicationStatus.DRAFT,
+        sequence=0,
+        created_at=now,
+        updated_at=now,
+        **_columns(draft),
+    )
+    session.add(event)
+    await session.flush()
+    await record(session, now, actor, "event.create", "event", event.id, programme_id=programme.id)
+    await session.commit()
+    return event
+
+
+def _columns(fields: EventFields) -> dict[str, Any]:
+    values = fields.model_dump(mode="python", exclude={"slug"})
+    values["questions"] = [q.model_dump(mode="json") for q in fields.questions]
+    values["eligible_countries"] = sorted(set(fields.eligible_countries))
+    values["gender_quotas"] = {str(k): v for k, v in fields.gender_quotas.items()}
+    values["mode"] = fields.mode.value
+    return values
+
+
+def _current_fields(event: Event) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in EventFields.model_fields}
+
+
+async def update_event(
+    session: AsyncSession, now: datetime, actor: Principal, event_id: int, changes: EventChanges
+) -> Event:
+    """Change the sent fields of an event.
+
+    The merged event must pass every rule a new one does (``InvalidInput`` names the
+    field). Capacity and quotas cannot drop below the seats already held; the mode
+    cannot change once people have registered. More room offers seats to the waitlist.
+    A change of date, time or place raises the calendar sequence.
+    """
+    event = await lock_event(session, event_id)
+    actor.ensure_manages(event.programme_id)
+    if event.status in (PublicationStatus.CANCELLED, PublicationStatus.COMPLETED):
+        raise InvalidTransition(f"a {event.status} event cannot be changed")
+    sent = changes.model_dump(exclude_unset=True)
+    # Explicit nulls clear the optional fields; nulls for required ones are ignored.
+    merged_input = _current_fields(event) | {
+        key: value
+        for key, value in sent.items()
+        if value is not None or EventFields.model_fields[key].default is None
+    }
+    try:
+        merged = EventFields.model_validate(merged_input)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "body"
+        raise InvalidInput(field, first["msg"]) from error
+    await _ensure_room_for_holders(session, event, merged)
+    if merged.mode != event.mode and await _has_registrations(session, event.id):
+        raise InvalidInput("mode", "the mode cannot change once people have registered")
+    new_values = _columns(merged)
+    moved = any(new_values[name] != getattr(event, name) for name in _SCHEDULE_FIELDS)
+    changed = sorted(name for name, value in new_values.items() if value != getattr(event, name))
+    for name, value in new_values.items():
+        setattr(event, name, value)
+    if moved:
+        event.sequence += 1
+    event.updated_at = now
+    await session.flush()
+    await fill_vacancies(session, event, now)
+    await record(
+        session,
+        now,
+        actor,
+        "event.update",
+        "event",
+        event.id,
+        programme_id=event.programme_id,
+        details={"fields": changed},
+    )
+    await session.commit()
+    return event
+
+
+async def _has_registrations(session: AsyncSession, event_id: int) -> bool:
+    count = await session.scalar(
+        select(func.count()).select_from(Registration).where(Registration.event_id == event_id)
+    )
+    return bool(count)
+
+
+async def _ensure_room_for_holders(
+    session: AsyncSession, event: Event, merged: EventFields
+) -> None:
+    counts = await held_seats(session, event.id)
+    if merged.capacity < counts.total:
+        raise InvalidInput("capacity", f"{counts.total} seats are already taken")
+    for country, quota in merged.country_quotas.items():
+        if quota < counts.by_country[country]:
+            raise InvalidInput(
+                f"country_quotas.{country}", f"{counts.by_country[country]} seats are taken"
+            )
+    for gender, quota in merged.gender_quotas.items():
+        if quota < counts.by_gender[gender]:
+            raise InvalidInput(
+                f"gender_quotas.{gender}", f"{counts.by_gender[gender]} seats are taken"
+            )
+
+
+async def publish_event(
+    session: AsyncSession, now: datetime, actor: Principal, event_id: int
+) -> Event:
+    """Open a draft event to participants; its programme must be published first."""
+    event = await lock_event(session, event_id)
+    actor.ensure_manages(event.programme_id)
+    programme = await get_programme_of(session, event)
+    if programme.status != PublicationStatus.PUBLISHED:
+        raise InvalidTransition("publish the programme before its events")
+    if event.status == PublicationStatus.PUBLISHED:
+        return event
+    if event.status != PublicationStatus.DRAFT:
+        raise InvalidTransition(f"a {event.status} event cannot be published")
+    event.status = PublicationStatus.PUBLISHED
+    event.updated_at = now
+    await record(
+        session, now, actor, "event.publish", "event", event.id, programme_id=event.programme_id
+    )
+    await session.commit()
+    return event
+
+
+async def get_programme_of(session: AsyncSession, event: Event) -> Programme:
+    programme = await session.get(Programme, event.programme_id)
+    if programme is None:
+        raise NotFound("programme", event.programme_id)
+    return programme
+
+
+async def cancel_event(
+    session: AsyncSession, now: datetime, actor: Principal, event_id: int
+) -> Event:
+    """Cancel an event. Registrations keep their status for the record; nothing more
+    can be registered, decided or accepted for it."""
+    event = await lock_event(session, event_id)
+    actor.ensure_manages(event.programme_id)
+    if event.status == PublicationStatus.CANCELLED:
+        return event
+    if event.status == PublicationStatus.COMPLETED:
+        raise InvalidTransition("a completed event cannot be cancelled")
+    event.status = PublicationStatus.CANCELLED
+    event.sequence += 1
+    event.updated_at = now
+    await record(
+        session, now, actor, "event.cancel", "event", event.id, programme_id=event.programme_id
+    )
+    await session.commit()
+    return event

@@ -1,0 +1,287 @@
+"""Validated inputs of the use cases. The API reuses them as request bodies, so a bad
+field is refused with its name before anything is stored."""
+
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from events.countries import normalise_country
+from events.enums import Gender, ProgrammeKind, QuestionKind, RegistrationMode
+from events.languages import LANGUAGES, Language
+
+# Characters that render invisibly or reorder text; harmless in prose, confusing in names.
+_INVISIBLE = {
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u202e",
+    "\u202d",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+}
+
+
+def clean_line(value: str) -> str:
+    """NFC-normalise, drop control and invisible characters, collapse whitespace."""
+    value = unicodedata.normalize("NFC", value)
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in value
+        if ch not in _INVISIBLE and (ch.isspace() or unicodedata.category(ch) != "Cc")
+    )
+    return " ".join(kept.split())
+
+
+def clean_text(value: str) -> str:
+    """Like ``clean_line`` but keeps line breaks (descriptions, free-text answers)."""
+    lines = (clean_line(line) for line in unicodedata.normalize("NFC", value).splitlines())
+    return "\n".join(lines).strip()
+
+
+def _non_empty(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+Line = Annotated[str, AfterValidator(clean_line), AfterValidator(_non_empty)]
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$", max_length=60),
+]
+CountryCode = Annotated[str, AfterValidator(normalise_country)]
+
+
+def _translations(
+    max_length: int, *, keep_breaks: bool
+) -> Callable[[dict[str, str]], dict[str, str]]:
+    def check(value: dict[str, str]) -> dict[str, str]:
+        cleaned: dict[str, str] = {}
+        for language, text in value.items():
+            if language not in LANGUAGES:
+                raise ValueError(f"{language!r} is not one of {', '.join(LANGUAGES)}")
+            text = clean_text(text) if keep_breaks else clean_line(text)
+            if len(text) > max_length:
+                raise ValueError(f"the {language} text is longer than {max_length} characters")
+            if text:
+                cleaned[language] = text
+        return cleaned
+
+    return check
+
+
+# Organiser-written content: language code (en, hy, az, ka, ru) → text.
+TranslatedTitle = Annotated[dict[str, str], AfterValidator(_translations(200, keep_breaks=False))]
+TranslatedBody = Annotated[dict[str, str], AfterValidator(_translations(4000, keep_breaks=True))]
+TranslatedLabel = Annotated[dict[str, str], AfterValidator(_translations(100, keep_breaks=False))]
+TranslatedPrompt = Annotated[dict[str, str], AfterValidator(_translations(500, keep_breaks=True))]
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"{name!r} is not an IANA time zone") from error
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(_zone)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=10_000)
+
+
+def _require_default(title: dict[str, str], default_language: str, field: str) -> None:
+    if default_language not in title:
+        raise ValueError(f"{field} needs a text in the default language {default_language!r}")
+
+
+class ProgrammeDraft(Strict):
+    slug: Slug
+    kind: ProgrammeKind
+    title: TranslatedTitle
+    description: TranslatedBody = Field(default_factory=dict)
+    default_language: Language = "en"
+
+    @model_validator(mode="after")
+    def _default_language_present(self) -> Self:
+        _require_default(self.title, self.default_language, "title")
+        return self
+
+
+class ProgrammeChanges(Strict):
+    kind: ProgrammeKind | None = None
+    title: TranslatedTitle | None = None
+    description: TranslatedBody | None = None
+    default_language: Language | None = None
+
+
+class Choice(Strict):
+    key: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
+    label: TranslatedLabel
+
+
+class Question(Strict):
+    """A custom question an event asks on registration, with translated prompts."""
+
+    key: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
+    kind: QuestionKind
+    prompt: TranslatedPrompt
+    required: bool = True
+    choices: list[Choice] = Field(default_factory=list, max_length=12)
+    max_length: int = Field(default=500, ge=1, le=2000)
+    min_value: int | None = None
+    max_value: int | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if not self.prompt:
+            raise ValueError("a question needs a prompt")
+        if self.kind is QuestionKind.CHOICE and len(self.choices) < 2:
+            raise ValueError("a choice question needs at least two choices")
+        if self.kind is not QuestionKind.CHOICE and self.choices:
+            raise ValueError("only choice questions have choices")
+        if len({choice.key for choice in self.choices}) != len(self.choices):
+            raise ValueError("choice keys must be unique")
+        if (
+            self.min_value is not None
+            and self.max_value is not None
+            and self.min_value > self.max_value
+        ):
+            raise ValueError("min_value is greater than max_value")
+        return self
+
+
+def _unique_questions(questions: list[Question]) -> list[Question]:
+    if len({question.key for question in questions}) != len(questions):
+        raise ValueError("question keys must be unique")
+    return questions
+
+
+Questions = Annotated[list[Question], Field(max_length=20), AfterValidator(_unique_questions)]
+Capacity = Annotated[int, Field(ge=1, le=100_000)]
+Age = Annotated[int, Field(ge=0, le=120)]
+Quota = Annotated[int, Field(ge=0, le=100_000)]
+
+
+class EventFields(Strict):
+    """Fields shared by a new event and a complete, merged update."""
+
+    slug: Slug
+    title: TranslatedTitle
+    description: TranslatedBody = Field(default_factory=dict)
+    default_language: Language = "en"
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    timezone: TimeZoneName
+    venue: Annotated[str, AfterValidator(clean_line), StringConstraints(max_length=200)] = ""
+    city: Annotated[Line, StringConstraints(max_length=100)]
+    country: CountryCode
+    capacity: Capacity
+    registration_opens_at: AwareDatetime | None = None
+    registration_closes_at: AwareDatetime | None = None
+    mode: RegistrationMode = RegistrationMode.OPEN
+    min_age: Age | None = None
+    max_age: Age | None = None
+    eligible_countries: list[CountryCode] = Field(default_factory=list, max_length=250)
+    country_quotas: dict[CountryCode, Quota] = Field(default_factory=dict)
+    gender_quotas: dict[Gender, Quota] = Field(default_factory=dict)
+    questions: Questions = Field(default_factory=list)
+    offer_valid_hours: int = Field(default=48, ge=1, le=720)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _require_default(self.title, self.default_language, "title")
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            raise ValueError("registration_closes_at must be after registration_opens_at")
+        if closes and closes > self.starts_at:
+            raise ValueError("registration must close by the start of the event")
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError("min_age is greater than max_age")
+        return self
+
+
+class EventDraft(EventFields):
+    pass
+
+
+class EventChanges(Strict):
+    """A partial update: only the fields that were sent change."""
+
+    title: TranslatedTitle | None = None
+    description: TranslatedBody | None = None
+    default_language: Language | None = None
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    timezone: TimeZoneName | None = None
+    venue: Annotated[str, AfterValidator(clean_line), StringConstraints(max_length=200)] | None = (
+        None
+    )
+    city: Annotated[Line, StringConstraints(max_length=100)] | None = None
+    country: CountryCode | None = None
+    capacity: Capacity | None = None
+    registration_opens_at: AwareDatetime | None = None
+    registration_closes_at: AwareDatetime | None = None
+    mode: RegistrationMode | None = None
+    min_age: Age | None = None
+    max_age: Age | None = None
+    eligible_countries: list[CountryCode] | None = None
+    country_quotas: dict[CountryCode, Quota] | None = None
+    gender_quotas: dict[Gender, Quota] | None = None
+    questions: Questions | None = None
+    offer_valid_hours: int | None = Field(default=None, ge=1, le=720)
+
+
+def _birth_year(value: int) -> int:
+    if not 1900 <= value <= datetime.now().year:  # noqa: DTZ005 - only the year matters
+        raise ValueError("birth_year is out of range")
+    return value
+
+
+class ParticipantDetails(Strict):
+    """What a participant tells about themselves; gender and birth year are optional."""
+
+    name: Annotated[Line, StringConstraints(max_length=100)]
+    language: Language = "en"
+    country: CountryCode | None = None
+    gender: Gender | None = None
+    birth_year: Annotated[int, AfterValidator(_birth_year)] | None = None
+    telegram_user_id: Annotated[int, Field(gt=0)] | None = None
+
+
+__all__ = [
+    "LANGUAGES",
+    "Choice",
+    "EventChanges",
+    "EventDraft",
+    "EventFields",
+    "ParticipantDetails",
+    "ProgrammeChanges",
+    "ProgrammeDraft",
+    "Question",
+    "clean_line",
+    "clean_text",
+]

@@ -1,0 +1,133 @@
+"""Participants: profiles, look-up and erasure on request."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.access import Principal
+from events.audit import record
+from events.enums import ACTIVE, SEAT_HOLDING, RegistrationStatus
+from events.errors import NotFound, ParticipantErased
+from events.inputs import ParticipantDetails
+from events.models import Event, Participant, Registration
+from events.store import lock_event
+from events.waitlist import fill_vacancies
+
+
+async def upsert_participant(
+    session: AsyncSession, now: datetime, details: ParticipantDetails
+) -> Participant:
+    """Create a participant, or update the one with this Telegram id. Does not commit."""
+    participant = None
+    if details.telegram_user_id is not None:
+        participant = await session.scalar(
+            select(Participant).where(Participant.telegram_user_id == details.telegram_user_id)
+        )
+    if participant is None:
+        participant = Participant(telegram_user_id=details.telegram_user_id, created_at=now)
+        session.add(participant)
+    participant.name = details.name
+    participant.language = details.language
+    participant.country = details.country
+    participant.gender = details.gender
+    participant.birth_year = details.birth_year
+    participant.consented_at = participant.consented_at or now
+    participant.updated_at = now
+    await session.flush()
+    return participant
+
+
+async def save_participant(
+    session: AsyncSession, now: datetime, details: ParticipantDetails
+) -> Participant:
+    """Create or update a profile and commit it."""
+    participant = await upsert_participant(session, now, details)
+    await session.commit()
+    return participant
+
+
+async def get_participant(session: AsyncSession, participant_id: int) -> Participant:
+    participant = await session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFound("participant", participant_id)
+    return participant
+
+
+async def find_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Participant | None:
+    return await session.scalar(
+        select(Participant).where(Participant.telegram_user_id == telegram_user_id)
+    )
+
+
+async def visible_participant(
+    session: AsyncSession, viewer: Principal, participant_id: int
+) -> Participant:
+    """A participant as an organiser may see them: only people registered for their
+    programmes (else ``NotFound``, so ids cannot be probed)."""
+    participant = await get_participant(session, participant_id)
+    if viewer.is_admin:
+        return participant
+    programme_ids = await session.scalars(
+        select(Event.programme_id)
+        .join(Registration, Registration.event_id == Event.id)
+        .where(Registration.participant_id == participant_id)
+    )
+    if not any(viewer.can_manage(programme_id) for programme_id in programme_ids):
+        raise NotFound("participant", participant_id)
+    return participant
+
+
+async def registrations_of(session: AsyncSession, participant_id: int) -> Sequence[Registration]:
+    rows = await session.scalars(
+        select(Registration)
+        .where(Registration.participant_id == participant_id)
+        .order_by(Registration.created_at)
+    )
+    return rows.all()
+
+
+async def erase_participant(
+    session: AsyncSession, now: datetime, actor: Principal | None, participant_id: int
+) -> Participant:
+    """Forget a person: personal data and answers go, counts stay.
+
+    Active registrations for events that have not started are cancelled (their seats
+    are offered on); the registration rows stay, keeping only status, country and
+    gender for the statistics. ``actor`` is None when the person asks from the bot;
+    otherwise it must be an admin. Raises ``ParticipantErased`` if already erased.
+    """
+    if actor is not None:
+        actor.ensure_admin()
+    participant = await get_participant(session, participant_id)
+    if participant.erased_at is not None:
+        raise ParticipantErased("this participant's data was already erased")
+    for registration in await registrations_of(session, participant_id):
+        event = await lock_event(session, registration.event_id)
+        await session.refresh(registration)
+        status = RegistrationStatus(registration.status)
+        registration.answers = {}
+        registration.ticket_code = None
+        registration.updated_at = now
+        if status in ACTIVE and now < event.starts_at:
+            registration.status = RegistrationStatus.CANCELLED
+            registration.cancelled_at = now
+            registration.cancel_reason = "erased"
+            registration.offer_expires_at = None
+            if status in SEAT_HOLDING:
+                await session.flush()
+                await fill_vacancies(session, event, now)
+    participant.telegram_user_id = None
+    participant.name = ""
+    participant.country = None
+    participant.gender = None
+    participant.birth_year = None
+    participant.consented_at = None
+    participant.is_reachable = False
+    participant.erased_at = now
+    participant.updated_at = now
+    if actor is not None:
+        await record(session, now, actor, "participant.erase", "participant", participant_id)
+    await session.commit()
+    return participant

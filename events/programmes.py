@@ -1,0 +1,160 @@
+"""Use cases for programmes: the summer school, the forum, the town halls, …"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.access import Principal
+from events.audit import record
+from events.enums import PublicationStatus
+from events.errors import Conflict, InvalidTransition, NotFound
+from events.inputs import ProgrammeChanges, ProgrammeDraft
+from events.models import Event, Programme
+
+
+async def get_programme(session: AsyncSession, slug: str) -> Programme:
+    programme = await session.scalar(select(Programme).where(Programme.slug == slug))
+    if programme is None:
+        raise NotFound("programme", slug)
+    return programme
+
+
+async def list_programmes(
+    session: AsyncSession, *, viewer: Principal | None = None
+) -> Sequence[Programme]:
+    """Published programmes for everyone; a viewer also sees drafts of programmes they manage."""
+    programmes = await session.scalars(select(Programme).order_by(Programme.id))
+    return [
+        programme
+        for programme in programmes
+        if programme.status == PublicationStatus.PUBLISHED
+        or (viewer is not None and viewer.can_manage(programme.id))
+    ]
+
+
+async def create_programme(
+    session: AsyncSession, now: datetime, actor: Principal, draft: ProgrammeDraft
+) -> Programme:
+    """Create a draft programme. Admins only; raises ``Conflict`` if the slug is taken."""
+    actor.ensure_admin()
+    if await session.scalar(select(Programme.id).where(Programme.slug == draft.slug)):
+        raise Conflict(f"the slug {draft.slug!r} is taken")
+    programme = Programme(
+        slug=draft.slug,
+        kind=draft.kind,
+        title=draft.title,
+        description=draft.description,
+        default_language=draft.default_language,
+        status=PublicationStatus.DRAFT,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(programme)
+    await session.flush()
+    await record(
+        session,
+        now,
+        actor,
+        "programme.create",
+        "programme",
+        programme.id,
+        programme_id=programme.id,
+    )
+    await session.commit()
+    return programme
+
+
+async def update_programme(
+    session: AsyncSession, now: datetime, actor: Principal, slug: str, changes: ProgrammeChanges
+) -> Programme:
+    """Change the sent fields of a programme its organiser manages."""
+    programme = await get_programme(session, slug)
+    actor.ensure_manages(programme.id)
+    sent = changes.model_dump(exclude_unset=True, exclude_none=True)
+    title = sent.get("title", programme.title)
+    default_language = sent.get("default_language", programme.default_language)
+    # Re-validate the merged programme so cross-field rules hold after a partial update.
+    merged = ProgrammeDraft.model_validate(
+        {
+            "slug": programme.slug,
+            "kind": sent.get("kind", programme.kind),
+            "title": title,
+            "description": sent.get("description", programme.description),
+            "default_language": default_language,
+        }
+    )
+    programme.kind = merged.kind
+    programme.title = merged.title
+    programme.description = merged.description
+    programme.default_language = merged.default_language
+    programme.updated_at = now
+    await record(
+        session,
+        now,
+        actor,
+        "programme.update",
+        "programme",
+        programme.id,
+        programme_id=programme.id,
+        details={"fields": sorted(sent)},
+    )
+    await session.commit()
+    return programme
+
+
+async def publish_programme(
+    session: AsyncSession, now: datetime, actor: Principal, slug: str
+) -> Programme:
+    programme = await get_programme(session, slug)
+    actor.ensure_manages(programme.id)
+    if programme.status == PublicationStatus.CANCELLED:
+        raise InvalidTransition("a cancelled programme cannot be published again")
+    programme.status = PublicationStatus.PUBLISHED
+    programme.updated_at = now
+    await record(
+        session,
+        now,
+        actor,
+        "programme.publish",
+        "programme",
+        programme.id,
+        programme_id=programme.id,
+    )
+    await session.commit()
+    return programme
+
+
+async def cancel_programme(
+    session: AsyncSession, now: datetime, actor: Principal, slug: str
+) -> Programme:
+    """Cancel a programme and every event of it that has not ended yet."""
+    programme = await get_programme(session, slug)
+    actor.ensure_manages(programme.id)
+    if programme.status == PublicationStatus.CANCELLED:
+        return programme
+    programme.status = PublicationStatus.CANCELLED
+    programme.updated_at = now
+    events = await session.scalars(
+        select(Event).where(
+            Event.programme_id == programme.id,
+            Event.ends_at > now,
+            Event.status.in_([PublicationStatus.DRAFT, PublicationStatus.PUBLISHED]),
+        )
+    )
+    for event in events:
+        event.status = PublicationStatus.CANCELLED
+        event.sequence += 1
+        event.updated_at = now
+    await record(
+        session,
+        now,
+        actor,
+        "programme.cancel",
+        "programme",
+        programme.id,
+        programme_id=programme.id,
+    )
+    await session.commit()
+    return programme

@@ -1,0 +1,276 @@
+"""Registering, applying, deciding, cancelling and checking in."""
+
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.access import Principal
+from events.audit import record
+from events.eligibility import ensure_eligible
+from events.enums import (
+    ACTIVE,
+    SEAT_HOLDING,
+    Decision,
+    PublicationStatus,
+    RegistrationMode,
+    RegistrationStatus,
+)
+from events.errors import (
+    AlreadyCheckedIn,
+    AlreadyRegistered,
+    EventCancelled,
+    EventNotOpen,
+    InvalidTransition,
+    NoSeatAvailable,
+    NotFound,
+    ParticipantErased,
+    RegistrationClosed,
+    TicketNotValid,
+)
+from events.inputs import ParticipantDetails
+from events.models import Event, Participant, Registration
+from events.participants import upsert_participant
+from events.questions import questions_of, validate_answers
+from events.seats import blocking_limit, held_seats
+from events.store import lock_event
+from events.waitlist import fill_vacancies
+
+
+def ensure_open(event: Event, now: datetime) -> None:
+    """Raise unless the event takes registrations at ``now``."""
+    if event.status == PublicationStatus.CANCELLED:
+        raise EventCancelled("the event was cancelled")
+    if event.status != PublicationStatus.PUBLISHED:
+        raise EventNotOpen("the event is not open for registration")
+    if event.registration_opens_at is not None and now < event.registration_opens_at:
+        raise RegistrationClosed("registration has not opened yet")
+    closes_at = event.registration_closes_at or event.starts_at
+    if now >= closes_at or now >= event.starts_at:
+        raise RegistrationClosed("registration has closed")
+
+
+async def register(
+    session: AsyncSession,
+    now: datetime,
+    event_id: int,
+    participant_id: int,
+    answers: Mapping[str, object] | None = None,
+) -> Registration:
+    """Register a participant (open mode) or record their application (application mode).
+
+    Open mode confirms while the capacity and quotas allow and waitlists otherwise.
+    Raises ``EventCancelled``, ``EventNotOpen``, ``RegistrationClosed``,
+    ``NotEligible``, ``AlreadyRegistered``, ``InvalidAnswers`` or ``ParticipantErased``;
+    nothing is stored when it raises.
+    """
+    event = await lock_event(session, event_id)
+    participant = await session.get(Participant, participant_id, populate_existing=True)
+    if participant is None:
+        raise NotFound("participant", participant_id)
+    if participant.erased_at is not None:
+        raise ParticipantErased("this participant's data was erased")
+    ensure_open(event, now)
+    existing = await session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.participant_id == participant.id
+        )
+    )
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        raise AlreadyRegistered(existing.id, existing.status)
+    ensure_eligible(event, participant)
+    cleaned = validate_answers(questions_of(event.questions), answers or {})
+
+    registration = existing or Registration(
+        event_id=event.id, participant_id=participant.id, created_at=now
+    )
+    registration.answers = cleaned
+    registration.country = participant.country
+    registration.gender = participant.gender
+    registration.ticket_code = registration.ticket_code or secrets.token_urlsafe(9)
+    registration.updated_at = now
+    registration.cancelled_at = None
+    registration.cancel_reason = None
+    registration.confirmed_at = None
+    registration.waitlisted_at = None
+    if event.mode == RegistrationMode.APPLICATION:
+        registration.status = RegistrationStatus.APPLIED
+    else:
+        counts = await held_seats(session, event.id)
+        if blocking_limit(event, counts, participant.country, participant.gender) is None:
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.confirmed_at = now
+        else:
+            registration.status = RegistrationStatus.WAITLISTED
+            registration.waitlisted_at = now
+    session.add(registration)
+    await session.commit()
+    return registration
+
+
+async def register_person(
+    session: AsyncSession,
+    now: datetime,
+    actor: Principal,
+    event_id: int,
+    details: ParticipantDetails,
+    answers: Mapping[str, object] | None = None,
+) -> Registration:
+    """An organiser registers someone (a phone or paper sign-up) under the same rules."""
+    event = await session.get(Event, event_id)
+    if event is None:
+        raise NotFound("event", event_id)
+    actor.ensure_manages(event.programme_id)
+    participant = await upsert_participant(session, now, details)
+    registration = await register(session, now, event_id, participant.id, answers)
+    await record(
+        session,
+        now,
+        actor,
+        "registration.create",
+        "registration",
+        registration.id,
+        programme_id=event.programme_id,
+    )
+    await session.commit()
+    return registration
+
+
+async def get_registration(session: AsyncSession, registration_id: int) -> Registration:
+    registration = await session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound("registration", registration_id)
+    return registration
+
+
+async def decide(
+    session: AsyncSession,
+    now: datetime,
+    actor: Principal,
+    registration_id: int,
+    decision: Decision,
+) -> Registration:
+    """Confirm, waitlist or reject an application (or confirm/reject someone waitlisted).
+
+    Confirming raises ``NoSeatAvailable`` when the capacity or a quota is reached.
+    """
+    registration = await get_registration(session, registration_id)
+    event = await lock_event(session, registration.event_id)
+    await session.refresh(registration)
+    actor.ensure_manages(event.programme_id)
+    if event.status == PublicationStatus.CANCELLED:
+        raise EventCancelled("the event was cancelled")
+    status = RegistrationStatus(registration.status)
+    allowed = {
+        RegistrationStatus.APPLIED: set(Decision),
+        RegistrationStatus.WAITLISTED: {Decision.CONFIRM, Decision.REJECT},
+    }
+    if decision not in allowed.get(status, set()):
+        raise InvalidTransition(f"cannot {decision.value} a registration that is {status.value}")
+    if decision is Decision.CONFIRM:
+        counts = await held_seats(session, event.id)
+        limit = blocking_limit(event, counts, registration.country, registration.gender)
+        if limit is not None:
+            raise NoSeatAvailable(f"confirming would exceed the {limit.value.replace('_', ' ')}")
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+    elif decision is Decision.WAITLIST:
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.waitlisted_at = now
+    else:
+        registration.status = RegistrationStatus.REJECTED
+    registration.updated_at = now
+    await record(
+        session,
+        now,
+        actor,
+        f"registration.{decision.value}",
+        "registration",
+        registration.id,
+        programme_id=event.programme_id,
+        details={"from": status.value},
+    )
+    await session.commit()
+    return registration
+
+
+async def cancel_registration(
+    session: AsyncSession,
+    now: datetime,
+    registration_id: int,
+    *,
+    actor: Principal | None = None,
+    reason: str = "participant",
+) -> list[Registration]:
+    """Cancel a registration before the event starts; returns the offers the freed seat made.
+
+    ``actor`` is the organiser when they cancel on someone's behalf (checked and
+    audited); None when the participant cancels themselves.
+    """
+    registration = await get_registration(session, registration_id)
+    event = await lock_event(session, registration.event_id)
+    await session.refresh(registration)
+    if actor is not None:
+        actor.ensure_manages(event.programme_id)
+    status = RegistrationStatus(registration.status)
+    if status not in ACTIVE:
+        raise InvalidTransition(f"a registration that is {status.value} cannot be cancelled")
+    if now >= event.starts_at:
+        raise InvalidTransition("the event has already started")
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.cancel_reason = reason
+    registration.offer_expires_at = None
+    registration.updated_at = now
+    offers = await fill_vacancies(session, event, now) if status in SEAT_HOLDING else []
+    if actor is not None:
+        await record(
+            session,
+            now,
+            actor,
+            "registration.cancel",
+            "registration",
+            registration.id,
+            programme_id=event.programme_id,
+        )
+    await session.commit()
+    return offers
+
+
+async def check_in(
+    session: AsyncSession, now: datetime, actor: Principal, event_id: int, ticket_code: str
+) -> Registration:
+    """Mark a confirmed ticket of this event as attended.
+
+    Raises ``TicketNotValid`` for an unknown code, another event's ticket or one that
+    is not confirmed, ``AlreadyCheckedIn`` for a second scan.
+    """
+    event = await session.get(Event, event_id)
+    if event is None:
+        raise NotFound("event", event_id)
+    actor.ensure_manages(event.programme_id)
+    registration = await session.scalar(
+        select(Registration).where(Registration.ticket_code == ticket_code.strip())
+    )
+    if registration is None or registration.event_id != event.id:
+        raise TicketNotValid("this ticket is not valid for this event")
+    if registration.status == RegistrationStatus.ATTENDED:
+        raise AlreadyCheckedIn("this ticket was already checked in")
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise TicketNotValid(f"this ticket is {registration.status}, not confirmed")
+    registration.status = RegistrationStatus.ATTENDED
+    registration.checked_in_at = now
+    registration.updated_at = now
+    await record(
+        session,
+        now,
+        actor,
+        "registration.check_in",
+        "registration",
+        registration.id,
+        programme_id=event.programme_id,
+    )
+    await session.commit()
+    return registration

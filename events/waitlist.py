@@ -1,0 +1,139 @@
+"""Waitlist offers: a freed seat is offered to the first waitlisted person who fits.
+
+An offer holds its seat until it is accepted, declined or expires; then the next
+person in line who fits the capacity and quotas gets one.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.enums import PublicationStatus, RegistrationStatus
+from events.errors import EventCancelled, InvalidTransition, NotFound, OfferExpired
+from events.models import Event, Registration
+from events.seats import blocking_limit, held_seats
+from events.store import lock_event
+
+
+async def fill_vacancies(session: AsyncSession, event: Event, now: datetime) -> list[Registration]:
+    """Offer every free seat to the longest-waiting people who fit; the caller holds the lock.
+
+    Someone held back by a full quota keeps their place in line while people behind
+    them, who fit, receive the seat.
+    """
+    if event.status != PublicationStatus.PUBLISHED or now >= event.starts_at:
+        return []
+    counts = await held_seats(session, event.id)
+    if counts.total >= event.capacity:
+        return []
+    waiting = await session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .order_by(Registration.waitlisted_at, Registration.id)
+    )
+    expires_at = min(now + timedelta(hours=event.offer_valid_hours), event.starts_at)
+    offered = []
+    for registration in waiting:
+        if counts.total >= event.capacity:
+            break
+        if blocking_limit(event, counts, registration.country, registration.gender) is None:
+            registration.status = RegistrationStatus.OFFERED
+            registration.offer_expires_at = expires_at
+            registration.updated_at = now
+            counts.take(registration.country, registration.gender)
+            offered.append(registration)
+    return offered
+
+
+async def _locked_offer(session: AsyncSession, registration_id: int) -> tuple[Event, Registration]:
+    registration = await session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound("registration", registration_id)
+    event = await lock_event(session, registration.event_id)
+    await session.refresh(registration)
+    if event.status == PublicationStatus.CANCELLED:
+        raise EventCancelled("the event was cancelled")
+    if registration.status != RegistrationStatus.OFFERED:
+        raise InvalidTransition(f"there is no open offer (status {registration.status})")
+    return event, registration
+
+
+async def accept_offer(session: AsyncSession, now: datetime, registration_id: int) -> Registration:
+    """Confirm the seat offered to a waitlisted person.
+
+    Raises ``OfferExpired`` once the offer's time is up (the seat goes to the next
+    person at the next expiry run), ``InvalidTransition`` if there is no open offer.
+    """
+    _event, registration = await _locked_offer(session, registration_id)
+    if registration.offer_expires_at is not None and now >= registration.offer_expires_at:
+        raise OfferExpired("the offer has expired")
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = now
+    registration.offer_expires_at = None
+    registration.updated_at = now
+    await session.commit()
+    return registration
+
+
+async def decline_offer(
+    session: AsyncSession, now: datetime, registration_id: int
+) -> list[Registration]:
+    """Give the offered seat back; returns the offers this made to the next people."""
+    event, registration = await _locked_offer(session, registration_id)
+    _release(registration, now, "offer_declined")
+    offers = await fill_vacancies(session, event, now)
+    await session.commit()
+    return offers
+
+
+async def expire_offers(session: AsyncSession, now: datetime) -> list[Registration]:
+    """Release every offer whose time is up and offer the seats on; returns the new offers."""
+    event_ids = (
+        await session.scalars(
+            select(Registration.event_id)
+            .where(
+                Registration.status == RegistrationStatus.OFFERED,
+                Registration.offer_expires_at <= now,
+            )
+            .distinct()
+        )
+    ).all()
+    await session.rollback()
+    new_offers: list[Registration] = []
+    for event_id in event_ids:
+        # One short transaction per event keeps SQLite's single writer free for others.
+        event = await lock_event(session, event_id)
+        expired = await session.scalars(
+            select(Registration).where(
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.OFFERED,
+                Registration.offer_expires_at <= now,
+            )
+        )
+        for registration in expired:
+            _release(registration, now, "offer_expired")
+        new_offers.extend(await fill_vacancies(session, event, now))
+        await session.commit()
+    return new_offers
+
+
+def _release(registration: Registration, now: datetime, reason: str) -> None:
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancel_reason = reason
+    registration.cancelled_at = now
+    registration.offer_expires_at = None
+    registration.updated_at = now
+
+
+async def pending_offers(session: AsyncSession, event_id: int) -> Sequence[Registration]:
+    rows = await session.scalars(
+        select(Registration).where(
+            Registration.event_id == event_id, Registration.status == RegistrationStatus.OFFERED
+        )
+    )
+    return rows.all()

@@ -1,0 +1,5 @@
+import sys
+
+from redbridge.cli import main
+
+sys.exit(main())

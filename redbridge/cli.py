@@ -1,0 +1,124 @@
+"""The ``redbridge`` command line."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from events.access import create_token
+from events.enums import Role
+from events.errors import DomainError
+from events.migrations.runner import upgrade
+from events.store import create_engine, create_sessionmaker
+from redbridge.clock import system_clock
+from redbridge.settings import Settings
+
+log = logging.getLogger("redbridge")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="redbridge",
+        description="Redbridge: registrations, waitlists, reminders and calendars for "
+        "cross-border programmes, over Telegram and HTTP. Settings come from REDBRIDGE_* "
+        "environment variables (see the README).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "serve",
+        help="apply migrations, then run the API, the bot and the scheduler",
+        description="Apply pending migrations, then serve the HTTP API on REDBRIDGE_HOST:"
+        "REDBRIDGE_PORT (default 127.0.0.1:8000), with the bot and the scheduler.",
+    )
+    commands.add_parser(
+        "migrate",
+        help="apply pending database migrations",
+        description="Bring the database at REDBRIDGE_DATABASE_URL to the latest schema.",
+    )
+    demo = commands.add_parser(
+        "demo",
+        help="load realistic demo programmes and events",
+        description="Migrate, then load demo programmes drawn from the expert group's report "
+        "(summer school, economic forum, exchange visits, concert, town halls). Running it "
+        "again changes nothing.",
+    )
+    demo.add_argument("--quiet", action="store_true", help="print nothing on success")
+    token = commands.add_parser(
+        "token", help="manage API tokens", description="Manage API bearer tokens."
+    )
+    token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_commands.add_parser(
+        "create",
+        help="create a token and print its secret once",
+        description="Create an API token. The secret is printed once and stored only as a "
+        "hash. Organiser tokens manage only the programmes given with --programme.",
+    )
+    create.add_argument("--role", choices=[role.value for role in Role], required=True)
+    create.add_argument(
+        "--programme",
+        action="append",
+        default=[],
+        metavar="SLUG",
+        help="a programme the organiser manages (repeatable)",
+    )
+    create.add_argument("--name", default="", help="a label to recognise the token by")
+    return parser
+
+
+async def _migrate(settings: Settings) -> None:
+    await upgrade(settings.database_url)
+
+
+async def _create_token(settings: Settings, role: Role, slugs: list[str], name: str) -> str:
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            _token, secret = await create_token(
+                session,
+                system_clock(),
+                role=role,
+                name=name or role.value,
+                programme_slugs=slugs,
+            )
+            return secret
+    finally:
+        await engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        if args.command == "serve":
+            from redbridge.server import serve
+
+            asyncio.run(serve(settings))
+        elif args.command == "migrate":
+            asyncio.run(_migrate(settings))
+            print("The database is up to date.")
+        elif args.command == "demo":
+            from redbridge.demo import load_demo
+
+            summary = asyncio.run(load_demo(settings, system_clock()))
+            if not args.quiet:
+                print(summary)
+        elif args.command == "token":
+            secret = asyncio.run(
+                _create_token(settings, Role(args.role), args.programme, args.name)
+            )
+            print(secret)
+    except DomainError as error:
+        print(f"redbridge: {error.detail}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""Settings from the environment (prefix ``REDBRIDGE_``) and an optional ``.env`` file."""
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REDBRIDGE_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///redbridge.db"
+    bot_token: SecretStr | None = None
+    bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_]{3,64}$")
+    telegram_api_url: str = "https://api.telegram.org"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    redis_url: str | None = None
+    log_level: str = "INFO"
