@@ -1,7 +1,7 @@
 """Use cases for events: the editions and occurrences of a programme."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -42,6 +42,16 @@ def is_visible(event: Event, viewer: Principal | None) -> bool:
     if event.status != PublicationStatus.DRAFT:
         return True
     return viewer is not None and viewer.can_manage(event.programme_id)
+
+
+async def get_visible_event(
+    session: AsyncSession, viewer: Principal | None, event_id: int
+) -> Event:
+    """An event as this viewer may see it; drafts of others are ``NotFound``."""
+    event = await get_event(session, event_id)
+    if not is_visible(event, viewer):
+        raise NotFound("event", event_id)
+    return event
 
 
 async def list_events(
@@ -95,6 +105,9 @@ async def create_event(
 
 def _columns(fields: EventFields) -> dict[str, Any]:
     values = fields.model_dump(mode="python", exclude={"slug"})
+    for name, value in values.items():
+        if isinstance(value, datetime):
+            values[name] = value.astimezone(UTC)  # as it will read back from the database
     values["questions"] = [q.model_dump(mode="json") for q in fields.questions]
     values["eligible_countries"] = sorted(set(fields.eligible_countries))
     values["gender_quotas"] = {str(k): v for k, v in fields.gender_quotas.items()}

@@ -79,6 +79,31 @@ async def visible_participant(
     return participant
 
 
+async def find_visible_by_telegram_id(
+    session: AsyncSession, viewer: Principal, telegram_user_id: int
+) -> list[Participant]:
+    participant = await find_by_telegram_id(session, telegram_user_id)
+    if participant is None:
+        return []
+    try:
+        return [await visible_participant(session, viewer, participant.id)]
+    except NotFound:
+        return []
+
+
+async def visible_registrations_of(
+    session: AsyncSession, viewer: Principal, participant_id: int
+) -> list[Registration]:
+    """A person's registrations in the programmes the viewer manages."""
+    rows = await session.execute(
+        select(Registration, Event.programme_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.participant_id == participant_id)
+        .order_by(Registration.created_at, Registration.id)
+    )
+    return [registration for registration, programme_id in rows if viewer.can_manage(programme_id)]
+
+
 async def registrations_of(session: AsyncSession, participant_id: int) -> Sequence[Registration]:
     rows = await session.scalars(
         select(Registration)

@@ -21,17 +21,29 @@ async def get_programme(session: AsyncSession, slug: str) -> Programme:
     return programme
 
 
+def is_visible(programme: Programme, viewer: Principal | None) -> bool:
+    """Drafts are seen only by the people who manage them."""
+    if programme.status != PublicationStatus.DRAFT:
+        return True
+    return viewer is not None and viewer.can_manage(programme.id)
+
+
+async def get_visible_programme(
+    session: AsyncSession, viewer: Principal | None, slug: str
+) -> Programme:
+    """A programme as this viewer may see it; drafts of others are ``NotFound``."""
+    programme = await get_programme(session, slug)
+    if not is_visible(programme, viewer):
+        raise NotFound("programme", slug)
+    return programme
+
+
 async def list_programmes(
     session: AsyncSession, *, viewer: Principal | None = None
 ) -> Sequence[Programme]:
-    """Published programmes for everyone; a viewer also sees drafts of programmes they manage."""
+    """Every programme but the drafts of others."""
     programmes = await session.scalars(select(Programme).order_by(Programme.id))
-    return [
-        programme
-        for programme in programmes
-        if programme.status == PublicationStatus.PUBLISHED
-        or (viewer is not None and viewer.can_manage(programme.id))
-    ]
+    return [programme for programme in programmes if is_visible(programme, viewer)]
 
 
 async def create_programme(

@@ -145,6 +145,18 @@ async def get_registration(session: AsyncSession, registration_id: int) -> Regis
     return registration
 
 
+async def visible_registration(
+    session: AsyncSession, viewer: Principal, registration_id: int
+) -> Registration:
+    """A registration of a programme the viewer manages (``NotFound`` otherwise, so ids
+    of other programmes cannot be probed)."""
+    registration = await get_registration(session, registration_id)
+    event = await session.get(Event, registration.event_id)
+    if event is None or not viewer.can_manage(event.programme_id):
+        raise NotFound("registration", registration_id)
+    return registration
+
+
 async def decide(
     session: AsyncSession,
     now: datetime,

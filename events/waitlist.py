@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from events.access import Principal
+from events.audit import record
 from events.enums import PublicationStatus, RegistrationStatus
 from events.errors import EventCancelled, InvalidTransition, NotFound, OfferExpired
 from events.models import Event, Registration
@@ -50,12 +52,16 @@ async def fill_vacancies(session: AsyncSession, event: Event, now: datetime) -> 
     return offered
 
 
-async def _locked_offer(session: AsyncSession, registration_id: int) -> tuple[Event, Registration]:
+async def _locked_offer(
+    session: AsyncSession, registration_id: int, actor: Principal | None
+) -> tuple[Event, Registration]:
     registration = await session.get(Registration, registration_id)
     if registration is None:
         raise NotFound("registration", registration_id)
     event = await lock_event(session, registration.event_id)
     await session.refresh(registration)
+    if actor is not None:
+        actor.ensure_manages(event.programme_id)
     if event.status == PublicationStatus.CANCELLED:
         raise EventCancelled("the event was cancelled")
     if registration.status != RegistrationStatus.OFFERED:
@@ -63,30 +69,61 @@ async def _locked_offer(session: AsyncSession, registration_id: int) -> tuple[Ev
     return event, registration
 
 
-async def accept_offer(session: AsyncSession, now: datetime, registration_id: int) -> Registration:
+async def accept_offer(
+    session: AsyncSession,
+    now: datetime,
+    registration_id: int,
+    *,
+    actor: Principal | None = None,
+) -> Registration:
     """Confirm the seat offered to a waitlisted person.
 
     Raises ``OfferExpired`` once the offer's time is up (the seat goes to the next
     person at the next expiry run), ``InvalidTransition`` if there is no open offer.
+    ``actor`` is the organiser answering on the person's behalf (checked and audited).
     """
-    _event, registration = await _locked_offer(session, registration_id)
+    event, registration = await _locked_offer(session, registration_id, actor)
     if registration.offer_expires_at is not None and now >= registration.offer_expires_at:
         raise OfferExpired("the offer has expired")
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = now
     registration.offer_expires_at = None
     registration.updated_at = now
+    if actor is not None:
+        await record(
+            session,
+            now,
+            actor,
+            "offer.accept",
+            "registration",
+            registration.id,
+            programme_id=event.programme_id,
+        )
     await session.commit()
     return registration
 
 
 async def decline_offer(
-    session: AsyncSession, now: datetime, registration_id: int
+    session: AsyncSession,
+    now: datetime,
+    registration_id: int,
+    *,
+    actor: Principal | None = None,
 ) -> list[Registration]:
     """Give the offered seat back; returns the offers this made to the next people."""
-    event, registration = await _locked_offer(session, registration_id)
+    event, registration = await _locked_offer(session, registration_id, actor)
     _release(registration, now, "offer_declined")
     offers = await fill_vacancies(session, event, now)
+    if actor is not None:
+        await record(
+            session,
+            now,
+            actor,
+            "offer.decline",
+            "registration",
+            registration.id,
+            programme_id=event.programme_id,
+        )
     await session.commit()
     return offers
 

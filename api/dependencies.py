@@ -1,0 +1,64 @@
+"""Request-scoped dependencies: the database session, the clock and the caller."""
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from events.access import Principal, authenticate
+from redbridge.clock import Clock
+from redbridge.settings import Settings
+
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+_bearer = HTTPBearer(auto_error=False, description="An API token from `redbridge token create`")
+
+
+async def _session(request: Request) -> AsyncIterator[AsyncSession]:
+    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with maker() as session:
+        yield session
+
+
+def _now(request: Request) -> datetime:
+    clock: Clock = request.app.state.clock
+    return clock()
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def _optional_principal(
+    session: Annotated[AsyncSession, Depends(_session)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    if credentials is None:
+        return None
+    principal = await authenticate(session, credentials.credentials)
+    await session.rollback()  # end the read so the use case starts its own transaction
+    if principal is None:
+        raise HTTPException(401, "the API token is unknown or revoked", _CHALLENGE)
+    return principal
+
+
+async def _principal(
+    principal: Annotated[Principal | None, Depends(_optional_principal)],
+) -> Principal:
+    if principal is None:
+        raise HTTPException(
+            401,
+            "an API token is required (Authorization: Bearer …)",
+            _CHALLENGE,
+        )
+    return principal
+
+
+SessionDep = Annotated[AsyncSession, Depends(_session)]
+NowDep = Annotated[datetime, Depends(_now)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+PrincipalDep = Annotated[Principal, Depends(_principal)]
+ViewerDep = Annotated[Principal | None, Depends(_optional_principal)]

@@ -1,0 +1,31 @@
+"""Turn domain objects into response bodies (reads only)."""
+
+from collections.abc import Iterable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.schemas import EventOut, RegistrationOut
+from events.editions import get_programme_of, seats_left
+from events.models import Event, Participant, Registration
+from redbridge.settings import Settings
+
+
+async def present_event(session: AsyncSession, settings: Settings, event: Event) -> EventOut:
+    programme = await get_programme_of(session, event)
+    return EventOut.of(
+        event, programme.slug, await seats_left(session, event), settings.bot_username
+    )
+
+
+async def present_events(
+    session: AsyncSession, settings: Settings, events: Iterable[Event]
+) -> list[EventOut]:
+    return [await present_event(session, settings, event) for event in events]
+
+
+async def present_registration(
+    session: AsyncSession, registration: Registration
+) -> RegistrationOut:
+    participant = await session.get(Participant, registration.participant_id)
+    assert participant is not None  # a foreign key guarantees it
+    return RegistrationOut.of(registration, participant)

@@ -1,0 +1,105 @@
+"""Errors as RFC 9457 ``application/problem+json``: domain errors, bad input, HTTP errors."""
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from events import errors
+
+PROBLEM_JSON = "application/problem+json"
+
+# Domain error → HTTP status. Refusals that depend on the current state are conflicts;
+# refusals about what was sent are unprocessable.
+_STATUS: dict[type[errors.DomainError], HTTPStatus] = {
+    errors.NotFound: HTTPStatus.NOT_FOUND,
+    errors.Forbidden: HTTPStatus.FORBIDDEN,
+    errors.Conflict: HTTPStatus.CONFLICT,
+    errors.InvalidInput: HTTPStatus.UNPROCESSABLE_ENTITY,
+    errors.InvalidAnswers: HTTPStatus.UNPROCESSABLE_ENTITY,
+    errors.NotEligible: HTTPStatus.UNPROCESSABLE_ENTITY,
+    errors.InvalidTransition: HTTPStatus.CONFLICT,
+    errors.EventNotOpen: HTTPStatus.CONFLICT,
+    errors.EventCancelled: HTTPStatus.CONFLICT,
+    errors.RegistrationClosed: HTTPStatus.CONFLICT,
+    errors.AlreadyRegistered: HTTPStatus.CONFLICT,
+    errors.NoSeatAvailable: HTTPStatus.CONFLICT,
+    errors.OfferExpired: HTTPStatus.GONE,
+    errors.TicketNotValid: HTTPStatus.UNPROCESSABLE_ENTITY,
+    errors.AlreadyCheckedIn: HTTPStatus.CONFLICT,
+    errors.ParticipantErased: HTTPStatus.GONE,
+}
+
+
+def problem(
+    status: HTTPStatus,
+    code: str,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {
+        "type": f"urn:redbridge:problem:{code}",
+        "title": status.phrase,
+        "status": status.value,
+        "code": code,
+        "detail": detail,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status.value, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _status_of(error: errors.DomainError) -> HTTPStatus:
+    for cls in type(error).__mro__:
+        if cls in _STATUS:
+            return _STATUS[cls]
+    return HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, errors.DomainError)
+    extra: dict[str, Any] = {}
+    if isinstance(error, errors.InvalidInput):
+        extra["errors"] = [{"field": error.field, "message": error.detail}]
+    elif isinstance(error, errors.InvalidAnswers):
+        extra["errors"] = [
+            {"field": f"answers.{key}", "message": why} for key, why in error.problems.items()
+        ]
+    elif isinstance(error, errors.NotEligible):
+        extra["reason"] = error.reason
+    elif isinstance(error, errors.AlreadyRegistered):
+        extra["registration_id"] = error.registration_id
+    return problem(_status_of(error), error.code, error.detail, **extra)
+
+
+def _field_name(location: tuple[int | str, ...]) -> str:
+    # Drop the "body"/"query"/"path" prefix: clients know where they sent it.
+    parts = [str(part) for part in location[1:]] or [str(part) for part in location]
+    return ".".join(parts)
+
+
+async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    details = [
+        {"field": _field_name(tuple(item["loc"])), "message": item["msg"]}
+        for item in error.errors()
+    ]
+    summary = "; ".join(f"{item['field']}: {item['message']}" for item in details[:5])
+    return problem(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_input", summary, errors=details)
+
+
+async def _http_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    status = HTTPStatus(error.status_code)
+    code = status.phrase.lower().replace(" ", "_").replace("-", "_")
+    return problem(status, code, str(error.detail), headers=error.headers)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(errors.DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)

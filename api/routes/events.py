@@ -1,0 +1,186 @@
+"""Events: read, change, publish, cancel; their registrations, statistics and check-in."""
+
+import csv
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from api.dependencies import NowDep, PrincipalDep, SessionDep, SettingsDep, ViewerDep
+from api.presenters import present_event, present_events, present_registration
+from api.schemas import (
+    CheckInRequest,
+    EventOut,
+    RegistrationOut,
+    RegistrationRequest,
+    StatisticsOut,
+)
+from events import editions, registrations, rosters, statistics
+from events.enums import Gender, RegistrationStatus
+from events.inputs import CountryCode, EventChanges
+
+router = APIRouter(prefix="/events", tags=["events"])
+
+
+@router.get("")
+async def list_events(
+    session: SessionDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    now: NowDep,
+    programme: Annotated[str | None, Query(description="only this programme's events")] = None,
+    upcoming: Annotated[bool, Query(description="only events that have not ended")] = False,
+) -> list[EventOut]:
+    found = await editions.list_events(
+        session, viewer=viewer, programme_slug=programme, upcoming_after=now if upcoming else None
+    )
+    return await present_events(session, settings, found)
+
+
+@router.get("/{event_id}")
+async def get_event(
+    event_id: int, session: SessionDep, settings: SettingsDep, viewer: ViewerDep
+) -> EventOut:
+    event = await editions.get_visible_event(session, viewer, event_id)
+    return await present_event(session, settings, event)
+
+
+@router.patch("/{event_id}")
+async def update_event(
+    event_id: int,
+    changes: EventChanges,
+    session: SessionDep,
+    now: NowDep,
+    actor: PrincipalDep,
+    settings: SettingsDep,
+) -> EventOut:
+    event = await editions.update_event(session, now, actor, event_id, changes)
+    return await present_event(session, settings, event)
+
+
+@router.post("/{event_id}/publish")
+async def publish_event(
+    event_id: int, session: SessionDep, now: NowDep, actor: PrincipalDep, settings: SettingsDep
+) -> EventOut:
+    event = await editions.publish_event(session, now, actor, event_id)
+    return await present_event(session, settings, event)
+
+
+@router.post("/{event_id}/cancel")
+async def cancel_event(
+    event_id: int, session: SessionDep, now: NowDep, actor: PrincipalDep, settings: SettingsDep
+) -> EventOut:
+    event = await editions.cancel_event(session, now, actor, event_id)
+    return await present_event(session, settings, event)
+
+
+StatusQuery = Annotated[RegistrationStatus | None, Query()]
+CountryQuery = Annotated[CountryCode | None, Query()]
+GenderQuery = Annotated[Gender | None, Query()]
+
+
+@router.get("/{event_id}/registrations")
+async def list_registrations(
+    event_id: int,
+    session: SessionDep,
+    viewer: PrincipalDep,
+    status: StatusQuery = None,
+    country: CountryQuery = None,
+    gender: GenderQuery = None,
+) -> list[RegistrationOut]:
+    rows = await rosters.roster(
+        session, viewer, event_id, rosters.RosterFilter(status, country, gender)
+    )
+    return [RegistrationOut.of(registration, participant) for registration, participant in rows]
+
+
+_CSV_COLUMNS = (
+    "id",
+    "participant_id",
+    "participant_name",
+    "status",
+    "country",
+    "gender",
+    "ticket_code",
+    "created_at",
+    "confirmed_at",
+    "checked_in_at",
+)
+
+
+def _csv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheets run cells that start like a formula; a name is never one.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@router.get(
+    "/{event_id}/registrations.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def export_registrations(
+    event_id: int,
+    session: SessionDep,
+    viewer: PrincipalDep,
+    status: StatusQuery = None,
+    country: CountryQuery = None,
+    gender: GenderQuery = None,
+) -> Response:
+    rows = await rosters.roster(
+        session, viewer, event_id, rosters.RosterFilter(status, country, gender)
+    )
+    questions = sorted({key for registration, _ in rows for key in registration.answers})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*_CSV_COLUMNS, *(f"answer:{key}" for key in questions)])
+    for registration, participant in rows:
+        out = RegistrationOut.of(registration, participant).model_dump(mode="json")
+        writer.writerow(
+            [_csv_cell(out[column]) for column in _CSV_COLUMNS]
+            + [_csv_cell(registration.answers.get(key)) for key in questions]
+        )
+    return Response(
+        content=buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="event-{event_id}.csv"'},
+    )
+
+
+@router.post("/{event_id}/registrations", status_code=status.HTTP_201_CREATED)
+async def register_person(
+    event_id: int,
+    body: RegistrationRequest,
+    session: SessionDep,
+    now: NowDep,
+    actor: PrincipalDep,
+) -> RegistrationOut:
+    registration = await registrations.register_person(
+        session, now, actor, event_id, body.participant, body.answers
+    )
+    return await present_registration(session, registration)
+
+
+@router.get("/{event_id}/offers")
+async def list_offers(
+    event_id: int, session: SessionDep, viewer: PrincipalDep
+) -> list[RegistrationOut]:
+    rows = await rosters.roster(
+        session, viewer, event_id, rosters.RosterFilter(status=RegistrationStatus.OFFERED)
+    )
+    return [RegistrationOut.of(registration, participant) for registration, participant in rows]
+
+
+@router.get("/{event_id}/statistics")
+async def event_statistics(
+    event_id: int, session: SessionDep, viewer: PrincipalDep
+) -> StatisticsOut:
+    return StatisticsOut.of(await statistics.event_statistics(session, viewer, event_id))
+
+
+@router.post("/{event_id}/check-in")
+async def check_in(
+    event_id: int, body: CheckInRequest, session: SessionDep, now: NowDep, actor: PrincipalDep
+) -> RegistrationOut:
+    registration = await registrations.check_in(session, now, actor, event_id, body.ticket_code)
+    return await present_registration(session, registration)

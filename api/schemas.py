@@ -1,0 +1,213 @@
+"""Response bodies and the request bodies that are not use-case inputs themselves."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from events.deeplinks import deep_link, event_payload, programme_payload
+from events.enums import Decision
+from events.inputs import ParticipantDetails, Strict
+from events.models import Event, Participant, Programme, Registration
+from events.statistics import EventStatistics
+
+
+class ProgrammeOut(BaseModel):
+    slug: str
+    kind: str
+    title: dict[str, str]
+    description: dict[str, str]
+    default_language: str
+    status: str
+    start_payload: str
+    deep_link: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, programme: Programme, bot_username: str | None) -> "ProgrammeOut":
+        payload = programme_payload(programme.slug)
+        return cls(
+            slug=programme.slug,
+            kind=programme.kind,
+            title=programme.title,
+            description=programme.description,
+            default_language=programme.default_language,
+            status=programme.status,
+            start_payload=payload,
+            deep_link=deep_link(bot_username, payload),
+            created_at=programme.created_at,
+            updated_at=programme.updated_at,
+        )
+
+
+class EventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    programme_slug: str
+    slug: str
+    title: dict[str, str]
+    description: dict[str, str]
+    default_language: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    venue: str
+    city: str
+    country: str
+    capacity: int
+    seats_left: int
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    mode: str
+    min_age: int | None
+    max_age: int | None
+    eligible_countries: list[str]
+    country_quotas: dict[str, int]
+    gender_quotas: dict[str, int]
+    questions: list[dict[str, Any]]
+    offer_valid_hours: int
+    status: str
+    sequence: int
+    start_payload: str
+    deep_link: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(
+        cls, event: Event, programme_slug: str, seats_left: int, bot_username: str | None
+    ) -> "EventOut":
+        payload = event_payload(event.slug)
+        return cls.model_validate(
+            {
+                **{name: getattr(event, name) for name in _EVENT_COLUMNS},
+                "programme_slug": programme_slug,
+                "seats_left": seats_left,
+                "start_payload": payload,
+                "deep_link": deep_link(bot_username, payload),
+            }
+        )
+
+
+_EVENT_COLUMNS = [
+    name
+    for name in EventOut.model_fields
+    if name not in {"programme_slug", "seats_left", "start_payload", "deep_link"}
+]
+
+
+class RegistrationOut(BaseModel):
+    id: int
+    event_id: int
+    participant_id: int
+    participant_name: str
+    status: str
+    answers: dict[str, Any]
+    country: str | None
+    gender: str | None
+    ticket_code: str | None
+    created_at: datetime
+    confirmed_at: datetime | None
+    waitlisted_at: datetime | None
+    offer_expires_at: datetime | None
+    checked_in_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+
+    @classmethod
+    def of(cls, registration: Registration, participant: Participant) -> "RegistrationOut":
+        return cls(
+            id=registration.id,
+            event_id=registration.event_id,
+            participant_id=registration.participant_id,
+            participant_name=participant.name,
+            status=registration.status,
+            answers=registration.answers,
+            country=registration.country,
+            gender=registration.gender,
+            ticket_code=registration.ticket_code,
+            created_at=registration.created_at,
+            confirmed_at=registration.confirmed_at,
+            waitlisted_at=registration.waitlisted_at,
+            offer_expires_at=registration.offer_expires_at,
+            checked_in_at=registration.checked_in_at,
+            cancelled_at=registration.cancelled_at,
+            cancel_reason=registration.cancel_reason,
+        )
+
+
+class ParticipantOut(BaseModel):
+    id: int
+    telegram_user_id: int | None
+    name: str
+    language: str
+    country: str | None
+    gender: str | None
+    birth_year: int | None
+    is_reachable: bool
+    created_at: datetime
+    erased_at: datetime | None
+    registrations: list[RegistrationOut] = Field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls, participant: Participant, registrations: list[RegistrationOut]
+    ) -> "ParticipantOut":
+        return cls(
+            id=participant.id,
+            telegram_user_id=participant.telegram_user_id,
+            name=participant.name,
+            language=participant.language,
+            country=participant.country,
+            gender=participant.gender,
+            birth_year=participant.birth_year,
+            is_reachable=participant.is_reachable,
+            created_at=participant.created_at,
+            erased_at=participant.erased_at,
+            registrations=registrations,
+        )
+
+
+class StatisticsOut(BaseModel):
+    event_id: int
+    capacity: int
+    seats_held: int
+    seats_left: int
+    by_status: dict[str, int]
+    by_country: dict[str, dict[str, int]]
+    by_gender: dict[str, dict[str, int]]
+
+    @classmethod
+    def of(cls, statistics: EventStatistics) -> "StatisticsOut":
+        return cls(
+            event_id=statistics.event_id,
+            capacity=statistics.capacity,
+            seats_held=statistics.seats_held,
+            seats_left=statistics.seats_left,
+            by_status=statistics.by_status,
+            by_country=statistics.by_country,
+            by_gender=statistics.by_gender,
+        )
+
+
+class RegistrationRequest(Strict):
+    """An organiser registers a person: their details and answers to the event's questions."""
+
+    participant: ParticipantDetails
+    answers: dict[str, str | int | bool] = Field(default_factory=dict, max_length=40)
+
+
+class DecisionRequest(Strict):
+    decision: Decision
+
+
+class CheckInRequest(Strict):
+    ticket_code: str = Field(min_length=1, max_length=64)
+
+
+class OffersOut(BaseModel):
+    """The offers a freed seat produced."""
+
+    offered: list[int]

@@ -1,0 +1,1 @@
+"""The clock (APScheduler) and, later, the outbox dispatcher."""

@@ -1,0 +1,43 @@
+"""APScheduler as the clock: it only wakes jobs; the database holds the state."""
+
+import logging
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from redbridge.clock import Clock, system_clock
+from scheduler.jobs import JOBS, Job
+
+log = logging.getLogger(__name__)
+
+
+async def run_job(
+    name: str, job: Job, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    """Run one job and log its failure, so one broken job never stops the others."""
+    now: datetime = clock()
+    try:
+        await job(sessionmaker, now)
+    except Exception:
+        log.exception("scheduled job %s failed", name)
+
+
+def start_scheduler(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock = system_clock
+) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    for name, (job, seconds) in JOBS.items():
+        scheduler.add_job(
+            run_job,
+            "interval",
+            seconds=seconds,
+            args=(name, job, sessionmaker, clock),
+            id=name,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=seconds,
+        )
+    scheduler.start()
+    return scheduler
