@@ -38,4 +38,4 @@ async def roster(
     if where.gender is not None:
         query = query.where(Registration.gender == where.gender)
     rows = await session.execute(query)
-    return [(registration, participant) for registration, participant in rows.tuples()]
+    return [(registration, participant) for registration, participant in rows]

@@ -1,0 +1,90 @@
+"""The real API under uvicorn on a loopback port, with an injected clock."""
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.app import create_app
+from events.access import create_token
+from events.enums import Role
+from redbridge.settings import Settings
+
+BOT_USERNAME = "redbridge_test_bot"
+
+
+@dataclass
+class ManualClock:
+    """A clock the test moves by hand."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(now: datetime) -> ManualClock:
+    return ManualClock(now)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def api(
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app served by a real uvicorn on 127.0.0.1."""
+    settings = Settings(database_url=database_url, bot_username=BOT_USERNAME)
+    app = create_app(settings, sessionmaker, clock)
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    for _ in range(500):
+        if server.started:
+            break
+        await asyncio.sleep(0.01)
+    assert server.started, "uvicorn did not start"
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        yield client
+    server.should_exit = True
+    await task
+
+
+TokenFactory = Callable[..., Awaitable[dict[str, str]]]
+
+
+@pytest.fixture
+def token_headers(sessionmaker: async_sessionmaker[AsyncSession], now: datetime) -> TokenFactory:
+    """Makes an ``Authorization`` header for a new token of the given role."""
+
+    async def make(role: Role = Role.ADMIN, programmes: list[str] | None = None) -> dict[str, str]:
+        async with sessionmaker() as session:
+            _token, secret = await create_token(
+                session, now, role=role, name=role.value, programme_slugs=programmes
+            )
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make
+
+
+@pytest.fixture
+async def admin(token_headers: TokenFactory) -> dict[str, str]:
+    return await token_headers(Role.ADMIN)
