@@ -4,7 +4,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.problems import install_problem_handlers
-from api.routes import events, health, participants, programmes, registrations
+from api.routes import audit, events, health, participants, programmes, registrations
 from redbridge.clock import Clock, system_clock
 from redbridge.settings import Settings
 
@@ -28,7 +28,7 @@ def create_app(
     app.state.clock = clock
     install_problem_handlers(app)
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (programmes, events, registrations, participants):
+    for module in (programmes, events, registrations, participants, audit):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(health.router)

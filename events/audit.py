@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.models import AuditEntry
@@ -34,3 +35,15 @@ async def record(
             details=details or {},
         )
     )
+
+
+async def audit_trail(
+    session: AsyncSession, viewer: "Principal", *, limit: int = 100, before_id: int | None = None
+) -> list[AuditEntry]:
+    """Newest entries first: all of them for admins, their programmes' for organisers."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    if not viewer.is_admin:
+        query = query.where(AuditEntry.programme_id.in_(viewer.programme_ids))
+    return list(await session.scalars(query))

@@ -133,3 +133,20 @@ async def test_cancelling_a_programme_cancels_its_events(
     event_now = await api.get(f"/api/v1/events/{created.json()['id']}", headers=admin)
     assert event_now.json()["status"] == "cancelled"
     assert event_now.json()["sequence"] == 1
+
+
+async def test_organiser_actions_are_audited(
+    api: httpx.AsyncClient, admin: dict[str, str], token_headers: TokenFactory
+) -> None:
+    await api.post("/api/v1/programmes", json=FORUM, headers=admin)
+    await api.post("/api/v1/programmes", json={**FORUM, "slug": "other"}, headers=admin)
+    organiser = await token_headers(Role.ORGANISER, ["economic-forum"])
+    await api.post("/api/v1/programmes/economic-forum/publish", headers=organiser)
+
+    trail = (await api.get("/api/v1/audit", headers=admin)).json()
+    actions = [entry["action"] for entry in trail]
+    assert actions[:3] == ["programme.publish", "token.create", "programme.create"]
+    assert trail[0]["actor"].startswith("token:")
+    own = (await api.get("/api/v1/audit", headers=organiser)).json()
+    assert {entry["programme_id"] for entry in own} == {trail[0]["programme_id"]}
+    assert (await api.get("/api/v1/audit")).status_code == 401
