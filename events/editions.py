@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.access import Principal
@@ -97,7 +98,10 @@ async def create_event(
         **_columns(draft),
     )
     session.add(event)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as error:  # the same slug, created a moment ago
+        raise Conflict(f"the slug {draft.slug!r} is taken") from error
     await record(session, now, actor, "event.create", "event", event.id, programme_id=programme.id)
     await session.commit()
     return event

@@ -1,12 +1,15 @@
 """Who may take part in an event: age range and countries."""
 
+from zoneinfo import ZoneInfo
+
 from events.errors import NotEligible
 from events.models import Event, Participant
 
 
 def age_in_event_year(event: Event, birth_year: int) -> int:
-    """Age reached during the year the event starts: only the birth year is collected."""
-    return event.starts_at.year - birth_year
+    """Age reached during the year the event starts, in its own time zone: only the birth
+    year is collected."""
+    return event.starts_at.astimezone(ZoneInfo(event.timezone)).year - birth_year
 
 
 def ensure_eligible(event: Event, participant: Participant) -> None:

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.access import Principal
@@ -26,8 +27,7 @@ async def upsert_participant(
             select(Participant).where(Participant.telegram_user_id == details.telegram_user_id)
         )
     if participant is None:
-        participant = Participant(telegram_user_id=details.telegram_user_id, created_at=now)
-        session.add(participant)
+        participant = await _create(session, now, details.telegram_user_id)
     participant.name = details.name
     participant.language = details.language
     participant.country = details.country
@@ -36,6 +36,22 @@ async def upsert_participant(
     participant.consented_at = participant.consented_at or now
     participant.updated_at = now
     await session.flush()
+    return participant
+
+
+async def _create(
+    session: AsyncSession, now: datetime, telegram_user_id: int | None
+) -> Participant:
+    participant = Participant(telegram_user_id=telegram_user_id, created_at=now, updated_at=now)
+    try:
+        async with session.begin_nested():
+            session.add(participant)
+    except IntegrityError:
+        # The same Telegram user was created a moment ago by a concurrent request.
+        existing = await find_by_telegram_id(session, telegram_user_id or 0)
+        if existing is None:
+            raise
+        return existing
     return participant
 
 
@@ -113,6 +129,10 @@ async def registrations_of(session: AsyncSession, participant_id: int) -> Sequen
     return rows.all()
 
 
+def _by_event(registration: Registration) -> tuple[int, int]:
+    return registration.event_id, registration.id
+
+
 async def erase_participant(
     session: AsyncSession, now: datetime, actor: Principal | None, participant_id: int
 ) -> Participant:
@@ -128,7 +148,10 @@ async def erase_participant(
     participant = await get_participant(session, participant_id)
     if participant.erased_at is not None:
         raise ParticipantErased("this participant's data was already erased")
-    for registration in await registrations_of(session, participant_id):
+    # Lock events in id order, as every multi-event transaction must, so two erasures
+    # cannot deadlock on PostgreSQL.
+    registrations = sorted(await registrations_of(session, participant_id), key=_by_event)
+    for registration in registrations:
         event = await lock_event(session, registration.event_id)
         await session.refresh(registration)
         status = RegistrationStatus(registration.status)

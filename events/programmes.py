@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.access import Principal
@@ -64,7 +65,10 @@ async def create_programme(
         updated_at=now,
     )
     session.add(programme)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as error:  # the same slug, created a moment ago
+        raise Conflict(f"the slug {draft.slug!r} is taken") from error
     await record(
         session,
         now,

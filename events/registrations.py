@@ -66,6 +66,18 @@ async def register(
     ``NotEligible``, ``AlreadyRegistered``, ``InvalidAnswers`` or ``ParticipantErased``;
     nothing is stored when it raises.
     """
+    registration = await _register(session, now, event_id, participant_id, answers)
+    await session.commit()
+    return registration
+
+
+async def _register(
+    session: AsyncSession,
+    now: datetime,
+    event_id: int,
+    participant_id: int,
+    answers: Mapping[str, object] | None,
+) -> Registration:
     event = await lock_event(session, event_id)
     participant = await session.get(Participant, participant_id, populate_existing=True)
     if participant is None:
@@ -106,7 +118,7 @@ async def register(
             registration.status = RegistrationStatus.WAITLISTED
             registration.waitlisted_at = now
     session.add(registration)
-    await session.commit()
+    await session.flush()
     return registration
 
 
@@ -124,7 +136,7 @@ async def register_person(
         raise NotFound("event", event_id)
     actor.ensure_manages(event.programme_id)
     participant = await upsert_participant(session, now, details)
-    registration = await register(session, now, event_id, participant.id, answers)
+    registration = await _register(session, now, event_id, participant.id, answers)
     await record(
         session,
         now,

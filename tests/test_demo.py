@@ -1,0 +1,231 @@
+"""``redbridge demo``: realistic, translated, published, and loaded only once."""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.enums import PublicationStatus, RegistrationMode
+from events.languages import LANGUAGES
+from events.models import AuditEntry, Event, Programme
+from events.questions import questions_of, validate_answers
+from events.store import create_engine, create_sessionmaker
+from redbridge.demo import load_demo
+from redbridge.settings import Settings
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+PROGRAMMES = {
+    "youth-summer-school",
+    "economic-forum",
+    "civil-society-exchange-visits",
+    "joint-concerts",
+    "town-halls",
+}
+ZONES = {"GE": "Asia/Tbilisi", "AM": "Asia/Yerevan", "AZ": "Asia/Baku"}
+
+
+def _settings(tmp_path: Path) -> Settings:
+    return Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}")
+
+
+@asynccontextmanager
+async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        await engine.dispose()
+
+
+async def _programmes(session: AsyncSession) -> dict[str, Programme]:
+    return {p.slug: p for p in await session.scalars(select(Programme))}
+
+
+async def _events(session: AsyncSession, programme: Programme) -> Sequence[Event]:
+    rows = await session.scalars(
+        select(Event).where(Event.programme_id == programme.id).order_by(Event.starts_at)
+    )
+    return rows.all()
+
+
+def _complete(texts: dict[str, Any]) -> bool:
+    return set(texts) == set(LANGUAGES) and all(
+        isinstance(text, str) and text.strip() for text in texts.values()
+    )
+
+
+async def test_demo_creates_published_programmes_and_events(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+
+    summary = await load_demo(settings, NOW)
+
+    assert "5 programmes and 10 events created and published" in summary
+    async with _session(settings) as session:
+        programmes = await _programmes(session)
+        assert set(programmes) == PROGRAMMES
+        for programme in programmes.values():
+            assert programme.status == PublicationStatus.PUBLISHED
+            events = await _events(session, programme)
+            assert events, programme.slug
+            for event in events:
+                assert event.status == PublicationStatus.PUBLISHED
+                assert event.starts_at > NOW
+                assert event.starts_at.tzinfo is not None
+                assert event.timezone == ZONES[event.country], event.slug
+
+
+async def test_every_text_is_in_all_five_languages(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    await load_demo(settings, NOW)
+
+    async with _session(settings) as session:
+        for programme in (await _programmes(session)).values():
+            assert _complete(programme.title), programme.slug
+            assert _complete(programme.description), programme.slug
+            for event in await _events(session, programme):
+                assert _complete(event.title), event.slug
+                assert _complete(event.description), event.slug
+                assert "{" not in "".join(event.description.values()), event.slug
+                for question in questions_of(event.questions):
+                    assert _complete(question.prompt), (event.slug, question.key)
+                    for choice in question.choices:
+                        assert _complete(choice.label), (event.slug, choice.key)
+
+
+async def test_summer_school_is_balanced_and_selective(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    await load_demo(settings, NOW)
+
+    async with _session(settings) as session:
+        [school] = await _events(session, (await _programmes(session))["youth-summer-school"])
+    assert school.slug == "youth-summer-school-2027"
+    assert school.country == "GE"
+    assert school.timezone == "Asia/Tbilisi"
+    assert school.mode == RegistrationMode.APPLICATION
+    assert (school.min_age, school.max_age) == (18, 30)
+    assert sorted(school.eligible_countries) == ["AM", "AZ", "GE"]
+    assert set(school.country_quotas) == {"AM", "AZ", "GE"}
+    assert len(set(school.country_quotas.values())) == 1
+    assert sum(school.country_quotas.values()) == school.capacity
+    assert school.gender_quotas == {"female": school.capacity // 2, "male": school.capacity // 2}
+    assert sum(school.gender_quotas.values()) == school.capacity
+    assert school.registration_closes_at is not None
+    assert NOW < school.registration_closes_at < school.starts_at
+    questions = questions_of(school.questions)
+    assert [q.kind.value for q in questions] == ["text", "choice", "yes_no"]
+    # The questions accept answers the bot would send.
+    answers = validate_answers(
+        questions, {"motivation": "I study economics.", "track": "environment", "support": "no"}
+    )
+    assert answers == {
+        "motivation": "I study economics.",
+        "track": "environment",
+        "support": False,
+    }
+
+
+async def test_forum_rotates_tbilisi_yerevan_baku(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    await load_demo(settings, NOW)
+
+    async with _session(settings) as session:
+        editions = await _events(session, (await _programmes(session))["economic-forum"])
+    assert [e.slug for e in editions] == [
+        "economic-forum-2027-tbilisi",
+        "economic-forum-2028-yerevan",
+        "economic-forum-2029-baku",
+    ]
+    assert [(e.city, e.country, e.timezone) for e in editions] == [
+        ("Tbilisi", "GE", "Asia/Tbilisi"),
+        ("Yerevan", "AM", "Asia/Yerevan"),
+        ("Baku", "AZ", "Asia/Baku"),
+    ]
+    assert all(e.mode == RegistrationMode.OPEN for e in editions)
+    for edition in editions:
+        local = edition.starts_at.astimezone(ZoneInfo(edition.timezone))
+        assert local.time() == time(9, 30)
+        assert local.month == 10
+
+
+async def test_exchange_visits_concert_and_town_halls(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    await load_demo(settings, NOW)
+
+    async with _session(settings) as session:
+        programmes = await _programmes(session)
+        visits = await _events(session, programmes["civil-society-exchange-visits"])
+        [concert] = await _events(session, programmes["joint-concerts"])
+        town_halls = await _events(session, programmes["town-halls"])
+
+    by_slug = {visit.slug: visit for visit in visits}
+    to_yerevan = by_slug["exchange-visit-baku-yerevan"]
+    to_baku = by_slug["exchange-visit-yerevan-baku"]
+    assert (to_yerevan.city, to_yerevan.eligible_countries) == ("Yerevan", ["AZ"])
+    assert (to_baku.city, to_baku.eligible_countries) == ("Baku", ["AM"])
+    for visit in visits:
+        assert visit.mode == RegistrationMode.APPLICATION
+        assert visit.capacity <= 12
+
+    assert (concert.city, concert.country, concert.mode) == ("Tbilisi", "GE", "open")
+    assert concert.capacity >= 300
+
+    assert len(town_halls) == 3
+    assert {hall.country for hall in town_halls} == {"AM", "AZ", "GE"}
+    months = [hall.starts_at.astimezone(ZoneInfo(hall.timezone)) for hall in town_halls]
+    assert [(m.year, m.month) for m in months] == [(2026, 12), (2027, 1), (2027, 2)]
+    for hall, local in zip(town_halls, months, strict=True):
+        assert local.time() == time(18, 0)
+        assert hall.mode == RegistrationMode.OPEN
+        assert "University" in hall.venue
+
+
+async def _row_counts(settings: Settings) -> tuple[int, int, int]:
+    async with _session(settings) as session:
+        counts = [
+            await session.scalar(select(func.count()).select_from(table))
+            for table in (Programme, Event, AuditEntry)
+        ]
+    programmes, events, audit = (count or 0 for count in counts)
+    return programmes, events, audit
+
+
+async def test_loading_twice_changes_nothing(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    await load_demo(settings, NOW)
+    before = await _row_counts(settings)
+
+    again = await load_demo(settings, NOW)
+    # A month later the dates would differ, yet the demo is still recognised as loaded.
+    later = await load_demo(settings, NOW + timedelta(days=31))
+
+    assert "already there" in again
+    assert "nothing was changed" in later
+    assert await _row_counts(settings) == before
+
+
+async def test_loading_finishes_an_interrupted_run(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    await load_demo(settings, NOW)
+    async with _session(settings) as session:
+        forum = (await _programmes(session))["economic-forum"]
+        [first, *_rest] = await _events(session, forum)
+        forum.status = PublicationStatus.DRAFT
+        first.status = PublicationStatus.DRAFT
+        await session.commit()
+
+    summary = await load_demo(settings, NOW)
+
+    assert summary.startswith("Demo data completed: 2 ")
+    lines = {line.split()[0]: " ".join(line.split()[1:]) for line in summary.splitlines()[1:]}
+    assert lines["economic-forum"] == "completed: 0 new events, 2 published"
+    assert lines["town-halls"] == "already there"
+    async with _session(settings) as session:
+        forum = (await _programmes(session))["economic-forum"]
+        assert forum.status == PublicationStatus.PUBLISHED
+        assert all(e.status == PublicationStatus.PUBLISHED for e in await _events(session, forum))
