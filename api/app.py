@@ -4,7 +4,17 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.problems import install_problem_handlers
-from api.routes import audit, events, health, participants, programmes, registrations
+from api.routes import (
+    audit,
+    calendar,
+    events,
+    health,
+    participants,
+    programmes,
+    registrations,
+    series,
+)
+from events.feed_cache import FeedCache
 from redbridge.clock import Clock, system_clock
 from redbridge.settings import Settings
 
@@ -15,6 +25,7 @@ def create_app(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock = system_clock,
+    feed_cache: FeedCache | None = None,
 ) -> FastAPI:
     app = FastAPI(
         title="Redbridge",
@@ -26,10 +37,12 @@ def create_app(
     app.state.settings = settings
     app.state.sessionmaker = sessionmaker
     app.state.clock = clock
+    app.state.feed_cache = FeedCache() if feed_cache is None else feed_cache
     install_problem_handlers(app)
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (programmes, events, registrations, participants, audit):
+    for module in (programmes, events, registrations, participants, audit, series):
         v1.include_router(module.router)
     app.include_router(v1)
+    app.include_router(calendar.router)
     app.include_router(health.router)
     return app

@@ -88,15 +88,7 @@ async def create_event(
     actor.ensure_manages(programme.id)
     if await session.scalar(select(Event.id).where(Event.slug == draft.slug)):
         raise Conflict(f"the slug {draft.slug!r} is taken")
-    event = Event(
-        programme_id=programme.id,
-        slug=draft.slug,
-        status=PublicationStatus.DRAFT,
-        sequence=0,
-        created_at=now,
-        updated_at=now,
-        **_columns(draft),
-    )
+    event = build_event(programme.id, draft, now)
     session.add(event)
     try:
         await session.flush()
@@ -105,6 +97,24 @@ async def create_event(
     await record(session, now, actor, "event.create", "event", event.id, programme_id=programme.id)
     await session.commit()
     return event
+
+
+def build_event(
+    programme_id: int,
+    draft: EventDraft,
+    now: datetime,
+    status: PublicationStatus = PublicationStatus.DRAFT,
+) -> Event:
+    """A new event row from validated fields (not added to any session)."""
+    return Event(
+        programme_id=programme_id,
+        slug=draft.slug,
+        status=status,
+        sequence=0,
+        created_at=now,
+        updated_at=now,
+        **_columns(draft),
+    )
 
 
 def _columns(fields: EventFields) -> dict[str, Any]:

@@ -27,3 +27,7 @@ def ensure_eligible(event: Event, participant: Participant) -> None:
             raise NotEligible("country_required", "this event needs a country of residence")
         if participant.country not in event.eligible_countries:
             raise NotEligible("country", "this event is not open to your country")
+
+
+def needs_birth_year(event: Event) -> bool:
+    return event.min_age is not None or event.max_age is not None

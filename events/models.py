@@ -5,7 +5,8 @@ each event also keeps its IANA zone for display. Translated content is a JSON
 object of language code → text.
 """
 
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -23,7 +24,9 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import event as sa_event
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
 from events.enums import (
     PublicationStatus,
@@ -83,6 +86,10 @@ class Programme(Base):
     events: Mapped[list["Event"]] = relationship(back_populates="programme")
 
 
+def _new_calendar_uid() -> str:
+    return str(uuid.uuid4())
+
+
 class Event(Base):
     __tablename__ = "events"
 
@@ -119,6 +126,21 @@ class Event(Base):
 
     programme: Mapped[Programme] = relationship(back_populates="events")
 
+    # The iCalendar UID: random, stored, so it never changes whatever else does.
+    calendar_uid: Mapped[str] = mapped_column(String(64), unique=True, default=_new_calendar_uid)
+    # When what a calendar shows of the event last changed (DTSTAMP, feed fingerprints);
+    # kept by the mapper hook below, so capacity or quota edits leave feeds byte-identical.
+    # (A bulk UPDATE statement bypasses the hook: set it there by hand.)
+    calendar_revised_at: Mapped[datetime]
+    # The recurring series this event is an occurrence of, and the date the rule gave it
+    # (it stays when the occurrence is moved, so the rule never materialises it twice).
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"), index=True)
+    occurrence_on: Mapped[date | None]
+
+    __table_args__ = (
+        UniqueConstraint("series_id", "occurrence_on", name="uq_events_series_occurrence"),
+    )
+
 
 class Participant(Base):
     __tablename__ = "participants"
@@ -136,6 +158,8 @@ class Participant(Base):
     updated_at: Mapped[datetime]
     # Set when the person asked to be forgotten; the row stays so counts stay right.
     erased_at: Mapped[datetime | None]
+    # Secret of the personal calendar feed URL (see ``events.feed_tokens``).
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class Registration(Base):
@@ -205,3 +229,66 @@ class AuditEntry(Base):
     programme_id: Mapped[int | None] = mapped_column(index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Series(Base):
+    """A recurring event (a monthly town hall): an RRULE that materialises ``Event`` rows.
+
+    ``template`` holds the fields every occurrence shares (venue, capacity, mode, …) as
+    an ``EventFields`` subset; the rule runs from ``starts_on`` at ``start_time`` in
+    ``timezone``, wall-clock time, with ``exceptions`` (ISO dates) left out.
+    """
+
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[dict[str, Any]]
+    description: Mapped[dict[str, Any]]
+    default_language: Mapped[str] = mapped_column(String(8))
+    rrule: Mapped[str] = mapped_column(String(500))
+    starts_on: Mapped[date]
+    start_time: Mapped[time]
+    timezone: Mapped[str] = mapped_column(String(64))
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    exceptions: Mapped[list[Any]]
+    template: Mapped[dict[str, Any]]
+    horizon_months: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=PublicationStatus.DRAFT)
+    # Occurrences up to this instant exist as events; the rule beyond it is not expanded yet.
+    materialised_until: Mapped[datetime]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+# What a calendar feed shows of an event: a change to any of these is a new revision.
+CALENDAR_FIELDS = (
+    "slug",
+    "title",
+    "description",
+    "default_language",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue",
+    "city",
+    "country",
+    "status",
+    "sequence",
+)
+
+
+@sa_event.listens_for(Event, "before_insert")
+def _stamp_new_event(_mapper: Mapper[Event], _connection: Any, event: Event) -> None:
+    if event.calendar_revised_at is None:
+        event.calendar_revised_at = event.updated_at
+
+
+@sa_event.listens_for(Event, "before_update")
+def _stamp_revised_event(_mapper: Mapper[Event], _connection: Any, event: Event) -> None:
+    """Every use case sets ``updated_at``; the calendar revision follows it only when
+    something a feed shows has changed, so DTSTAMP and the feed's ETag stay put."""
+    state = sa_inspect(event)
+    if any(state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS):
+        event.calendar_revised_at = event.updated_at

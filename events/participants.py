@@ -173,6 +173,7 @@ async def erase_participant(
     participant.birth_year = None
     participant.consented_at = None
     participant.is_reachable = False
+    participant.calendar_token = None
     participant.erased_at = now
     participant.updated_at = now
     if actor is not None:

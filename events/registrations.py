@@ -275,11 +275,44 @@ async def check_in(
     if event is None:
         raise NotFound("event", event_id)
     actor.ensure_manages(event.programme_id)
+    registration = await _ticket(session, ticket_code)
+    if registration.event_id != event.id:
+        raise TicketNotValid("this ticket is not valid for this event")
+    return await _check_in(session, now, actor, event, registration)
+
+
+async def check_in_ticket(
+    session: AsyncSession, now: datetime, actor: Principal, ticket_code: str
+) -> tuple[Registration, Event, str]:
+    """Check in whatever event a scanned ticket is for; returns it with the person's name.
+
+    Same refusals as ``check_in``; ``Forbidden`` if the event is not the actor's.
+    """
+    registration = await _ticket(session, ticket_code)
+    event = await session.get(Event, registration.event_id)
+    participant = await session.get(Participant, registration.participant_id)
+    if event is None or participant is None:
+        raise TicketNotValid("this ticket is not valid")
+    actor.ensure_manages(event.programme_id)
+    return await _check_in(session, now, actor, event, registration), event, participant.name
+
+
+async def _ticket(session: AsyncSession, ticket_code: str) -> Registration:
     registration = await session.scalar(
         select(Registration).where(Registration.ticket_code == ticket_code.strip())
     )
-    if registration is None or registration.event_id != event.id:
-        raise TicketNotValid("this ticket is not valid for this event")
+    if registration is None:
+        raise TicketNotValid("this ticket is not valid")
+    return registration
+
+
+async def _check_in(
+    session: AsyncSession,
+    now: datetime,
+    actor: Principal,
+    event: Event,
+    registration: Registration,
+) -> Registration:
     if registration.status == RegistrationStatus.ATTENDED:
         raise AlreadyCheckedIn("this ticket was already checked in")
     if registration.status != RegistrationStatus.CONFIRMED:
@@ -296,5 +329,20 @@ async def check_in(
         registration.id,
         programme_id=event.programme_id,
     )
+    await session.commit()
+    return registration
+
+
+async def sign_up(
+    session: AsyncSession,
+    now: datetime,
+    details: ParticipantDetails,
+    event_id: int,
+    answers: Mapping[str, object] | None = None,
+) -> Registration:
+    """A person registers themselves from the bot: their profile is saved with the
+    registration, in one transaction, under the rules of ``register``."""
+    participant = await upsert_participant(session, now, details)
+    registration = await _register(session, now, event_id, participant.id, answers)
     await session.commit()
     return registration

@@ -2,14 +2,15 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.access import Principal
 from events.editions import get_event
-from events.enums import SEAT_HOLDING, RegistrationStatus
-from events.models import Registration
+from events.enums import SEAT_HOLDING, PublicationStatus, RegistrationStatus
+from events.models import Event, Registration
 
 UNSPECIFIED = "unspecified"
 
@@ -58,3 +59,16 @@ async def event_statistics(
         by_country={k: dict(v) for k, v in sorted(by_country.items())},
         by_gender={k: dict(v) for k, v in sorted(by_gender.items())},
     )
+
+
+async def managed_event_statistics(
+    session: AsyncSession, viewer: Principal, now: datetime
+) -> list[tuple[Event, EventStatistics]]:
+    """Counts for every published event the viewer manages that has not ended."""
+    events = await session.scalars(
+        select(Event)
+        .where(Event.status == PublicationStatus.PUBLISHED, Event.ends_at > now)
+        .order_by(Event.starts_at, Event.id)
+    )
+    managed = [event for event in events if viewer.can_manage(event.programme_id)]
+    return [(event, await event_statistics(session, viewer, event.id)) for event in managed]

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from events.series import extend_series
 from events.waitlist import expire_offers
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,18 @@ async def expire_waitlist_offers(
         log.info("offered %d freed seats to the waitlist", len(offers))
 
 
+async def materialise_series(
+    sessionmaker: async_sessionmaker[AsyncSession], now: datetime
+) -> None:
+    """Create the occurrences of recurring series that came within their horizon."""
+    async with sessionmaker() as session:
+        created = await extend_series(session, now)
+    if created:
+        log.info("materialised %d occurrences of recurring series", created)
+
+
 # Job name → (function, interval in seconds).
 JOBS: dict[str, tuple[Job, int]] = {
     "expire_waitlist_offers": (expire_waitlist_offers, 60),
+    "materialise_series": (materialise_series, 6 * 3600),
 }

@@ -1,0 +1,63 @@
+# Redbridge: the developer and CI entry points.
+#
+#   make install    .venv with the package and its test tools (pip install -e '.[test]')
+#   make postgres   the PostgreSQL server binaries the test suite starts its own server from
+#   make check      ruff (lint and format) and mypy --strict
+#   make test       install + postgres, then check, then the whole pytest suite (.ci/run)
+#   make run        install, load the demo data and serve Redbridge (the quick start)
+#
+# The tests start a throwaway PostgreSQL server themselves (tests/support/postgres.py);
+# set REDBRIDGE_TEST_POSTGRES_URL to use an existing one instead.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PG_BIN ?= /usr/lib/postgresql/15/bin
+PYTEST_ARGS ?=
+
+.PHONY: install postgres check test run
+
+install: $(VENV)/.installed
+
+# Re-installs when the dependencies change; the stamp keeps repeated runs offline.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+postgres:
+	@if [ -n "$${REDBRIDGE_TEST_POSTGRES_URL:-}" ]; then \
+		echo "Tests use the PostgreSQL server at REDBRIDGE_TEST_POSTGRES_URL."; \
+	elif [ -x "$(PG_BIN)/initdb" ] || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing the PostgreSQL server (Debian package postgresql)..."; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; \
+		compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; \
+	else \
+		echo "The tests need the PostgreSQL server binaries (initdb, pg_ctl) in $(PG_BIN)." >&2; \
+		echo "Install them as root: apt-get install postgresql" >&2; \
+		echo "or point REDBRIDGE_TEST_POSTGRES_URL at a server the tests may create" >&2; \
+		echo "databases on (postgresql+asyncpg://user:password@host:port/dbname)." >&2; \
+		exit 1; \
+	fi
+
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# pytest's own exit code decides: 5 (no tests collected) fails the run like any failure.
+test: install postgres check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Quick start: the embedded default (a SQLite file in this folder) with the demo data,
+# the API on http://127.0.0.1:8000 (override with REDBRIDGE_HOST / REDBRIDGE_PORT).
+run: install
+	$(BIN)/redbridge demo
+	$(BIN)/redbridge serve

@@ -1,0 +1,253 @@
+"""iCalendar (RFC 5545 / RFC 7986) rendering of events, from plain snapshots.
+
+Rendering is a pure function of its input: the same events render to the same bytes,
+so a feed's ETag changes only when its content does. That is why every value comes
+from data: ``UID`` is stored with the event, ``DTSTAMP`` is the event's calendar
+revision (``Event.calendar_revised_at``), time zones are added in sorted order, and
+the calendar carries no random ``UID`` of its own.
+
+There is no ``METHOD``: a feed is a snapshot of a calendar store (RFC 5545 §3.7.2), not
+an iTIP message, and iTIP's ``PUBLISH`` would require an ``ORGANIZER`` address on every
+event that Redbridge has no business publishing. So the content type is plain
+``text/calendar; charset=utf-8``. Organiser text is escaped by ``icalendar`` itself.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Timezone, vDuration
+from icalendar import Event as VEvent
+
+from events.countries import country_name
+from events.deeplinks import deep_link, event_payload
+from events.enums import PublicationStatus, RegistrationStatus
+from events.languages import DEFAULT_LANGUAGE, Language, pick
+from events.models import Event
+
+PRODID: Final = "-//Redbridge//Calendar 1.0//EN"
+CONTENT_TYPE: Final = "text/calendar; charset=utf-8"
+# How often calendar apps should poll (RFC 7986 REFRESH-INTERVAL; X-PUBLISHED-TTL for
+# Outlook and older Apple clients).
+REFRESH_INTERVAL: Final = timedelta(hours=6)
+_LATEST_ZONE_DATE: Final = date(2038, 1, 1)
+
+
+class Attendance(StrEnum):
+    """Where a person stands for an event in their personal feed."""
+
+    CONFIRMED = "confirmed"
+    APPLIED = "applied"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"
+
+    @classmethod
+    def of(cls, status: str) -> "Attendance | None":
+        """None for registrations that do not belong in the feed (cancelled, rejected)."""
+        return _ATTENDANCE.get(RegistrationStatus(status))
+
+
+_ATTENDANCE: Final = {
+    RegistrationStatus.CONFIRMED: Attendance.CONFIRMED,
+    RegistrationStatus.ATTENDED: Attendance.CONFIRMED,
+    RegistrationStatus.NO_SHOW: Attendance.CONFIRMED,
+    RegistrationStatus.APPLIED: Attendance.APPLIED,
+    RegistrationStatus.WAITLISTED: Attendance.WAITLISTED,
+    RegistrationStatus.OFFERED: Attendance.OFFERED,
+}
+# Statuses that put an event in someone's personal feed.
+IN_PERSONAL_FEED: Final = frozenset(_ATTENDANCE)
+
+
+@dataclass(frozen=True, slots=True)
+class EventSnapshot:
+    """What a calendar shows of an event, detached from the database session."""
+
+    id: int
+    slug: str
+    uid: str
+    title: Mapping[str, str]
+    description: Mapping[str, str]
+    default_language: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    venue: str
+    city: str
+    country: str
+    status: str
+    sequence: int
+    created_at: datetime
+    revised_at: datetime
+
+    @classmethod
+    def of(cls, event: Event) -> "EventSnapshot":
+        return cls(
+            id=event.id,
+            slug=event.slug,
+            uid=event.calendar_uid,
+            title=dict(event.title),
+            description=dict(event.description),
+            default_language=event.default_language,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            timezone=event.timezone,
+            venue=event.venue,
+            city=event.city,
+            country=event.country,
+            status=event.status,
+            sequence=event.sequence,
+            created_at=event.created_at,
+            revised_at=event.calendar_revised_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    event: EventSnapshot
+    attendance: Attendance | None = None  # only in personal feeds
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Where links in feeds point: the bot's deep link if its username is known, else the
+    event in the HTTP API."""
+
+    public_url: str
+    bot_username: str | None = None
+
+    def event_url(self, event: EventSnapshot) -> str:
+        link = deep_link(self.bot_username, event_payload(event.slug))
+        return link or f"{self.public_url.rstrip('/')}/api/v1/events/{event.id}"
+
+
+# Feed texts in the five languages (organiser content comes translated with the events).
+ALL_EVENTS_NAME: Final[Mapping[str, str]] = {
+    "en": "Redbridge — all events",
+    "hy": "Redbridge — բոլոր միջոցառումները",
+    "az": "Redbridge — bütün tədbirlər",
+    "ka": "Redbridge — ყველა ღონისძიება",
+    "ru": "Redbridge — все мероприятия",
+}
+PERSONAL_NAME: Final[Mapping[str, str]] = {
+    "en": "Redbridge — my events",
+    "hy": "Redbridge — իմ միջոցառումները",
+    "az": "Redbridge — mənim tədbirlərim",
+    "ka": "Redbridge — ჩემი ღონისძიებები",
+    "ru": "Redbridge — мои мероприятия",
+}
+_CANCELLED: Final[Mapping[str, str]] = {
+    "en": "Cancelled",
+    "hy": "Չեղարկված է",
+    "az": "Ləğv edilib",
+    "ka": "გაუქმებულია",
+    "ru": "Отменено",
+}
+_NOTES: Final[Mapping[Attendance, Mapping[str, str]]] = {
+    Attendance.APPLIED: {
+        "en": "Your application is being reviewed.",
+        "hy": "Ձեր հայտը քննարկվում է։",
+        "az": "Müraciətiniz nəzərdən keçirilir.",
+        "ka": "თქვენი განაცხადი განიხილება.",
+        "ru": "Ваша заявка рассматривается.",
+    },
+    Attendance.WAITLISTED: {
+        "en": "You are on the waiting list.",
+        "hy": "Դուք սպասման ցուցակում եք։",
+        "az": "Siz gözləmə siyahısındasınız.",
+        "ka": "თქვენ მოლოდინის სიაში ხართ.",
+        "ru": "Вы в листе ожидания.",
+    },
+    Attendance.OFFERED: {
+        "en": "A seat is offered to you: accept it in the bot.",
+        "hy": "Ձեզ տեղ է առաջարկվում․ ընդունեք այն բոտում։",
+        "az": "Sizə yer təklif olunur: onu botda qəbul edin.",
+        "ka": "თქვენ ადგილი შემოგთავაზეს: მიიღეთ ის ბოტში.",
+        "ru": "Вам предложено место: примите его в боте.",
+    },
+}
+
+
+def summary(event: EventSnapshot, language: Language) -> str:
+    title = pick(event.title, language, event.default_language)
+    if event.status == PublicationStatus.CANCELLED:
+        return f"[{_CANCELLED[language]}] {title}"
+    return title
+
+
+def location(event: EventSnapshot, language: Language) -> str:
+    country = country_name(event.country, language)
+    return ", ".join(part for part in (event.venue, event.city, country) if part)
+
+
+def _status(item: FeedItem) -> str:
+    if item.event.status == PublicationStatus.CANCELLED:
+        return "CANCELLED"
+    if item.attendance not in (None, Attendance.CONFIRMED):
+        return "TENTATIVE"
+    return "CONFIRMED"
+
+
+def _component(item: FeedItem, language: Language, links: Links) -> VEvent:
+    event = item.event
+    zone = ZoneInfo(event.timezone)
+    url = links.event_url(event)
+    note = _NOTES.get(item.attendance, {}).get(language) if item.attendance else None
+    text = pick(event.description, language, event.default_language)
+    component = VEvent()
+    component.add("uid", event.uid)
+    component.add("dtstamp", event.revised_at)
+    component.add("created", event.created_at)
+    component.add("last-modified", event.revised_at)
+    component.add("sequence", event.sequence)
+    component.add("status", _status(item))
+    component.add("summary", summary(event, language))
+    component.add("description", "\n\n".join(part for part in (note, text, url) if part))
+    component.add("location", location(event, language))
+    component.add("dtstart", event.starts_at.astimezone(zone))
+    component.add("dtend", event.ends_at.astimezone(zone))
+    component.add("url", url)
+    return component
+
+
+def render_calendar(
+    name: str, items: Iterable[FeedItem], language: Language, links: Links
+) -> bytes:
+    """A complete ``VCALENDAR`` with one ``VEVENT`` per item (in start order) and one
+    ``VTIMEZONE`` per zone used, covering every event it holds."""
+    ordered = sorted(items, key=lambda item: (item.event.starts_at, item.event.id))
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
+    for zone in _time_zones(ordered):
+        calendar.add_component(zone)
+    for item in ordered:
+        calendar.add_component(_component(item, language, links))
+    # A safety net: every TZID used has its VTIMEZONE already (added above in sorted order,
+    # since add_missing_timezones() follows the iteration order of a set).
+    calendar.add_missing_timezones()
+    body: bytes = calendar.to_ical()
+    return body
+
+
+def _time_zones(items: list[FeedItem]) -> list[Timezone]:
+    if not items:
+        return []
+    first = min(item.event.starts_at.astimezone(ZoneInfo(item.event.timezone)) for item in items)
+    last = max(item.event.ends_at.astimezone(ZoneInfo(item.event.timezone)) for item in items)
+    first_date = date(first.year, 1, 1)
+    last_date = max(_LATEST_ZONE_DATE, date(last.year + 1, 1, 1))
+    zones = sorted({item.event.timezone for item in items})
+    return [Timezone.from_tzid(zone, first_date=first_date, last_date=last_date) for zone in zones]
+
+
+def calendar_name(texts: Mapping[str, str], language: Language) -> str:
+    return texts.get(language) or texts.get(DEFAULT_LANGUAGE) or ""

@@ -1,0 +1,1 @@
+"""Test infrastructure: throwaway databases for the test session."""
