@@ -19,14 +19,14 @@ BIN := $(VENV)/bin
 PG_BIN ?= /usr/lib/postgresql/15/bin
 PYTEST_ARGS ?=
 
-.PHONY: install postgres check test run
+.PHONY: install postgres gettext check test run
 
 install: $(VENV)/.installed
 
 # Re-installs when the dependencies change; the stamp keeps repeated runs offline.
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install -qq -e '.[test]'
 	touch $@
 
 postgres:
@@ -47,13 +47,26 @@ postgres:
 		exit 1; \
 	fi
 
+# msgfmt checks the catalogues (tests/test_catalogues.py); Debian's package gettext.
+gettext:
+	@if command -v msgfmt >/dev/null; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing GNU gettext (Debian package gettext)..."; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
+	else \
+		echo "The catalogue checks need msgfmt: install it as root with apt-get install gettext" >&2; \
+		exit 1; \
+	fi
+
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 # pytest's own exit code decides: 5 (no tests collected) fails the run like any failure.
-test: install postgres check
+test: install postgres gettext check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Quick start: the embedded default (a SQLite file in this folder) with the demo data,

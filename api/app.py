@@ -13,6 +13,7 @@ from api.routes import (
     programmes,
     registrations,
     series,
+    telegram,
 )
 from events.feed_cache import FeedCache
 from redbridge.clock import Clock, system_clock
@@ -45,4 +46,5 @@ def create_app(
     app.include_router(v1)
     app.include_router(calendar.router)
     app.include_router(health.router)
+    app.include_router(telegram.router)
     return app

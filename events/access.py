@@ -55,12 +55,14 @@ async def create_token(
     role: Role,
     name: str,
     programme_slugs: list[str] | None = None,
+    telegram_user_id: int | None = None,
     actor: Principal = SYSTEM,
 ) -> tuple[ApiToken, str]:
     """Create an API token and return it with its secret, which is shown only this once.
 
     Organiser tokens are bound to the given programmes; raises ``NotFound`` for an
-    unknown slug and ``InvalidInput`` for an organiser token without programmes.
+    unknown slug and ``InvalidInput`` for an organiser token without programmes. With
+    ``telegram_user_id`` the role also applies to that Telegram account in the bot.
     """
     actor.ensure_admin()
     slugs = programme_slugs or []
@@ -73,7 +75,13 @@ async def create_token(
             raise NotFound("programme", slug)
         programmes.append(programme)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(name=name, role=role, token_hash=hash_secret(secret), created_at=now)
+    token = ApiToken(
+        name=name,
+        role=role,
+        token_hash=hash_secret(secret),
+        created_at=now,
+        telegram_user_id=telegram_user_id,
+    )
     session.add(token)
     await session.flush()
     session.add_all(TokenProgramme(token_id=token.id, programme_id=p.id) for p in programmes)
@@ -92,13 +100,17 @@ async def create_token(
 
 async def authenticate(session: AsyncSession, secret: str) -> Principal | None:
     """The principal a bearer secret stands for, or None if it is unknown or revoked."""
-    token = await session.scalar(
-        select(ApiToken).where(
+    token_id = await session.scalar(
+        select(ApiToken.id).where(
             ApiToken.token_hash == hash_secret(secret), ApiToken.revoked_at.is_(None)
         )
     )
-    if token is None:
-        return None
+    return None if token_id is None else await _principal_of(session, token_id)
+
+
+async def _principal_of(session: AsyncSession, token_id: int) -> Principal:
+    token = await session.get(ApiToken, token_id)
+    assert token is not None  # the caller just found it
     programme_ids = await session.scalars(
         select(TokenProgramme.programme_id).where(TokenProgramme.token_id == token.id)
     )
@@ -117,3 +129,15 @@ async def revoke_token(
     token.revoked_at = now
     await record(session, now, actor, "token.revoke", "token", token.id)
     await session.commit()
+
+
+async def telegram_principal(session: AsyncSession, telegram_user_id: int) -> Principal | None:
+    """The organiser role of a Telegram account, or None for everyone else."""
+    token_id = await session.scalar(
+        select(ApiToken.id)
+        .where(ApiToken.telegram_user_id == telegram_user_id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.id.desc())
+    )
+    if token_id is None:
+        return None
+    return await _principal_of(session, token_id)

@@ -206,6 +206,8 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # Set for an organiser who works in the bot: their Telegram account carries the role.
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
 
 class TokenProgramme(Base):
@@ -259,6 +261,18 @@ class Series(Base):
     # Occurrences up to this instant exist as events; the rule beyond it is not expanded yet.
     materialised_until: Mapped[datetime]
     created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ConversationState(Base):
+    """Where a chat stands in a conversation (the bot's FSM), kept across restarts."""
+
+    __tablename__ = "conversation_states"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    state: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime]
 
 

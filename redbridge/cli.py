@@ -44,6 +44,19 @@ def _parser() -> argparse.ArgumentParser:
         "again changes nothing.",
     )
     demo.add_argument("--quiet", action="store_true", help="print nothing on success")
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="chat with the bot in this terminal, without a Telegram token",
+        description="Load the demo data, start an emulated Telegram on 127.0.0.1, run "
+        "Redbridge against it and chat with the bot here: type text, press buttons by "
+        "number, /quit to leave.",
+    )
+    sandbox.add_argument("--language", default="en", help="your Telegram language code")
+    sandbox.add_argument("--name", default="Ani", help="your first name in Telegram")
+    sandbox.add_argument("--user-id", type=int, default=1001, help="your Telegram id")
+    sandbox.add_argument(
+        "--organiser", action="store_true", help="be an admin organiser too (/stats, check-in)"
+    )
     token = commands.add_parser(
         "token", help="manage API tokens", description="Manage API bearer tokens."
     )
@@ -63,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
         help="a programme the organiser manages (repeatable)",
     )
     create.add_argument("--name", default="", help="a label to recognise the token by")
+    create.add_argument(
+        "--telegram-user-id",
+        type=int,
+        metavar="ID",
+        help="also give this Telegram account the role in the bot (/stats, check-in)",
+    )
     return parser
 
 
@@ -70,7 +89,9 @@ async def _migrate(settings: Settings) -> None:
     await upgrade(settings.database_url)
 
 
-async def _create_token(settings: Settings, role: Role, slugs: list[str], name: str) -> str:
+async def _create_token(
+    settings: Settings, role: Role, slugs: list[str], name: str, telegram_user_id: int | None
+) -> str:
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
@@ -81,6 +102,7 @@ async def _create_token(settings: Settings, role: Role, slugs: list[str], name: 
                 role=role,
                 name=name or role.value,
                 programme_slugs=slugs,
+                telegram_user_id=telegram_user_id,
             )
             return secret
     finally:
@@ -95,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command != "serve":
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    if args.command == "sandbox":
+        logging.getLogger().setLevel(logging.WARNING)  # the terminal is the chat
     try:
         if args.command == "serve":
             from redbridge.server import serve
@@ -109,9 +133,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             summary = asyncio.run(load_demo(settings, system_clock()))
             if not args.quiet:
                 print(summary)
+        elif args.command == "sandbox":
+            from redbridge.sandbox import run_sandbox
+
+            asyncio.run(
+                run_sandbox(
+                    settings,
+                    user_id=args.user_id,
+                    first_name=args.name,
+                    language=args.language,
+                    organiser=args.organiser,
+                )
+            )
         elif args.command == "token":
             secret = asyncio.run(
-                _create_token(settings, Role(args.role), args.programme, args.name)
+                _create_token(
+                    settings, Role(args.role), args.programme, args.name, args.telegram_user_id
+                )
             )
             print(secret)
     except DomainError as error:

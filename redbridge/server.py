@@ -1,31 +1,88 @@
 """``redbridge serve``: migrations, then the API, the bot and the scheduler in one process."""
 
+import asyncio
+import contextlib
 import logging
+from contextlib import AsyncExitStack
+from urllib.parse import urlsplit
 
 import uvicorn
+from aiogram import Bot, Dispatcher
+from fastapi import FastAPI
 
 from api.app import create_app
+from api.routes.telegram import WEBHOOK_PATH
+from bot.i18n import Catalogues
+from bot.runtime import announce_commands, create_bot, create_dispatcher
+from bot.services import BotServices
+from bot.webhook import WebhookReceiver, webhook_secret
 from events.migrations.runner import upgrade
 from events.store import create_engine, create_sessionmaker
+from redbridge.clock import Clock, system_clock
 from redbridge.settings import Settings
 from scheduler.clockwork import start_scheduler
 
 log = logging.getLogger(__name__)
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, clock: Clock = system_clock) -> None:
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
-    app = create_app(settings, sessionmaker)
-    if settings.bot_token is None:
-        log.info("REDBRIDGE_BOT_TOKEN is not set: the Telegram bot is off, the API runs.")
-    scheduler = start_scheduler(sessionmaker)
-    config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()
-    )
-    try:
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(engine.dispose)
+        app = create_app(settings, sessionmaker, clock)
+        if settings.bot_token is None:
+            log.info("REDBRIDGE_BOT_TOKEN is not set: the Telegram bot is off, the API runs.")
+        else:
+            bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
+            stack.push_async_callback(bot.session.close)
+            services = BotServices(settings.public_url, app.state.feed_cache)
+            dispatcher = create_dispatcher(sessionmaker, Catalogues(), clock, services)
+            await _start_bot(settings, bot, dispatcher, app, stack)
+        scheduler = start_scheduler(sessionmaker, clock)
+        stack.callback(scheduler.shutdown, wait=False)
+        config = uvicorn.Config(
+            app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()
+        )
         await uvicorn.Server(config).serve()
-    finally:
-        scheduler.shutdown(wait=False)
-        await engine.dispose()
+
+
+async def _start_bot(
+    settings: Settings, bot: Bot, dispatcher: Dispatcher, app: FastAPI, stack: AsyncExitStack
+) -> None:
+    """Learn the bot's name, publish its commands, then poll or take the webhook."""
+    me = await bot.me()
+    settings.bot_username = settings.bot_username or me.username
+    await announce_commands(bot, dispatcher["catalogues"])
+    if settings.webhook_url:
+        if urlsplit(settings.webhook_url).path != WEBHOOK_PATH:
+            log.warning(
+                "REDBRIDGE_WEBHOOK_URL should end in %s, which this server answers", WEBHOOK_PATH
+            )
+        secret = webhook_secret(
+            settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+            settings.bot_token.get_secret_value() if settings.bot_token else "",
+        )
+        await bot.set_webhook(
+            settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        )
+        app.state.telegram = WebhookReceiver(bot, dispatcher, secret)
+        await dispatcher.emit_startup(bot=bot)
+        stack.push_async_callback(dispatcher.emit_shutdown, bot=bot)
+        log.info("The bot @%s takes updates by webhook at %s", me.username, settings.webhook_url)
+        return
+    await bot.delete_webhook()
+    polling = asyncio.create_task(
+        dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
+    )
+    stack.push_async_callback(_stop_polling, dispatcher, polling)
+    log.info("The bot @%s takes updates by long polling", me.username)
+
+
+async def _stop_polling(dispatcher: Dispatcher, polling: "asyncio.Task[None]") -> None:
+    with contextlib.suppress(RuntimeError):  # polling had already stopped (it failed at start)
+        await dispatcher.stop_polling()
+    await polling

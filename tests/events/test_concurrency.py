@@ -7,14 +7,16 @@ would), all started at once with ``asyncio.gather``.
 import asyncio
 import itertools
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.access import SYSTEM
 from events.enums import SEAT_HOLDING, Decision
 from events.errors import AlreadyRegistered, NoSeatAvailable
-from events.models import Registration
+from events.models import Participant, Registration
+from events.participants import erase_participant
 from events.registrations import decide, register
 from tests.factories import create_event, create_participant, create_programme
 from tests.support.state import holders, registrations
@@ -135,3 +137,37 @@ async def test_simultaneous_confirmations_respect_capacity_and_quota(
     seated = await holders(session, event_id)
     assert seated.total == 5
     assert seated.by_country["AM"] <= 2
+
+
+async def test_simultaneous_erasures_with_crossed_registrations_do_not_deadlock(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], now: datetime
+) -> None:
+    """Erasure locks every event of the person: X holds A then B, Y holds B then A."""
+    await create_programme(session, now)
+    pairs = []
+    for _ in range(10):
+        first = await create_event(session, now, "summer-school", capacity=1)
+        second = await create_event(session, now, "summer-school", capacity=1)
+        x = await create_participant(session, now)
+        y = await create_participant(session, now)
+        for minute, (event_id, person_id) in enumerate(
+            [(first.id, x.id), (second.id, y.id), (second.id, x.id), (first.id, y.id)]
+        ):
+            await register(session, now + timedelta(minutes=minute), event_id, person_id)
+        pairs.append((x.id, y.id))
+    await session.commit()
+    later = now + timedelta(hours=1)
+
+    async def erase(participant_id: int) -> None:
+        async with sessionmaker() as own_session:
+            await erase_participant(own_session, later, None, participant_id)
+
+    outcomes = await asyncio.gather(
+        *(erase(person) for pair in pairs for person in pair), return_exceptions=True
+    )
+
+    assert [outcome for outcome in outcomes if outcome is not None] == []
+    erased = await session.scalar(
+        select(func.count()).select_from(Participant).where(Participant.erased_at == later)
+    )
+    assert erased == 20

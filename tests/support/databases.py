@@ -85,12 +85,16 @@ class PostgresDatabases:
         self._prefix = f"redbridge_test_{os.getpid()}"
         self._template = f"{self._prefix}_template"
         self._admin = _AdminConnection(server_url)
-        version = int(self._admin.scalar("SHOW server_version_num"))
-        # FILE_COPY (PostgreSQL 15+) copies a small template faster than WAL_LOG.
-        self._strategy = " STRATEGY FILE_COPY" if version >= 150000 else ""
-        self._admin.execute(f'DROP DATABASE IF EXISTS "{self._template}" WITH (FORCE)')
-        self._admin.execute(f'CREATE DATABASE "{self._template}"')
-        run_blocking(lambda: upgrade(with_database(self._server_url, self._template)))
+        try:
+            version = int(self._admin.scalar("SHOW server_version_num"))
+            # FILE_COPY (PostgreSQL 15+) copies a small template faster than WAL_LOG.
+            self._strategy = " STRATEGY FILE_COPY" if version >= 150000 else ""
+            self._admin.execute(f'DROP DATABASE IF EXISTS "{self._template}" WITH (FORCE)')
+            self._admin.execute(f'CREATE DATABASE "{self._template}"')
+            run_blocking(lambda: upgrade(with_database(self._server_url, self._template)))
+        except BaseException:
+            self._admin.close()
+            raise
 
     def create(self, directory: Path, *, migrated: bool = True) -> str:
         name = f"{self._prefix}_{next(_numbers)}"

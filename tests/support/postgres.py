@@ -32,13 +32,13 @@ START_TIMEOUT_S = 60
 MAX_CONNECTIONS = 200
 
 INSTALL_HINT = (
-    "PostgreSQL server binaries (initdb, pg_ctl) were not found in "
-    f"{PREFERRED_BIN} (or any /usr/lib/postgresql/*/bin). The test suite needs them: "
-    "run `make postgres` (as root it runs `apt-get install -y postgresql`), or install "
-    "the `postgresql` package yourself, or point {BIN} at a directory holding initdb "
-    "and pg_ctl, or set {URL} to a server the tests may create databases on "
+    f"PostgreSQL server binaries (initdb, pg_ctl) were not found in {PREFERRED_BIN} (or any "
+    "/usr/lib/postgresql/*/bin). The test suite needs them: run `make postgres` (as root it "
+    "runs `apt-get install -y postgresql`), or install the `postgresql` package yourself, "
+    f"or point {BIN_VARIABLE} at a directory holding initdb and pg_ctl, or set "
+    f"{URL_VARIABLE} to a server the tests may create databases on "
     "(postgresql+asyncpg://user:password@host:port/dbname)."
-).format(BIN=BIN_VARIABLE, URL=URL_VARIABLE)
+)
 
 
 class PostgresUnavailable(RuntimeError):
@@ -106,7 +106,10 @@ def postgres_server() -> Iterator[str]:
         yield normalise_url(external).render_as_string(hide_password=False)
         return
     bin_dir = find_binaries()
-    root = Path(tempfile.mkdtemp(prefix="redbridge-pg-"))
+    # /tmp rather than $TMPDIR: the server user must be able to enter it, and the socket
+    # path inside it must stay under the 107-byte limit of Unix sockets.
+    base = "/tmp" if Path("/tmp").is_dir() else None
+    root = Path(tempfile.mkdtemp(prefix="redbridge-pg-", dir=base))
     try:
         if os.geteuid() == 0:
             shutil.chown(root, user=SERVER_USER, group=None)

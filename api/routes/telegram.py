@@ -1,0 +1,30 @@
+"""The Telegram webhook, served by the same app when ``REDBRIDGE_WEBHOOK_URL`` is set."""
+
+import json
+from http import HTTPStatus
+
+from fastapi import APIRouter, Request, Response
+
+from api.problems import problem
+from bot.webhook import WebhookReceiver
+
+router = APIRouter(tags=["telegram"], include_in_schema=False)
+
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+@router.post(WEBHOOK_PATH)
+async def telegram_webhook(request: Request) -> Response:
+    receiver: WebhookReceiver | None = getattr(request.app.state, "telegram", None)
+    if receiver is None:
+        return problem(HTTPStatus.NOT_FOUND, "not_found", "the bot runs without a webhook")
+    if not receiver.is_genuine(request.headers.get(SECRET_HEADER)):
+        return problem(HTTPStatus.UNAUTHORIZED, "unauthorized", "wrong or missing secret token")
+    try:
+        payload = json.loads(await request.body())
+    except ValueError:
+        return problem(HTTPStatus.BAD_REQUEST, "bad_request", "the body is not JSON")
+    if not await receiver.receive(payload):
+        return problem(HTTPStatus.BAD_REQUEST, "bad_request", "the body is not an update")
+    return Response(status_code=HTTPStatus.OK)

@@ -1,0 +1,37 @@
+"""Callback data of every inline button, as typed classes (≤ 64 bytes packed).
+
+A button from an old message or a forged payload either fails to unpack (and is
+answered by the fallback router) or names an id the use cases check.
+"""
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class LanguageChoice(CallbackData, prefix="lang"):
+    code: str
+
+
+class Browse(CallbackData, prefix="b"):
+    """Open the programme list (id 0), one programme, or one event."""
+
+    what: str  # "all", "programme", "event"
+    id: int = 0
+
+
+class Signup(CallbackData, prefix="s"):
+    """A step of registering: start, a profile or answer button, consent."""
+
+    action: str  # "start", "gender", "country", "skip", "choice", "yes_no", "consent", "abort"
+    event_id: int
+    value: str = ""
+
+
+class Mine(CallbackData, prefix="m"):
+    """Acting on one's own registrations."""
+
+    action: str  # "list", "show", "ticket", "ics", "cancel", "cancel_yes", "accept", "decline"
+    id: int = 0
+
+
+class Forget(CallbackData, prefix="f"):
+    confirm: bool

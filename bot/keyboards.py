@@ -1,0 +1,39 @@
+"""Inline keyboards, labelled in the reader's language."""
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Browse, LanguageChoice, Mine
+from bot.i18n import Translator
+
+# Each language named in itself, as the picker shows it.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "hy": "Հայերեն",
+    "az": "Azərbaycanca",
+    "ka": "ქართული",
+    "ru": "Русский",
+}
+
+
+def button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
+def rows(*buttons: InlineKeyboardButton, width: int = 1) -> InlineKeyboardMarkup:
+    grid = [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
+    return InlineKeyboardMarkup(inline_keyboard=grid)
+
+
+def language_picker() -> InlineKeyboardMarkup:
+    return rows(
+        *(button(name, LanguageChoice(code=code).pack()) for code, name in LANGUAGE_NAMES.items()),
+        width=2,
+    )
+
+
+def main_menu(t: Translator) -> InlineKeyboardMarkup:
+    return rows(
+        button(t.gettext("Programmes"), Browse(what="all").pack()),
+        button(t.gettext("My registrations"), Mine(action="list").pack()),
+        button(t.gettext("Language"), LanguageChoice(code="").pack()),
+    )

@@ -1,0 +1,205 @@
+"""Programmes → events → an event card with its register or apply button."""
+
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.callbacks import Browse, Mine, Signup
+from bot.i18n import Translator
+from bot.keyboards import button, rows
+from bot.qr import qr_png
+from bot.replies import edit_or_send
+from bot.views import e, event_card, event_title, programme_card
+from events.access import Principal
+from events.deeplinks import deep_link, event_payload
+from events.editions import get_event_by_slug, seats_left
+from events.enums import PublicationStatus, RegistrationMode
+from events.errors import NotFound
+from events.models import Participant
+from events.participation import (
+    open_programmes,
+    public_event,
+    public_programme,
+    registration_for,
+    upcoming_events,
+)
+from events.programmes import get_programme
+
+router = Router(name=__name__)
+
+
+async def _programme_list(
+    t: Translator, db: async_sessionmaker[AsyncSession]
+) -> tuple[str, InlineKeyboardMarkup]:
+    async with db() as session:
+        programmes = await open_programmes(session)
+    if not programmes:
+        return t.gettext("There are no programmes yet. Please come back later."), rows()
+    buttons = [
+        button(t.pick(p.title, p.default_language), Browse(what="programme", id=p.id).pack())
+        for p in programmes
+    ]
+    return t.gettext("Choose a programme:"), rows(*buttons)
+
+
+async def _programme_view(
+    t: Translator, db: async_sessionmaker[AsyncSession], now: datetime, programme_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    async with db() as session:
+        programme = await public_programme(session, programme_id)
+        events = await upcoming_events(session, now, programme.id)
+    text = programme_card(t, programme)
+    if not events:
+        text += "\n\n" + t.gettext("No upcoming events yet.")
+    buttons = [
+        button(
+            f"{event_title(t, event)} · {t.date(event.starts_at, event.timezone)}",
+            Browse(what="event", id=event.id).pack(),
+        )
+        for event in events
+    ]
+    buttons.append(button(t.gettext("« All programmes"), Browse(what="all").pack()))
+    return text, rows(*buttons)
+
+
+async def _event_view(
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    event_id: int,
+    participant: Participant | None,
+    organiser: Principal | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    async with db() as session:
+        event = await public_event(session, event_id)
+        left = await seats_left(session, event)
+        mine = await registration_for(session, participant.id, event.id) if participant else None
+    text = event_card(t, event, left, now)
+    buttons = []
+    if mine is not None and mine.status != "cancelled":
+        buttons.append(
+            button(t.gettext("My registration"), Mine(action="show", id=mine.id).pack())
+        )
+    elif event.status == PublicationStatus.PUBLISHED and now < event.starts_at:
+        label = (
+            t.gettext("Apply")
+            if event.mode == RegistrationMode.APPLICATION
+            else t.gettext("Register")
+        )
+        buttons.append(button(label, Signup(action="start", event_id=event.id).pack()))
+    if event.status == PublicationStatus.CANCELLED:
+        text = t.gettext("This event has been cancelled.") + "\n\n" + text
+    if organiser is not None and organiser.can_manage(event.programme_id):
+        buttons.append(
+            button(
+                t.gettext("Link and QR code for posters"),
+                Browse(what="poster", id=event.id).pack(),
+            )
+        )
+    buttons.append(
+        button(t.gettext("« Programme"), Browse(what="programme", id=event.programme_id).pack())
+    )
+    return text, rows(*buttons)
+
+
+@router.callback_query(Browse.filter(F.what != "poster"))
+async def browse(
+    query: CallbackQuery,
+    callback_data: Browse,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    participant: Participant | None,
+    organiser: Principal | None,
+) -> None:
+    try:
+        if callback_data.what == "programme":
+            text, markup = await _programme_view(t, db, now, callback_data.id)
+        elif callback_data.what == "event":
+            text, markup = await _event_view(t, db, now, callback_data.id, participant, organiser)
+        else:
+            text, markup = await _programme_list(t, db)
+    except NotFound:
+        await query.answer(t.gettext("This is no longer available."), show_alert=True)
+        return
+    await query.answer()
+    await edit_or_send(query, text, markup)
+
+
+async def show_event_message(
+    message: Message,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    participant: Participant | None,
+    organiser: Principal | None,
+    slug: str,
+) -> None:
+    """Answer a deep link to an event with its card."""
+    async with db() as session:
+        try:
+            event = await get_event_by_slug(session, slug)
+        except NotFound:
+            event = None
+    if event is None or event.status == PublicationStatus.DRAFT:
+        await message.answer(t.gettext("This event can't be found or is no longer available."))
+        return
+    text, markup = await _event_view(t, db, now, event.id, participant, organiser)
+    await message.answer(text, reply_markup=markup)
+
+
+async def show_programme_message(
+    message: Message,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    slug: str,
+) -> None:
+    """Answer a deep link to a programme with its card and events."""
+    async with db() as session:
+        try:
+            programme = await get_programme(session, slug)
+        except NotFound:
+            programme = None
+    if programme is None or programme.status == PublicationStatus.DRAFT:
+        await message.answer(t.gettext("This programme can't be found or is no longer available."))
+        return
+    text, markup = await _programme_view(t, db, now, programme.id)
+    await message.answer(text, reply_markup=markup)
+
+
+async def show_programmes_message(
+    message: Message, t: Translator, db: async_sessionmaker[AsyncSession]
+) -> None:
+    text, markup = await _programme_list(t, db)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(Browse.filter(F.what == "poster"))
+async def poster(
+    query: CallbackQuery,
+    callback_data: Browse,
+    bot: Bot,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    organiser: Principal | None,
+) -> None:
+    """Organisers get the event's deep link and its QR code (PNG) to print."""
+    async with db() as session:
+        try:
+            event = await public_event(session, callback_data.id)
+        except NotFound:
+            event = None
+    if event is None or organiser is None or not organiser.can_manage(event.programme_id):
+        await query.answer(t.gettext("This is only for organisers."), show_alert=True)
+        return
+    await query.answer()
+    me = await bot.me()
+    link = deep_link(me.username, event_payload(event.slug)) or event_payload(event.slug)
+    await bot.send_photo(
+        query.from_user.id,
+        BufferedInputFile(qr_png(link), filename=f"{event.slug}.png"),
+        caption=f"<b>{e(event_title(t, event))}</b>\n{e(link)}",
+    )

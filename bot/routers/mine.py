@@ -1,0 +1,283 @@
+"""My registrations: status, ticket with QR code, cancelling, answering a waitlist offer."""
+
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.callbacks import Browse, Mine
+from bot.i18n import Translator
+from bot.keyboards import button, main_menu, rows
+from bot.qr import qr_png
+from bot.replies import edit_or_send
+from bot.services import BotServices
+from bot.views import e, registration_card, registration_line
+from bot.wording import refusal
+from events.deeplinks import deep_link, ticket_payload
+from events.enums import ACTIVE, RegistrationStatus
+from events.errors import DomainError, NotFound
+from events.feed_tokens import rotate_personal_feed_token
+from events.feeds import FeedKind, FeedRequest, get_feed, personal_subscription, subscription
+from events.models import Event, Participant, Registration
+from events.participation import (
+    own_registration,
+    own_registrations,
+    public_event,
+    public_programme,
+)
+from events.registrations import cancel_registration
+from events.waitlist import accept_offer, decline_offer
+
+router = Router(name=__name__)
+
+
+async def _list(
+    t: Translator, db: async_sessionmaker[AsyncSession], participant: Participant | None
+) -> tuple[str, InlineKeyboardMarkup]:
+    if participant is None:
+        return t.gettext("You have no registrations yet."), main_menu(t)
+    async with db() as session:
+        registrations = await own_registrations(session, participant.id)
+    if not registrations:
+        return t.gettext("You have no registrations yet."), main_menu(t)
+    buttons = [
+        button(
+            registration_line(t, registration, event),
+            Mine(action="show", id=registration.id).pack(),
+        )
+        for registration, event in registrations
+    ]
+    buttons.append(button(t.gettext("Programmes"), Browse(what="all").pack()))
+    return t.gettext("Your registrations:"), rows(*buttons)
+
+
+@router.message(Command("my"))
+async def my_command(
+    message: Message,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    participant: Participant | None,
+) -> None:
+    text, markup = await _list(t, db, participant)
+    await message.answer(text, reply_markup=markup)
+
+
+async def _own(
+    db: async_sessionmaker[AsyncSession], participant: Participant | None, registration_id: int
+) -> tuple[Registration, Event]:
+    if participant is None:
+        raise NotFound("registration", registration_id)
+    async with db() as session:
+        registration = await own_registration(session, participant.id, registration_id)
+        event = await public_event(session, registration.event_id)
+    return registration, event
+
+
+def _card_buttons(
+    t: Translator, registration: Registration, now: datetime, event: Event
+) -> InlineKeyboardMarkup:
+    buttons = []
+    status = RegistrationStatus(registration.status)
+    if status is RegistrationStatus.OFFERED:
+        buttons += [
+            button(t.gettext("Accept the seat"), Mine(action="accept", id=registration.id).pack()),
+            button(t.gettext("Decline"), Mine(action="decline", id=registration.id).pack()),
+        ]
+    if status is RegistrationStatus.CONFIRMED and registration.ticket_code:
+        buttons.append(
+            button(t.gettext("Show ticket"), Mine(action="ticket", id=registration.id).pack())
+        )
+    if status is not RegistrationStatus.CANCELLED and status is not RegistrationStatus.REJECTED:
+        buttons.append(
+            button(t.gettext("Add to calendar"), Mine(action="ics", id=registration.id).pack())
+        )
+    if status in ACTIVE and now < event.starts_at:
+        buttons.append(
+            button(
+                t.gettext("Cancel registration"), Mine(action="cancel", id=registration.id).pack()
+            )
+        )
+    buttons.append(button(t.gettext("« My registrations"), Mine(action="list").pack()))
+    return rows(*buttons)
+
+
+@router.callback_query(Mine.filter(F.action == "list"))
+async def show_list(
+    query: CallbackQuery,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    participant: Participant | None,
+) -> None:
+    await query.answer()
+    text, markup = await _list(t, db, participant)
+    await edit_or_send(query, text, markup)
+
+
+@router.callback_query(Mine.filter(F.action == "show"))
+async def show_one(
+    query: CallbackQuery,
+    callback_data: Mine,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    participant: Participant | None,
+) -> None:
+    try:
+        registration, event = await _own(db, participant, callback_data.id)
+    except DomainError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    await query.answer()
+    await edit_or_send(
+        query,
+        registration_card(t, registration, event),
+        _card_buttons(t, registration, now, event),
+    )
+
+
+@router.callback_query(Mine.filter(F.action == "ticket"))
+async def show_ticket(
+    query: CallbackQuery,
+    callback_data: Mine,
+    bot: Bot,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    participant: Participant | None,
+) -> None:
+    try:
+        registration, event = await _own(db, participant, callback_data.id)
+    except DomainError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    if registration.status != RegistrationStatus.CONFIRMED or not registration.ticket_code:
+        await query.answer(t.gettext("This is no longer possible."), show_alert=True)
+        return
+    await query.answer()
+    me = await bot.me()
+    link = deep_link(me.username, ticket_payload(registration.ticket_code))
+    await bot.send_photo(
+        query.from_user.id,
+        BufferedInputFile(
+            qr_png(link or registration.ticket_code),
+            filename=f"ticket-{registration.ticket_code}.png",
+        ),
+        caption=registration_card(t, registration, event)
+        + "\n"
+        + t.gettext("Show this code at the entrance."),
+    )
+
+
+@router.callback_query(Mine.filter(F.action == "cancel"))
+async def ask_cancel(query: CallbackQuery, callback_data: Mine, t: Translator) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            t.gettext("Cancel this registration? Your seat will be offered to someone else."),
+            reply_markup=rows(
+                button(
+                    t.gettext("Yes, cancel it"),
+                    Mine(action="cancel_yes", id=callback_data.id).pack(),
+                ),
+                button(t.gettext("No, keep it"), Mine(action="show", id=callback_data.id).pack()),
+            ),
+        )
+
+
+@router.callback_query(Mine.filter(F.action.in_({"cancel_yes", "accept", "decline"})))
+async def act(
+    query: CallbackQuery,
+    callback_data: Mine,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    participant: Participant | None,
+) -> None:
+    try:
+        registration, _event = await _own(db, participant, callback_data.id)
+        async with db() as session:
+            if callback_data.action == "cancel_yes":
+                await cancel_registration(session, now, registration.id)
+                text = t.gettext("Your registration is cancelled.")
+            elif callback_data.action == "accept":
+                await accept_offer(session, now, registration.id)
+                text = t.gettext("The seat is yours. See you there!")
+            else:
+                await decline_offer(session, now, registration.id)
+                text = t.gettext("You declined the seat. Thank you for letting us know.")
+    except DomainError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            text,
+            reply_markup=rows(button(t.gettext("« My registrations"), Mine(action="list").pack())),
+        )
+
+
+@router.callback_query(Mine.filter(F.action.in_({"ics", "rotate"})))
+async def add_to_calendar(
+    query: CallbackQuery,
+    callback_data: Mine,
+    bot: Bot,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    participant: Participant | None,
+    services: BotServices,
+) -> None:
+    """The event as an .ics file, and subscription links that keep calendars current."""
+    try:
+        registration, event = await _own(db, participant, callback_data.id)
+        me = await bot.me()
+        async with db() as session:
+            if callback_data.action == "rotate":
+                await rotate_personal_feed_token(session, now, registration.participant_id)
+            feed = await get_feed(
+                session,
+                services.feed_cache,
+                FeedRequest(FeedKind.EVENT, event.slug, t.language),
+                services.links(me.username),
+            )
+            personal = await personal_subscription(
+                session, now, registration.participant_id, services.public_url
+            )
+            programme = await public_programme(session, event.programme_id)
+    except DomainError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    await query.answer()
+    if callback_data.action == "ics":
+        await bot.send_document(
+            query.from_user.id,
+            BufferedInputFile(feed.body, filename=feed.filename),
+            caption=t.gettext("Open this file to add the event to your calendar."),
+        )
+    programme_feed = subscription(
+        services.public_url, FeedKind.PROGRAMME, programme.slug, t.language
+    )
+    rotate = Mine(action="rotate", id=registration.id)
+    intro = (
+        t.gettext("Done: the old private link no longer works.")
+        if callback_data.action == "rotate"
+        else t.gettext("To keep your calendar up to date, subscribe instead:")
+    )
+    text = "\n\n".join(
+        [
+            intro,
+            t.gettext("All your registrations (a private link, keep it to yourself):")
+            + f"\n{e(personal.webcal)}",
+            t.gettext("Every event of this programme:") + f"\n{e(programme_feed.webcal)}",
+            t.gettext(
+                "Google Calendar: use “From URL” with the same link starting with https:// "
+                "instead of webcal://."
+            ),
+        ]
+    )
+    await bot.send_message(
+        query.from_user.id,
+        text,
+        reply_markup=rows(button(t.gettext("Make a new private link"), rotate.pack())),
+    )

@@ -1,0 +1,77 @@
+"""Organisers in chat: /stats for their events, and check-in by opening a ticket's QR link."""
+
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import Translator
+from bot.views import e, event_title
+from bot.wording import count_label, refusal
+from events.access import telegram_principal
+from events.errors import DomainError
+from events.registrations import check_in_ticket
+from events.statistics import managed_event_statistics
+
+router = Router(name=__name__)
+
+
+@router.message(Command("stats"))
+async def stats(
+    message: Message, t: Translator, db: async_sessionmaker[AsyncSession], now: datetime
+) -> None:
+    user_id = message.from_user.id if message.from_user else 0
+    async with db() as session:
+        principal = await telegram_principal(session, user_id)
+        if principal is None:
+            await message.answer(t.gettext("This is only for organisers."))
+            return
+        rows = await managed_event_statistics(session, principal, now)
+    if not rows:
+        await message.answer(t.gettext("You have no upcoming events."))
+        return
+    blocks = []
+    for event, statistics in rows:
+        counts = ", ".join(
+            f"{count_label(t, status)}: {count}"
+            for status, count in statistics.by_status.items()
+            if count
+        )
+        blocks.append(
+            "<b>{title}</b> · {date}\n{seats}\n{counts}".format(
+                title=e(event_title(t, event)),
+                date=t.date(event.starts_at, event.timezone),
+                seats=t.ngettext(
+                    "{count} seat left", "{count} seats left", statistics.seats_left
+                ).format(count=statistics.seats_left),
+                counts=counts or t.gettext("No registrations."),
+            )
+        )
+    await message.answer("\n\n".join(blocks))
+
+
+async def check_in_message(
+    message: Message, t: Translator, db: async_sessionmaker[AsyncSession], now: datetime, code: str
+) -> None:
+    """A ticket's QR link opened in chat: only organisers of its programme check it in."""
+    user_id = message.from_user.id if message.from_user else 0
+    async with db() as session:
+        principal = await telegram_principal(session, user_id)
+        if principal is None:
+            await message.answer(
+                t.gettext("This is a ticket. Please show it to the organisers at the entrance.")
+            )
+            return
+        try:
+            registration, event, name = await check_in_ticket(session, now, principal, code)
+        except DomainError as error:
+            await message.answer("⛔ " + refusal(t, error))
+            return
+    await message.answer(
+        "✅ "
+        + t.gettext("Checked in: {name}, {title}").format(
+            name=e(name), title=e(event_title(t, event))
+        )
+    )

@@ -1,0 +1,101 @@
+"""/profile, /mydata (everything stored about a person) and /forget (erase it, after a
+confirmation)."""
+
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.callbacks import Forget, Signup
+from bot.i18n import Translator
+from bot.keyboards import button, rows
+from bot.signup_steps import PROFILE_ONLY
+from bot.views import my_data, profile_summary
+from events.errors import DomainError
+from events.models import Participant
+from events.participants import erase_participant
+from events.participation import own_registrations
+
+router = Router(name=__name__)
+
+EDIT_PROFILE = Signup(action="start", event_id=PROFILE_ONLY)
+
+
+@router.message(Command("mydata"))
+async def show_my_data(
+    message: Message,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    participant: Participant | None,
+) -> None:
+    if participant is None:
+        await message.answer(
+            t.gettext("Redbridge stores nothing about you except your language choice.")
+        )
+        return
+    async with db() as session:
+        registrations = await own_registrations(session, participant.id)
+    await message.answer(my_data(t, participant, list(registrations)))
+
+
+@router.message(Command("forget"))
+async def ask_to_forget(message: Message, t: Translator) -> None:
+    await message.answer(
+        t.gettext(
+            "This erases your name, profile, answers and tickets, and cancels your upcoming "
+            "registrations. It cannot be undone. Erase everything?"
+        ),
+        reply_markup=rows(
+            button(t.gettext("Yes, erase my data"), Forget(confirm=True).pack()),
+            button(t.gettext("No, keep it"), Forget(confirm=False).pack()),
+        ),
+    )
+
+
+@router.callback_query(Forget.filter())
+async def forget(
+    query: CallbackQuery,
+    callback_data: Forget,
+    state: FSMContext,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    participant: Participant | None,
+) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if not callback_data.confirm:
+        await query.message.answer(t.gettext("Nothing was erased."))
+        return
+    if participant is not None:
+        try:
+            async with db() as session:
+                await erase_participant(session, now, None, participant.id)
+        except DomainError:
+            pass  # already erased: the outcome the person asked for
+    await state.clear()
+    await query.message.answer(t.gettext("Your data has been erased. Goodbye, and take care."))
+
+
+@router.message(Command("profile"))
+async def show_profile(message: Message, t: Translator, participant: Participant | None) -> None:
+    if participant is None or not participant.name:
+        await message.answer(
+            t.gettext("You have no profile yet. It is created when you first register.")
+        )
+        return
+    summary = profile_summary(
+        t, participant.name, participant.country, participant.gender, participant.birth_year
+    )
+    await message.answer(
+        summary,
+        reply_markup=rows(
+            button(
+                t.gettext("Edit my profile"), Signup(action="start", event_id=PROFILE_ONLY).pack()
+            )
+        ),
+    )

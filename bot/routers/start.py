@@ -1,0 +1,93 @@
+"""First contact, deep links, help, and leaving whatever one is in the middle of."""
+
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.context import LANGUAGE_KEY
+from bot.i18n import Translator
+from bot.keyboards import language_picker, main_menu
+from bot.routers.browse import show_event_message, show_programme_message
+from bot.routers.organiser import check_in_message
+from events.access import Principal
+from events.deeplinks import parse_payload
+from events.models import Participant
+
+router = Router(name=__name__)
+
+
+@router.message(CommandStart(deep_link=True))
+async def start_with_payload(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    participant: Participant | None,
+    organiser: Principal | None,
+) -> None:
+    await state.set_state(None)
+    target = parse_payload(command.args or "")
+    if target is None:
+        await message.answer(
+            t.gettext("This link is not valid. Here is what Redbridge offers:"),
+            reply_markup=main_menu(t),
+        )
+        return
+    kind, key = target
+    if kind == "event":
+        await show_event_message(message, t, db, now, participant, organiser, key)
+    elif kind == "programme":
+        await show_programme_message(message, t, db, now, key)
+    else:
+        await check_in_message(message, t, db, now, key)
+
+
+@router.message(CommandStart())
+async def start(
+    message: Message, state: FSMContext, t: Translator, participant: Participant | None
+) -> None:
+    await state.set_state(None)
+    greeting = t.gettext(
+        "Welcome to Redbridge! Here you can find programmes that bring young people and civil "
+        "society of the South Caucasus together, register or apply, and get reminders."
+    )
+    await message.answer(greeting, reply_markup=main_menu(t))
+    if participant is None and await state.get_value(LANGUAGE_KEY) is None:
+        await message.answer(
+            t.gettext("You can choose your language at any time:"),
+            reply_markup=language_picker(),
+        )
+
+
+@router.message(Command("help"))
+async def help_command(message: Message, t: Translator) -> None:
+    await message.answer(
+        "\n".join(
+            [
+                t.gettext("What I can do:"),
+                t.gettext("/start – programmes and events"),
+                t.gettext("/my – your registrations and tickets"),
+                t.gettext("/profile – your profile"),
+                t.gettext("/language – change the language"),
+                t.gettext("/mydata – see what is stored about you"),
+                t.gettext("/forget – erase your data"),
+                t.gettext("/cancel – stop what you are doing"),
+            ]
+        ),
+        reply_markup=main_menu(t),
+    )
+
+
+@router.message(Command("cancel"))
+async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
+    was = await state.get_state()
+    await state.set_state(None)
+    await state.update_data(signup=None)
+    text = t.gettext("Stopped. Nothing was saved.") if was else t.gettext("Nothing to stop.")
+    await message.answer(text, reply_markup=main_menu(t))

@@ -1,0 +1,96 @@
+"""Building the bot and its dispatcher from settings; polling or webhook start-up."""
+
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, ErrorEvent
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.context import ContextMiddleware
+from bot.i18n import Catalogues
+from bot.routers import browse, fallback, language, mine, organiser, privacy, signup, start
+from bot.services import BotServices
+from bot.storage import DatabaseStorage
+from events.languages import LANGUAGES
+from redbridge.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ErrorLedger:
+    """Counts failures no handler expected; the property tests require it to stay at zero."""
+
+    count: int = 0
+    last: list[str] = field(default_factory=list)
+
+    def note(self, error: BaseException) -> None:
+        self.count += 1
+        self.last = [*self.last[-9:], repr(error)]
+
+
+def create_bot(token: str, api_url: str) -> Bot:
+    """A bot talking to ``{api_url}/bot{token}/{method}`` (Telegram or a self-hosted server)."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def create_dispatcher(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    catalogues: Catalogues,
+    clock: Clock,
+    services: BotServices,
+    ledger: ErrorLedger | None = None,
+) -> Dispatcher:
+    dispatcher = Dispatcher(
+        storage=DatabaseStorage(sessionmaker), events_isolation=SimpleEventIsolation()
+    )
+    context = ContextMiddleware(sessionmaker, catalogues, clock)
+    dispatcher.message.outer_middleware(context)
+    dispatcher.callback_query.outer_middleware(context)
+    dispatcher["catalogues"] = catalogues
+    dispatcher["services"] = services
+    dispatcher["ledger"] = ledger or ErrorLedger()
+    commands_first = Router(name="unknown-commands")
+    commands_first.message.register(fallback.unknown_command, F.text.startswith("/"))
+    dispatcher.include_routers(
+        start.router,
+        language.router,
+        privacy.router,
+        organiser.router,
+        mine.router,
+        browse.router,
+        commands_first,
+        signup.router,
+        fallback.router,
+    )
+    dispatcher.errors.register(_on_error, ExceptionTypeFilter(Exception))
+    return dispatcher
+
+
+async def _on_error(event: ErrorEvent, ledger: ErrorLedger) -> None:
+    ledger.note(event.exception)
+    log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
+
+
+async def announce_commands(bot: Bot, catalogues: Catalogues) -> None:
+    """The command menu Telegram shows, in each of the five languages."""
+    for code in LANGUAGES:
+        t = catalogues.translator(code)
+        commands = [
+            BotCommand(command="start", description=t.gettext("Programmes and events")),
+            BotCommand(command="my", description=t.gettext("My registrations")),
+            BotCommand(command="profile", description=t.gettext("My profile")),
+            BotCommand(command="language", description=t.gettext("Language")),
+            BotCommand(command="mydata", description=t.gettext("What is stored about me")),
+            BotCommand(command="forget", description=t.gettext("Erase my data")),
+            BotCommand(command="help", description=t.gettext("Help")),
+        ]
+        await bot.set_my_commands(commands, language_code=None if code == "en" else code)

@@ -1,0 +1,15 @@
+"""What handlers need besides the database: where links point, and the feed cache."""
+
+from dataclasses import dataclass
+
+from events.calendars import Links
+from events.feed_cache import FeedCache
+
+
+@dataclass(frozen=True)
+class BotServices:
+    public_url: str
+    feed_cache: FeedCache
+
+    def links(self, bot_username: str | None) -> Links:
+        return Links(public_url=self.public_url, bot_username=bot_username)

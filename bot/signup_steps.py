@@ -1,0 +1,279 @@
+"""The steps of registering in chat and what each one asks: a profile (once), the event's
+questions, a summary to agree to. The draft lives in the conversation state."""
+
+from datetime import datetime
+from typing import Any
+
+from aiogram.fsm.context import FSMContext
+from aiogram.types import InlineKeyboardMarkup, Message
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.callbacks import Signup
+from bot.i18n import Translator
+from bot.keyboards import button, main_menu, rows
+from bot.states import SignupSteps
+from bot.views import e, event_title, profile_summary, question_prompt
+from events.countries import country_codes, normalise_country
+from events.eligibility import needs_birth_year
+from events.enums import Gender, QuestionKind
+from events.errors import DomainError
+from events.inputs import ParticipantDetails, Question, clean_line
+from events.models import Event
+from events.participants import save_participant
+from events.participation import public_event
+from events.questions import questions_of
+
+DRAFT = "signup"
+NEIGHBOURS = ("AM", "AZ", "GE")
+NAME_LIMIT = 100
+# The event id in a draft (and in its buttons) while only the profile is being edited.
+PROFILE_ONLY = 0
+
+
+def draft_of(data: dict[str, Any]) -> dict[str, Any] | None:
+    draft = data.get(DRAFT)
+    return draft if isinstance(draft, dict) else None
+
+
+async def load_event(db: async_sessionmaker[AsyncSession], event_id: int) -> Event:
+    async with db() as session:
+        return await public_event(session, event_id)
+
+
+async def next_step(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    event: Event | None,
+    db: async_sessionmaker[AsyncSession] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Ask for the first thing the draft still lacks (``event`` None: editing the profile)."""
+    draft = draft_of(await state.get_data()) or {}
+    if not draft.get("name"):
+        await state.set_state(SignupSteps.name)
+        await message.answer(t.gettext("What name should the organisers see?"))
+        return
+    if "country" not in draft:
+        await state.set_state(SignupSteps.country)
+        await message.answer(
+            t.gettext("Which country do you live in?"), reply_markup=country_keyboard(t, event)
+        )
+        return
+    if "gender" not in draft:
+        await state.set_state(SignupSteps.gender)
+        await message.answer(
+            t.gettext(
+                "Telling us your gender helps organisers keep groups balanced. This is optional."
+            ),
+            reply_markup=gender_keyboard(t, event),
+        )
+        return
+    required = event is not None and needs_birth_year(event)
+    if "birth_year" not in draft or (required and not draft.get("birth_year")):
+        await state.set_state(SignupSteps.birth_year)
+        text = t.gettext("In which year were you born? Please write it as a number, e.g. 2001.")
+        markup = None
+        if not required:
+            text += "\n" + t.gettext("(optional)")
+            markup = rows(button(t.gettext("Skip"), button_data("skip", event).pack()))
+        await message.answer(text, reply_markup=markup)
+        return
+    if event is None:
+        await save_profile(message, state, t, draft, db, now)
+        return
+    questions = questions_of(event.questions)
+    index = int(draft.get("index", 0))
+    if index < len(questions):
+        await state.set_state(SignupSteps.question)
+        await ask_question(message, t, event, questions[index])
+        return
+    await state.set_state(SignupSteps.consent)
+    await message.answer(
+        summary(t, event, draft, questions), reply_markup=consent_keyboard(t, event)
+    )
+
+
+def button_data(action: str, event: Event | None, value: str = "") -> Signup:
+    return Signup(action=action, event_id=event.id if event else PROFILE_ONLY, value=value)
+
+
+def country_keyboard(t: Translator, event: Event | None) -> InlineKeyboardMarkup:
+    eligible = event.eligible_countries if event else []
+    codes = [code for code in NEIGHBOURS if not eligible or code in eligible]
+    buttons = [
+        button(t.country(code), button_data("country", event, code).pack()) for code in codes
+    ]
+    return rows(*buttons, width=3)
+
+
+def gender_keyboard(t: Translator, event: Event | None) -> InlineKeyboardMarkup:
+    labels = {
+        Gender.FEMALE: t.gettext("Female"),
+        Gender.MALE: t.gettext("Male"),
+        Gender.OTHER: t.gettext("Other"),
+    }
+    buttons = [
+        button(label, button_data("gender", event, gender.value).pack())
+        for gender, label in labels.items()
+    ]
+    buttons.append(
+        button(t.gettext("Prefer not to say"), button_data("gender", event, "-").pack())
+    )
+    return rows(*buttons, width=3)
+
+
+def consent_keyboard(t: Translator, event: Event) -> InlineKeyboardMarkup:
+    return rows(
+        button(t.gettext("Agree and send"), Signup(action="consent", event_id=event.id).pack()),
+        button(t.gettext("Cancel"), Signup(action="abort", event_id=event.id).pack()),
+    )
+
+
+async def ask_question(
+    message: Message, t: Translator, event: Event, question: Question, hint: str = ""
+) -> None:
+    buttons = []
+    if question.kind is QuestionKind.CHOICE:
+        buttons = [
+            button(
+                t.pick(choice.label, event.default_language),
+                Signup(action="choice", event_id=event.id, value=choice.key).pack(),
+            )
+            for choice in question.choices
+        ]
+    elif question.kind is QuestionKind.YES_NO:
+        buttons = [
+            button(
+                t.gettext("Yes"), Signup(action="choice", event_id=event.id, value="yes").pack()
+            ),
+            button(t.gettext("No"), Signup(action="choice", event_id=event.id, value="no").pack()),
+        ]
+    if not question.required:
+        buttons.append(button(t.gettext("Skip"), Signup(action="skip", event_id=event.id).pack()))
+    await message.answer(
+        question_prompt(t, question, event, hint), reply_markup=rows(*buttons) if buttons else None
+    )
+
+
+def summary(t: Translator, event: Event, draft: dict[str, Any], questions: list[Question]) -> str:
+    lines = [
+        t.gettext("Please check your registration for {title}:").format(
+            title=e(event_title(t, event))
+        ),
+        "",
+        profile_summary(
+            t, draft["name"], draft.get("country"), draft.get("gender"), draft.get("birth_year")
+        ),
+    ]
+    answers = draft.get("answers", {})
+    for question in questions:
+        if question.key in answers:
+            prompt = t.pick(question.prompt, event.default_language)
+            answer = answer_text(t, event, question, answers[question.key])
+            lines.append(f"{e(prompt)}\n→ {e(answer)}")
+    lines += [
+        "",
+        t.gettext(
+            "Redbridge stores these details to organise this event. Only its organisers see them. "
+            "You can see or erase your data at any time with /mydata and /forget."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def answer_text(t: Translator, event: Event, question: Question, value: object) -> str:
+    if question.kind is QuestionKind.CHOICE:
+        for choice in question.choices:
+            if choice.key == value:
+                return t.pick(choice.label, event.default_language)
+    if question.kind is QuestionKind.YES_NO:
+        return t.gettext("Yes") if value is True else t.gettext("No")
+    return str(value)
+
+
+async def current_draft(
+    state: FSMContext, db: async_sessionmaker[AsyncSession], event_id: int | None = None
+) -> tuple[dict[str, Any], Event | None] | None:
+    """The draft and its event (None while editing the profile), or None if there is no
+    draft or a stale button names another event."""
+    draft = draft_of(await state.get_data())
+    if draft is None or (event_id is not None and draft.get("event_id") != event_id):
+        return None
+    if draft.get("event_id") == PROFILE_ONLY:
+        return draft, None
+    try:
+        return draft, await load_event(db, int(draft["event_id"]))
+    except DomainError:
+        return None
+
+
+def country_from_text(t: Translator, text: str) -> str | None:
+    typed = clean_line(text)
+    try:
+        return normalise_country(typed)
+    except ValueError:
+        pass
+    for code in country_codes():
+        if typed in (t.country(code), code):
+            return code
+    return None
+
+
+def hint_for(t: Translator, question: Question) -> str:
+    if question.kind is QuestionKind.NUMBER:
+        if question.min_value is not None and question.max_value is not None:
+            return t.gettext("Please write a whole number from {min} to {max}.").format(
+                min=question.min_value, max=question.max_value
+            )
+        return t.gettext("Please write a whole number.")
+    return t.ngettext(
+        "Please write an answer of up to {limit} character.",
+        "Please write an answer of up to {limit} characters.",
+        question.max_length,
+    ).format(limit=question.max_length)
+
+
+async def lost_track(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.set_state(None)
+    await message.answer(
+        t.gettext("Sorry, I lost track of this registration. Please start again."),
+        reply_markup=main_menu(t),
+    )
+
+
+async def save_profile(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    draft: dict[str, Any],
+    db: async_sessionmaker[AsyncSession] | None,
+    now: datetime | None,
+) -> None:
+    await state.set_state(None)
+    await state.update_data({DRAFT: None})
+    user = message.chat.id  # a private chat's id is the person's Telegram id
+    if db is None or now is None:
+        await lost_track(message, state, t)
+        return
+    try:
+        details = ParticipantDetails(
+            name=draft["name"],
+            language=t.language,
+            country=draft.get("country"),
+            gender=draft.get("gender"),
+            birth_year=draft.get("birth_year"),
+            telegram_user_id=user,
+        )
+        async with db() as session:
+            await save_participant(session, now, details)
+    except ValidationError:
+        await message.answer(t.gettext("Sorry, that did not work. Please try again."))
+        return
+    await message.answer(
+        t.gettext("Your profile is saved.")
+        + "\n\n"
+        + profile_summary(t, details.name, details.country, details.gender, details.birth_year),
+        reply_markup=main_menu(t),
+    )

@@ -1,0 +1,150 @@
+"""Messages the bot shows, as HTML. Everything users or organisers wrote is escaped here."""
+
+from datetime import datetime
+from html import escape
+
+from bot.i18n import Translator
+from bot.wording import gender_label, status_label
+from events.enums import RegistrationMode, RegistrationStatus
+from events.inputs import Question
+from events.models import Event, Participant, Programme, Registration
+
+# Telegram refuses messages over 4096 characters; descriptions are cut well before.
+_DESCRIPTION_LIMIT = 1500
+
+
+def e(text: str) -> str:
+    """Escape text for Telegram's HTML parse mode."""
+    return escape(text, quote=False)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def programme_card(t: Translator, programme: Programme) -> str:
+    title = t.pick(programme.title, programme.default_language)
+    description = t.pick(programme.description, programme.default_language)
+    lines = [f"<b>{e(title)}</b>"]
+    if description:
+        lines.append(e(_shorten(description, _DESCRIPTION_LIMIT)))
+    return "\n\n".join(lines)
+
+
+def event_title(t: Translator, event: Event) -> str:
+    return t.pick(event.title, event.default_language)
+
+
+def event_card(t: Translator, event: Event, seats_left: int, now: datetime) -> str:
+    """Title, description, when (reader's locale, event's zone), where, seats, deadline."""
+    lines = [f"<b>{e(event_title(t, event))}</b>"]
+    description = t.pick(event.description, event.default_language)
+    if description:
+        lines.append(e(_shorten(description, _DESCRIPTION_LIMIT)))
+    zone = event.timezone
+    when = t.gettext("When: {start} – {end} ({zone})").format(
+        start=t.date_time(event.starts_at, zone), end=t.date_time(event.ends_at, zone), zone=zone
+    )
+    place = ", ".join(part for part in (event.venue, event.city) if part)
+    where = t.gettext("Where: {place}, {country}").format(
+        place=e(place), country=e(t.country(event.country))
+    )
+    details = [when, where]
+    if event.mode == RegistrationMode.APPLICATION:
+        details.append(t.gettext("Participants are selected by the organisers from applications."))
+    if seats_left > 0:
+        details.append(
+            t.ngettext("{count} seat left", "{count} seats left", seats_left).format(
+                count=seats_left
+            )
+        )
+    else:
+        details.append(t.gettext("No seats left: waiting list only"))
+    closes_at = event.registration_closes_at or event.starts_at
+    if now < closes_at:
+        details.append(
+            t.gettext("Registration closes: {deadline}").format(
+                deadline=t.date_time(closes_at, zone)
+            )
+        )
+    return "\n\n".join([*lines[:2], "\n".join(details)])
+
+
+def registration_line(t: Translator, registration: Registration, event: Event) -> str:
+    return f"{e(event_title(t, event))} — {status_label(t, registration.status)}"
+
+
+def registration_card(t: Translator, registration: Registration, event: Event) -> str:
+    zone = event.timezone
+    lines = [
+        f"<b>{e(event_title(t, event))}</b>",
+        t.gettext("When: {start} – {end} ({zone})").format(
+            start=t.date_time(event.starts_at, zone),
+            end=t.date_time(event.ends_at, zone),
+            zone=zone,
+        ),
+        t.gettext("Status: {status}").format(status=status_label(t, registration.status)),
+    ]
+    if registration.status == RegistrationStatus.OFFERED and registration.offer_expires_at:
+        lines.append(
+            t.gettext("Please answer by: {deadline}").format(
+                deadline=t.date_time(registration.offer_expires_at, zone)
+            )
+        )
+    if registration.status == RegistrationStatus.CONFIRMED and registration.ticket_code:
+        lines.append(
+            t.gettext("Ticket: {code}").format(code=f"<code>{e(registration.ticket_code)}</code>")
+        )
+    return "\n".join(lines)
+
+
+def question_prompt(t: Translator, question: Question, event: Event, hint: str = "") -> str:
+    prompt = e(t.pick(question.prompt, event.default_language))
+    if not question.required:
+        prompt += "\n" + t.gettext("(optional)")
+    return f"{hint}\n\n{prompt}" if hint else prompt
+
+
+def profile_summary(
+    t: Translator, name: str, country: str | None, gender: str | None, birth_year: int | None
+) -> str:
+    return "\n".join(
+        [
+            t.gettext("Name: {name}").format(name=e(name)),
+            t.gettext("Country: {country}").format(
+                country=e(t.country(country)) if country else t.gettext("not stated")
+            ),
+            t.gettext("Gender: {gender}").format(gender=gender_label(t, gender)),
+            t.gettext("Birth year: {year}").format(
+                year=birth_year if birth_year else t.gettext("not stated")
+            ),
+        ]
+    )
+
+
+def my_data(
+    t: Translator,
+    participant: Participant,
+    registrations: list[tuple[Registration, Event]],
+) -> str:
+    """Everything stored about a participant, as they asked for it."""
+    profile = profile_summary(
+        t, participant.name, participant.country, participant.gender, participant.birth_year
+    )
+    facts = [
+        t.gettext("Language: {language}").format(language=t.locale.display_name or t.language),
+        t.gettext("Telegram ID: {id}").format(id=participant.telegram_user_id),
+    ]
+    if participant.consented_at:
+        facts.append(
+            t.gettext("Consent given: {date}").format(date=t.date(participant.consented_at, "UTC"))
+        )
+    blocks = []
+    for registration, event in registrations:
+        lines = [registration_line(t, registration, event)]
+        lines += [f"  {e(key)}: {e(str(value))}" for key, value in registration.answers.items()]
+        blocks.append("\n".join(lines))
+    heading = t.gettext("Registrations")
+    listing = "\n".join(blocks) if blocks else t.gettext("No registrations.")
+    intro = t.gettext("This is everything Redbridge stores about you:")
+    return f"{intro}\n\n{profile}\n" + "\n".join(facts) + f"\n\n<b>{heading}</b>\n{listing}"

@@ -1,0 +1,1 @@
+"""Maintenance tools run from the repository root, e.g. ``python scripts/catalogues.py``."""
