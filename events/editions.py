@@ -18,7 +18,7 @@ from events.models import Event, Programme, Registration
 from events.programmes import get_programme
 from events.seats import held_seats
 from events.store import lock_event
-from events.waitlist import fill_vacancies
+from events.waitlist import cap_offers, fill_vacancies
 
 # A change of any of these moves the event in people's calendars (SEQUENCE goes up).
 _SCHEDULE_FIELDS = ("starts_at", "ends_at", "timezone", "venue", "city", "country")
@@ -170,6 +170,7 @@ async def update_event(
         setattr(event, name, value)
     if moved:
         event.sequence += 1
+        await cap_offers(session, event)
     event.updated_at = now
     await session.flush()
     await fill_vacancies(session, event, now)

@@ -313,6 +313,8 @@ async def _check_in(
     event: Event,
     registration: Registration,
 ) -> Registration:
+    if event.status == PublicationStatus.CANCELLED:
+        raise EventCancelled("the event was cancelled")
     if registration.status == RegistrationStatus.ATTENDED:
         raise AlreadyCheckedIn("this ticket was already checked in")
     if registration.status != RegistrationStatus.CONFIRMED:

@@ -159,6 +159,14 @@ async def expire_offers(session: AsyncSession, now: datetime) -> list[Registrati
     return new_offers
 
 
+async def cap_offers(session: AsyncSession, event: Event) -> None:
+    """An event moved earlier: no open offer may run past its new start."""
+    for registration in await pending_offers(session, event.id):
+        expires_at = registration.offer_expires_at
+        if expires_at is None or expires_at > event.starts_at:
+            registration.offer_expires_at = event.starts_at
+
+
 def _release(registration: Registration, now: datetime, reason: str) -> None:
     registration.status = RegistrationStatus.CANCELLED
     registration.cancel_reason = reason
