@@ -1,6 +1,7 @@
 """The steps of registering in chat and what each one asks: a profile (once), the event's
 questions, a summary to agree to. The draft lives in the conversation state."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -209,7 +210,21 @@ async def current_draft(
         return None
 
 
-def country_from_text(t: Translator, text: str) -> str | None:
+def parse_name(t: Translator, text: str, _now: datetime) -> str:
+    name = clean_line(text)
+    if not name or len(name) > NAME_LIMIT:
+        raise ValueError(
+            t.ngettext(
+                "Please write a name of at most {limit} character.",
+                "Please write a name of at most {limit} characters.",
+                NAME_LIMIT,
+            ).format(limit=NAME_LIMIT)
+        )
+    return name
+
+
+def parse_country(t: Translator, text: str, _now: datetime) -> str:
+    """A two-letter code, or a country's name as the reader's language or English writes it."""
     typed = clean_line(text)
     try:
         return normalise_country(typed)
@@ -218,7 +233,28 @@ def country_from_text(t: Translator, text: str) -> str | None:
     for code in country_codes():
         if typed in (t.country(code), code):
             return code
-    return None
+    raise ValueError(
+        t.gettext(
+            "I don't recognise this country. Please use a button or write the two-letter "
+            "code, e.g. AM, AZ or GE."
+        )
+    )
+
+
+def parse_birth_year(t: Translator, text: str, now: datetime) -> int:
+    typed = text.strip()
+    year = int(typed) if typed.isascii() and typed.isdigit() and len(typed) == 4 else 0
+    if not 1900 <= year <= now.year:
+        raise ValueError(t.gettext("Please write the year as four digits, e.g. 2001."))
+    return year
+
+
+# The profile steps answered by typing: the draft field and how the text is read.
+PROFILE_TEXT: dict[str | None, tuple[str, Callable[[Translator, str, datetime], object]]] = {
+    SignupSteps.name.state: ("name", parse_name),
+    SignupSteps.country.state: ("country", parse_country),
+    SignupSteps.birth_year.state: ("birth_year", parse_birth_year),
+}
 
 
 def hint_for(t: Translator, question: Question) -> str:

@@ -18,10 +18,9 @@ from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
 from bot.signup_steps import (
     DRAFT,
-    NAME_LIMIT,
     PROFILE_ONLY,
+    PROFILE_TEXT,
     ask_question,
-    country_from_text,
     country_keyboard,
     current_draft,
     hint_for,
@@ -35,7 +34,7 @@ from events.countries import country_codes
 from events.eligibility import needs_birth_year
 from events.enums import Gender, QuestionKind, RegistrationMode, RegistrationStatus
 from events.errors import DomainError
-from events.inputs import ParticipantDetails, clean_line
+from events.inputs import ParticipantDetails
 from events.models import Participant
 from events.participation import public_event, registration_for
 from events.questions import normalise_answer, questions_of
@@ -97,58 +96,29 @@ async def begin(
 
 
 @router.message(SignupSteps.name, F.text)
-async def got_name(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    db: async_sessionmaker[AsyncSession],
-    now: datetime,
-) -> None:
-    current = await current_draft(state, db)
-    if current is None:
-        await lost_track(message, state, t)
-        return
-    draft, event = current
-    name = clean_line(message.text or "")
-    if not name or len(name) > NAME_LIMIT:
-        await message.answer(
-            t.ngettext(
-                "Please write a name of at most {limit} character.",
-                "Please write a name of at most {limit} characters.",
-                NAME_LIMIT,
-            ).format(limit=NAME_LIMIT)
-        )
-        return
-    draft["name"] = name
-    await state.update_data({DRAFT: draft})
-    await next_step(message, state, t, event, db, now)
-
-
 @router.message(SignupSteps.country, F.text)
-async def got_country_text(
+@router.message(SignupSteps.birth_year, F.text)
+async def got_profile_text(
     message: Message,
     state: FSMContext,
     t: Translator,
     db: async_sessionmaker[AsyncSession],
     now: datetime,
 ) -> None:
-    """Besides the buttons, a country can be typed as its two-letter code or its name."""
+    """A typed name, country (code or name) or birth year: stored, or asked again."""
     current = await current_draft(state, db)
-    if current is None:
+    step = await state.get_state()
+    if current is None or step not in PROFILE_TEXT:
         await lost_track(message, state, t)
         return
     draft, event = current
-    code = country_from_text(t, message.text or "")
-    if code is None:
-        await message.answer(
-            t.gettext(
-                "I don't recognise this country. Please use a button or write the two-letter "
-                "code, e.g. AM, AZ or GE."
-            ),
-            reply_markup=country_keyboard(t, event),
-        )
+    field, parse = PROFILE_TEXT[step]
+    try:
+        draft[field] = parse(t, message.text or "", now)
+    except ValueError as hint:
+        markup = country_keyboard(t, event) if field == "country" else None
+        await message.answer(str(hint), reply_markup=markup)
         return
-    draft["country"] = code
     await state.update_data({DRAFT: draft})
     await next_step(message, state, t, event, db, now)
 
@@ -202,29 +172,6 @@ async def got_button(
     await query.answer()
     await state.update_data({DRAFT: draft})
     await next_step(query.message, state, t, event, db, now)
-
-
-@router.message(SignupSteps.birth_year, F.text)
-async def got_birth_year(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    db: async_sessionmaker[AsyncSession],
-    now: datetime,
-) -> None:
-    current = await current_draft(state, db)
-    if current is None:
-        await lost_track(message, state, t)
-        return
-    draft, event = current
-    text = (message.text or "").strip()
-    year = int(text) if text.isascii() and text.isdigit() and len(text) == 4 else 0
-    if not 1900 <= year <= now.year:
-        await message.answer(t.gettext("Please write the year as four digits, e.g. 2001."))
-        return
-    draft["birth_year"] = year
-    await state.update_data({DRAFT: draft})
-    await next_step(message, state, t, event, db, now)
 
 
 @router.message(SignupSteps.question, F.text)
