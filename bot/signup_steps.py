@@ -13,14 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import Signup
 from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
+from bot.replies import answer_long
 from bot.states import SignupSteps
 from bot.views import e, event_title, profile_summary, question_prompt
+from bot.wording import refusal
 from events.countries import country_codes, normalise_country
-from events.eligibility import needs_birth_year
+from events.eligibility import ensure_eligible, needs_birth_year
 from events.enums import Gender, QuestionKind
-from events.errors import DomainError
+from events.errors import DomainError, NotEligible
 from events.inputs import ParticipantDetails, Question, clean_line
-from events.models import Event
+from events.models import Event, Participant
 from events.participants import save_participant
 from events.participation import public_event
 from events.questions import questions_of
@@ -84,6 +86,8 @@ async def next_step(
     if event is None:
         await save_profile(message, state, t, draft, db, now)
         return
+    if not await _still_eligible(message, state, t, event, draft):
+        return
     questions = questions_of(event.questions)
     index = int(draft.get("index", 0))
     if index < len(questions):
@@ -91,9 +95,22 @@ async def next_step(
         await ask_question(message, t, event, questions[index])
         return
     await state.set_state(SignupSteps.consent)
-    await message.answer(
-        summary(t, event, draft, questions), reply_markup=consent_keyboard(t, event)
-    )
+    await answer_long(message, summary(t, event, draft, questions), consent_keyboard(t, event))
+
+
+async def _still_eligible(
+    message: Message, state: FSMContext, t: Translator, event: Event, draft: dict[str, Any]
+) -> bool:
+    """Refuse right after the profile, not after every question, if the rules exclude them."""
+    profile = Participant(country=draft.get("country"), birth_year=draft.get("birth_year"))
+    try:
+        ensure_eligible(event, profile)
+    except NotEligible as error:
+        await state.set_state(None)
+        await state.update_data({DRAFT: None})
+        await message.answer(refusal(t, error), reply_markup=main_menu(t))
+        return False
+    return True
 
 
 def button_data(action: str, event: Event | None, value: str = "") -> Signup:

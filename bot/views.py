@@ -8,6 +8,7 @@ from bot.wording import gender_label, status_label
 from events.enums import RegistrationMode, RegistrationStatus
 from events.inputs import Question
 from events.models import Event, Participant, Programme, Registration
+from events.questions import questions_of
 
 # Telegram refuses messages over 4096 characters; descriptions are cut well before.
 _DESCRIPTION_LIMIT = 1500
@@ -68,6 +69,11 @@ def event_card(t: Translator, event: Event, seats_left: int, now: datetime) -> s
             )
         )
     return "\n\n".join([*lines[:2], "\n".join(details)])
+
+
+def registration_label(t: Translator, registration: Registration, event: Event) -> str:
+    """Plain text for a button (Telegram shows button labels as written, no HTML)."""
+    return f"{event_title(t, event)} — {status_label(t, registration.status)}"
 
 
 def registration_line(t: Translator, registration: Registration, event: Event) -> str:
@@ -142,7 +148,13 @@ def my_data(
     blocks = []
     for registration, event in registrations:
         lines = [registration_line(t, registration, event)]
-        lines += [f"  {e(key)}: {e(str(value))}" for key, value in registration.answers.items()]
+        prompts = {
+            q.key: t.pick(q.prompt, event.default_language) for q in questions_of(event.questions)
+        }
+        lines += [
+            f"  {e(prompts.get(key, key))}\n  → {e(str(value))}"
+            for key, value in registration.answers.items()
+        ]
         blocks.append("\n".join(lines))
     heading = t.gettext("Registrations")
     listing = "\n".join(blocks) if blocks else t.gettext("No registrations.")

@@ -13,7 +13,7 @@ from bot.keyboards import button, main_menu, rows
 from bot.qr import qr_png
 from bot.replies import edit_or_send
 from bot.services import BotServices
-from bot.views import e, registration_card, registration_line
+from bot.views import e, registration_card, registration_label
 from bot.wording import refusal
 from events.deeplinks import deep_link, ticket_payload
 from events.enums import ACTIVE, RegistrationStatus
@@ -44,7 +44,7 @@ async def _list(
         return t.gettext("You have no registrations yet."), main_menu(t)
     buttons = [
         button(
-            registration_line(t, registration, event),
+            registration_label(t, registration, event),
             Mine(action="show", id=registration.id).pack(),
         )
         for registration, event in registrations

@@ -8,6 +8,7 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translator
+from bot.replies import answer_long
 from bot.views import e, event_title
 from bot.wording import count_label, refusal
 from events.access import telegram_principal
@@ -49,7 +50,7 @@ async def stats(
                 counts=counts or t.gettext("No registrations."),
             )
         )
-    await message.answer("\n\n".join(blocks))
+    await answer_long(message, "\n\n".join(blocks))
 
 
 async def check_in_message(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import Forget, Signup
 from bot.i18n import Translator
 from bot.keyboards import button, rows
+from bot.replies import answer_long
 from bot.signup_steps import PROFILE_ONLY
 from bot.views import my_data, profile_summary
 from events.errors import DomainError
@@ -38,7 +39,7 @@ async def show_my_data(
         return
     async with db() as session:
         registrations = await own_registrations(session, participant.id)
-    await message.answer(my_data(t, participant, list(registrations)))
+    await answer_long(message, my_data(t, participant, list(registrations)))
 
 
 @router.message(Command("forget"))

@@ -44,7 +44,13 @@ router = Router(name=__name__)
 
 
 @router.callback_query(Signup.filter((F.action == "start") & (F.event_id == PROFILE_ONLY)))
-async def begin_profile(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
+async def begin_profile(
+    query: CallbackQuery, state: FSMContext, t: Translator, participant: Participant | None
+) -> None:
+    # Only a stored profile is edited: a stale button after /forget must not recreate one.
+    if participant is None or participant.erased_at is not None:
+        await query.answer(t.gettext("This button is no longer active."))
+        return
     await edit_profile(query, state, t)
 
 

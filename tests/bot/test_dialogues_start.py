@@ -1,0 +1,158 @@
+"""First contact, browsing, deep links and help, in each of the five languages, against
+the real ``redbridge serve`` process."""
+
+import pytest
+
+from bot.keyboards import LANGUAGE_NAMES
+from events.deeplinks import event_payload
+from redbridge.demo import SUMMER_SCHOOL
+from tests.bot.conftest import Live, in_every_language, on_sqlite
+from tests.bot.process import (
+    EVENT_DESCRIPTION,
+    GREETING,
+    PROGRAMME_TITLE,
+    labels,
+    shown,
+    when_line,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@in_every_language
+async def test_start_greets_in_the_users_language_and_browses_to_an_event(
+    live: Live, language: str
+) -> None:
+    event = await live.event()
+    ani = live.person(language)
+    _ = ani._
+    greeting = await ani.say("/start", _(GREETING))
+    assert labels(greeting) == [_("Programmes"), _("My registrations"), _("Language")]
+    picker = await ani.expect(_("You can choose your language at any time:"))
+    assert labels(picker) == list(LANGUAGE_NAMES.values())
+
+    programmes = await ani.tap_for_edit(_("Programmes"), _("Choose a programme:"))
+    assert PROGRAMME_TITLE[language] in labels(programmes)
+    assert SUMMER_SCHOOL.title[language] in labels(programmes)
+
+    programme = await ani.tap_for_edit(PROGRAMME_TITLE[language], PROGRAMME_TITLE[language])
+    event_button = f"{event.title[language]} · {ani.t.date(event.starts_at, event.timezone)}"
+    assert event_button in labels(programme)
+    assert _("« All programmes") in labels(programme)
+
+    card = await ani.tap_for_edit(
+        event_button, event.title[language], EVENT_DESCRIPTION[language], when_line(ani.t, event)
+    )
+    text = shown(card)
+    assert "18:00" in text  # 14:00 UTC, shown in the event's zone (Asia/Yerevan)
+    assert (
+        _("Where: {place}, {country}").format(
+            place="Youth Centre, Alaverdi", country=ani.t.country("AM")
+        )
+        in text
+    )
+    assert ani.t.ngettext("{count} seat left", "{count} seats left", 30).format(count=30) in text
+    assert labels(card) == [_("Register"), _("« Programme")]
+
+
+@in_every_language
+async def test_an_event_deep_link_opens_the_card_in_the_readers_language(
+    live: Live, language: str
+) -> None:
+    event = await live.event(capacity=1)
+    ani = live.person(language)
+    _ = ani._
+    card = await ani.say(
+        f"/start {event_payload(event.slug)}",
+        event.title[language],
+        EVENT_DESCRIPTION[language],
+        when_line(ani.t, event),
+        ani.t.ngettext("{count} seat left", "{count} seats left", 1).format(count=1),
+        _("Registration closes: {deadline}").format(
+            deadline=ani.t.date_time(event.starts_at, event.timezone)
+        ),
+    )
+    assert "18:00" in shown(card)
+    assert _("Register") in labels(card)
+    # A link to an event that is not published (or never existed) is answered politely.
+    draft = await live.event(publish=False)
+    for slug in (draft.slug, "no-such-event"):
+        await ani.say(
+            f"/start e-{slug}", _("This event can't be found or is no longer available.")
+        )
+
+
+@in_every_language
+async def test_an_application_event_says_the_organisers_select(live: Live, language: str) -> None:
+    event = await live.application_event()
+    ani = live.person(language)
+    card = await ani.say(
+        f"/start e-{event.slug}",
+        ani._("Participants are selected by the organisers from applications."),
+    )
+    assert ani._("Apply") in labels(card)
+    assert ani._("Register") not in labels(card)
+
+
+@in_every_language
+async def test_a_programme_deep_link_opens_the_programme(live: Live, language: str) -> None:
+    ani = live.person(language)
+    card = await ani.say(
+        f"/start p-{SUMMER_SCHOOL.slug}",
+        SUMMER_SCHOOL.title[language],
+        SUMMER_SCHOOL.description[language][:60],
+    )
+    # Its upcoming edition is a button, titled in the reader's language.
+    assert any(label.startswith(SUMMER_SCHOOL.title[language]) for label in labels(card))
+    await ani.say(
+        "/start p-no-such-programme",
+        ani._("This programme can't be found or is no longer available."),
+    )
+
+
+@in_every_language
+async def test_a_malformed_link_gets_a_polite_answer(live: Live, language: str) -> None:
+    ani = live.person(language)
+    _ = ani._
+    # Unknown prefix, a prefix without a slug, characters a link cannot carry.
+    for text in ("/start x-summer", "/start e-", "/start e-a.b", "/start " + "e" * 65):
+        answer = await ani.say(text, _("This link is not valid. Here is what Redbridge offers:"))
+        assert labels(answer) == [_("Programmes"), _("My registrations"), _("Language")]
+
+
+@in_every_language
+async def test_help_unknown_commands_and_stray_text(live: Live, language: str) -> None:
+    ani = live.person(language)
+    _ = ani._
+    await ani.say(
+        "/help",
+        _("What I can do:"),
+        _("/start – programmes and events"),
+        _("/language – change the language"),
+        _("/cancel – stop what you are doing"),
+    )
+    await ani.say("/nonsense", _("Unknown command. Try /help."))
+    await ani.say("hello? 🙂", _("How can I help? Choose below or try /help."))
+    await ani.say("/cancel", _("Nothing to stop."))
+
+
+@on_sqlite
+@pytest.mark.parametrize(
+    ("tag", "language"),
+    [
+        ("ru-RU", "ru"),
+        ("az-Latn", "az"),
+        ("hy-AM", "hy"),
+        ("ka", "ka"),
+        ("en-GB", "en"),
+        ("pt-BR", "en"),
+        (None, "en"),
+    ],
+)
+async def test_first_contact_picks_the_language_from_telegram(
+    live: Live, tag: str | None, language: str
+) -> None:
+    ani = live.person(tag, speaks=language)
+    await ani.say("/start", ani._(GREETING))
+    await ani.expect(ani._("You can choose your language at any time:"))
+    await ani.say("/help", ani._("What I can do:"))

@@ -1,0 +1,126 @@
+"""The waiting list in chat: a full event waitlists, a cancellation offers the seat to the
+next person, who accepts or declines it from "My registrations". Against the real
+``redbridge serve``.
+
+(Offers are only shown on the person's registration card for now: no message is pushed
+when a seat is offered.)
+"""
+
+import pytest
+
+from events.enums import RegistrationStatus
+from events.models import Event
+from tests.bot.conftest import Live, in_every_language
+from tests.bot.process import (
+    REGISTERED,
+    Person,
+    labels,
+    registrations_of,
+    shown,
+    walk_register,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+WAITLISTED = (
+    "The event is full, so you are on the waiting list. We will message you if a "
+    "seat becomes free."
+)
+
+
+def line(person: Person, event: Event, status: str) -> str:
+    """The person's button for this registration in "My registrations"."""
+    return f"{person.t.pick(event.title)} — {person._(status)}"
+
+
+def status_line(person: Person, status: str) -> str:
+    return person._("Status: {status}").format(status=person._(status))
+
+
+async def open_registration(person: Person, event: Event, status: str) -> None:
+    """/my, then the registration's card."""
+    await person.say("/my", person._("Your registrations:"))
+    await person.tap_for_edit(line(person, event, status), status_line(person, status))
+
+
+async def cancel(person: Person, event: Event) -> None:
+    _ = person._
+    await open_registration(person, event, "confirmed")
+    await person.tap_for(
+        _("Cancel registration"),
+        _("Cancel this registration? Your seat will be offered to someone else."),
+    )
+    await person.tap_for(_("Yes, cancel it"), _("Your registration is cancelled."))
+
+
+async def full_event_with_a_queue(
+    live: Live, language: str, queue: int = 1
+) -> tuple[Event, Person, list[Person]]:
+    """A one-seat event: Ani holds the seat, ``queue`` people wait behind her."""
+    event = await live.event(capacity=1)
+    ani = live.person(language, "Ani")
+    assert ani._(REGISTERED) in shown(await walk_register(ani, event))
+    waiting = []
+    for number in range(queue):
+        person = live.person(language, f"Guest {number}")
+        outcome = await walk_register(person, event, name=f"Guest {number}", gender="Male")
+        assert person._(WAITLISTED) in shown(outcome)
+        waiting.append(person)
+    return event, ani, waiting
+
+
+@in_every_language
+async def test_a_freed_seat_is_offered_and_accepted(live: Live, language: str) -> None:
+    event, ani, [bob] = await full_event_with_a_queue(live, language)
+    _ = bob._
+    [waiting] = await registrations_of(live.sessionmaker, bob.id)
+    assert waiting.status == RegistrationStatus.WAITLISTED
+    # The card says the event is full, to someone who is not registered yet.
+    cem = live.person(language)
+    await cem.say(f"/start e-{event.slug}", cem._("No seats left: waiting list only"))
+    # Bob's card: waiting, with no ticket to show.
+    await open_registration(bob, event, "on the waiting list")
+    assert _("Show ticket") not in labels(bob.message_with(_("« My registrations")))
+
+    await cancel(ani, event)
+    [offer] = await registrations_of(live.sessionmaker, bob.id)
+    assert offer.status == RegistrationStatus.OFFERED
+    assert offer.offer_expires_at is not None
+    await open_registration(bob, event, "a seat is offered to you")
+    card = bob.message_with(_("Accept the seat"))
+    deadline = bob.t.date_time(offer.offer_expires_at, event.timezone)
+    assert _("Please answer by: {deadline}").format(deadline=deadline) in shown(card)
+    assert labels(card)[:2] == [_("Accept the seat"), _("Decline")]
+
+    done = await bob.tap_for(_("Accept the seat"), _("The seat is yours. See you there!"))
+    assert labels(done) == [_("« My registrations")]
+    [confirmed] = await registrations_of(live.sessionmaker, bob.id)
+    assert confirmed.status == RegistrationStatus.CONFIRMED
+    assert confirmed.ticket_code
+    await open_registration(bob, event, "confirmed")
+    assert _("Show ticket") in labels(bob.message_with(_("« My registrations")))
+    # The offer's buttons are stale now.
+    answer = await bob.tap(_("Decline"), message=card)
+    assert (answer.text, answer.show_alert) == (_("This is no longer possible."), True)
+    [still] = await registrations_of(live.sessionmaker, bob.id)
+    assert still.status == RegistrationStatus.CONFIRMED
+
+
+@in_every_language
+async def test_a_declined_seat_goes_to_the_next_in_line(live: Live, language: str) -> None:
+    event, ani, [bob, cem] = await full_event_with_a_queue(live, language, queue=2)
+    _ = bob._
+    await cancel(ani, event)
+    await open_registration(bob, event, "a seat is offered to you")
+    await bob.tap_for(_("Decline"), _("You declined the seat. Thank you for letting us know."))
+    [declined] = await registrations_of(live.sessionmaker, bob.id)
+    assert (declined.status, declined.cancel_reason) == ("cancelled", "offer_declined")
+    [offer] = await registrations_of(live.sessionmaker, cem.id)
+    assert offer.status == RegistrationStatus.OFFERED
+    # Accepting after declining is refused politely.
+    answer = await bob.tap(_("Accept the seat"))
+    assert (answer.text, answer.show_alert) == (_("This is no longer possible."), True)
+    await open_registration(cem, event, "a seat is offered to you")
+    await cem.tap_for(_("Accept the seat"), _("The seat is yours. See you there!"))
+    statuses = [r.status for r in await registrations_of(live.sessionmaker, cem.id)]
+    assert statuses == [RegistrationStatus.CONFIRMED]
