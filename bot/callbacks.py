@@ -4,7 +4,13 @@ A button from an old message or a forged payload either fails to unpack (and is
 answered by the fallback router) or names an id the use cases check.
 """
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# Row ids are 32-bit integers in the database; anything else cannot name a row.
+RowId = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class LanguageChoice(CallbackData, prefix="lang"):
@@ -15,14 +21,14 @@ class Browse(CallbackData, prefix="b"):
     """Open the programme list (id 0), one programme, or one event."""
 
     what: str  # "all", "programme", "event"
-    id: int = 0
+    id: RowId = 0
 
 
 class Signup(CallbackData, prefix="s"):
     """A step of registering: start, a profile or answer button, consent."""
 
     action: str  # "start", "gender", "country", "skip", "choice", "yes_no", "consent", "abort"
-    event_id: int
+    event_id: RowId
     value: str = ""
 
 
@@ -30,7 +36,7 @@ class Mine(CallbackData, prefix="m"):
     """Acting on one's own registrations."""
 
     action: str  # "list", "show", "ticket", "ics", "cancel", "cancel_yes", "accept", "decline"
-    id: int = 0
+    id: RowId = 0
 
 
 class Forget(CallbackData, prefix="f"):

@@ -13,6 +13,7 @@ from bot.i18n import Catalogues
 from events.access import telegram_principal
 from events.languages import language_from_tag
 from events.participants import find_by_telegram_id
+from events.participation import set_reachable
 from redbridge.clock import Clock
 
 # Key in the conversation data where a person without a profile keeps their language.
@@ -45,6 +46,8 @@ class ContextMiddleware(BaseMiddleware):
             async with self._sessionmaker() as session:
                 participant = await find_by_telegram_id(session, user.id)
                 organiser = await telegram_principal(session, user.id)
+                if participant is not None and not participant.is_reachable:
+                    await set_reachable(session, self._clock(), user.id, reachable=True)
             stored = (await state.get_value(LANGUAGE_KEY)) if state is not None else None
             if participant is not None:
                 language = participant.language

@@ -1,6 +1,7 @@
 """Building the bot and its dispatcher from settings; polling or webhook start-up."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher, F, Router
@@ -8,9 +9,10 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand, ErrorEvent
+from aiogram.types import BotCommand, ErrorEvent, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import ContextMiddleware
@@ -19,6 +21,7 @@ from bot.routers import browse, fallback, language, mine, organiser, privacy, si
 from bot.services import BotServices
 from bot.storage import DatabaseStorage
 from events.languages import LANGUAGES
+from events.participation import set_reachable
 from redbridge.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -71,8 +74,27 @@ def create_dispatcher(
         signup.router,
         fallback.router,
     )
+    dispatcher.errors.register(
+        _on_blocked(sessionmaker, clock), ExceptionTypeFilter(TelegramForbiddenError)
+    )
     dispatcher.errors.register(_on_error, ExceptionTypeFilter(Exception))
     return dispatcher
+
+
+def _on_blocked(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
+) -> Callable[[ErrorEvent], Awaitable[None]]:
+    """A person blocked the bot while we answered: expected, not a failure. They are
+    marked unreachable (and reachable again when they next write)."""
+
+    async def on_blocked(event: ErrorEvent) -> None:
+        user = getattr(event.update.event, "from_user", None)
+        log.info("update %s: the person has blocked the bot", event.update.update_id)
+        if isinstance(user, User):
+            async with sessionmaker() as session:
+                await set_reachable(session, clock(), user.id, reachable=False)
+
+    return on_blocked
 
 
 async def _on_error(event: ErrorEvent, ledger: ErrorLedger) -> None:

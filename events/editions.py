@@ -168,10 +168,11 @@ async def update_event(
     changed = sorted(name for name, value in new_values.items() if value != getattr(event, name))
     for name, value in new_values.items():
         setattr(event, name, value)
+    # Before any query: an autoflush must already carry the new updated_at.
+    event.updated_at = now
     if moved:
         event.sequence += 1
         await cap_offers(session, event)
-    event.updated_at = now
     await session.flush()
     await fill_vacancies(session, event, now)
     await record(

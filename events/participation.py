@@ -95,3 +95,16 @@ async def set_language(
     participant.language = language
     participant.updated_at = now
     await session.commit()
+
+
+async def set_reachable(
+    session: AsyncSession, now: datetime, telegram_user_id: int, reachable: bool
+) -> None:
+    """Record that a person blocked the bot (Telegram answers 403) or wrote to it again."""
+    participant = await session.scalar(
+        select(Participant).where(Participant.telegram_user_id == telegram_user_id)
+    )
+    if participant is not None and participant.is_reachable != reachable:
+        participant.is_reachable = reachable
+        participant.updated_at = now
+    await session.commit()
