@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.problems import install_problem_handlers
 from api.routes import (
     audit,
+    broadcasts,
     calendar,
     events,
     health,
@@ -41,7 +42,7 @@ def create_app(
     app.state.feed_cache = FeedCache() if feed_cache is None else feed_cache
     install_problem_handlers(app)
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (programmes, events, registrations, participants, audit, series):
+    for module in (programmes, events, registrations, participants, audit, series, broadcasts):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(calendar.router)

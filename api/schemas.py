@@ -68,6 +68,7 @@ class EventOut(BaseModel):
     gender_quotas: dict[str, int]
     questions: list[dict[str, Any]]
     offer_valid_hours: int
+    reminder_offsets: list[int]
     status: str
     sequence: int
     start_payload: str

@@ -41,3 +41,19 @@ class Mine(CallbackData, prefix="m"):
 
 class Forget(CallbackData, prefix="f"):
     confirm: bool
+
+
+class Compose(CallbackData, prefix="bc"):
+    """A step of writing a broadcast; ``event_id`` ties the button to the draft it was
+    shown for, so a button of an earlier draft is refused."""
+
+    action: str  # "event", "audience", "translate", "language", "send", "drop"
+    event_id: RowId
+    value: str = ""  # the audience key or the language code
+
+
+class BroadcastControl(CallbackData, prefix="bq"):
+    """A queued broadcast: show its progress (in a new message or in place), or stop it."""
+
+    action: str  # "open", "progress", "stop", "stop_yes"
+    id: RowId

@@ -67,6 +67,11 @@ class Translator:
     def country(self, code: str) -> str:
         return country_name(code, self.language)
 
+    def language_name(self, code: str) -> str:
+        """A language as the reader names it (CLDR), e.g. "Armenian", "армянский"."""
+        name = self.locale.languages.get(code)
+        return name if isinstance(name, str) else code
+
 
 class Catalogues:
     """The five catalogues, loaded once."""

@@ -10,3 +10,17 @@ class SignupSteps(StatesGroup):
     birth_year = State()
     question = State()
     consent = State()
+
+
+# Key of the broadcast being written in the conversation data (event, audience, texts).
+BROADCAST_DRAFT = "broadcast"
+
+
+class BroadcastSteps(StatesGroup):
+    """An organiser writing a broadcast; nothing is stored until they press "Send now"."""
+
+    audience = State()
+    text = State()  # the text in the event's default language
+    review = State()  # the preview is shown: add a translation, send, or cancel
+    language = State()  # choosing the language of a translation
+    translation = State()  # typing the translation

@@ -1,7 +1,7 @@
 """Use cases for events: the editions and occurrences of a programme."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.access import Principal
 from events.audit import record
-from events.enums import PublicationStatus
+from events.enums import PublicationStatus, RegistrationStatus
 from events.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from events.inputs import EventChanges, EventDraft, EventFields
 from events.models import Event, Programme, Registration
+from events.notices import queue_event_cancelled, queue_event_changed
+from events.outbox import withdraw
 from events.programmes import get_programme
 from events.seats import held_seats
 from events.store import lock_event
@@ -174,6 +176,8 @@ async def update_event(
         event.sequence += 1
         await cap_offers(session, event)
     await session.flush()
+    if moved:
+        await queue_event_changed(session, now, event)
     await fill_vacancies(session, event, now)
     await record(
         session,
@@ -257,8 +261,55 @@ async def cancel_event(
     event.status = PublicationStatus.CANCELLED
     event.sequence += 1
     event.updated_at = now
+    await queue_event_cancelled(session, now, event)
     await record(
         session, now, actor, "event.cancel", "event", event.id, programme_id=event.programme_id
     )
     await session.commit()
     return event
+
+
+# Organisers may still check people in for a day after the end (late scans, paper lists).
+COMPLETION_GRACE = timedelta(days=1)
+
+
+async def complete_past_events(session: AsyncSession, now: datetime) -> int:
+    """Close events a day after they ended: confirmed people who never checked in become
+    no-shows, open offers lapse. Returns how many events were completed."""
+    ended = (
+        await session.scalars(
+            select(Event.id).where(
+                Event.status == PublicationStatus.PUBLISHED,
+                Event.ends_at <= now - COMPLETION_GRACE,
+            )
+        )
+    ).all()
+    await session.rollback()
+    for event_id in ended:
+        # One short transaction per event, as the other housekeeping does.
+        event = await lock_event(session, event_id)
+        if event.status != PublicationStatus.PUBLISHED:
+            await session.rollback()
+            continue
+        event.status = PublicationStatus.COMPLETED
+        event.updated_at = now
+        registrations = await session.scalars(
+            select(Registration).where(
+                Registration.event_id == event_id,
+                Registration.status.in_(
+                    [RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED]
+                ),
+            )
+        )
+        for registration in registrations:
+            if registration.status == RegistrationStatus.CONFIRMED:
+                registration.status = RegistrationStatus.NO_SHOW
+            else:
+                registration.status = RegistrationStatus.CANCELLED
+                registration.cancel_reason = "offer_expired"
+                registration.cancelled_at = now
+                registration.offer_expires_at = None
+            registration.updated_at = now
+        await withdraw(session, event_id=event_id)
+        await session.commit()
+    return len(ended)

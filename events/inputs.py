@@ -183,6 +183,22 @@ Capacity = Annotated[int, Field(ge=1, le=100_000)]
 Age = Annotated[int, Field(ge=0, le=120)]
 Quota = Annotated[int, Field(ge=0, le=100_000)]
 
+# The longest reminder offset an organiser may set: 30 days, in minutes.
+MAX_REMINDER_OFFSET = 30 * 24 * 60
+
+
+def _reminder_order(offsets: list[int]) -> list[int]:
+    return sorted(set(offsets), reverse=True)
+
+
+# Minutes before the start; duplicates are merged, the order does not matter.
+ReminderOffsets = Annotated[
+    list[Annotated[int, Field(ge=1, le=MAX_REMINDER_OFFSET)]],
+    Field(max_length=5),
+    AfterValidator(_reminder_order),
+]
+DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60, 120]
+
 
 class EventFields(Strict):
     """Fields shared by a new event and a complete, merged update."""
@@ -208,6 +224,9 @@ class EventFields(Strict):
     gender_quotas: dict[Gender, Quota] = Field(default_factory=dict)
     questions: Questions = Field(default_factory=list)
     offer_valid_hours: int = Field(default=48, ge=1, le=720)
+    reminder_offsets: ReminderOffsets = Field(
+        default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS)
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -253,6 +272,7 @@ class EventChanges(Strict):
     gender_quotas: dict[Gender, Quota] | None = None
     questions: Questions | None = None
     offer_valid_hours: int | None = Field(default=None, ge=1, le=720)
+    reminder_offsets: ReminderOffsets | None = None
 
 
 def _birth_year(value: int) -> int:

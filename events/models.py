@@ -136,6 +136,10 @@ class Event(Base):
     # (it stays when the occurrence is moved, so the rule never materialises it twice).
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"), index=True)
     occurrence_on: Mapped[date | None]
+    # Minutes before the start when confirmed participants are reminded.
+    reminder_offsets: Mapped[list[Any]] = mapped_column(
+        JSON, default=lambda: [7 * 24 * 60, 24 * 60, 120]
+    )
 
     __table_args__ = (
         UniqueConstraint("series_id", "occurrence_on", name="uq_events_series_occurrence"),
@@ -274,6 +278,67 @@ class ConversationState(Base):
     state: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime]
+
+
+class Broadcast(Base):
+    """An organiser's message to part of an event's participants, a text per language.
+
+    ``audience`` is a ``BroadcastAudience`` (statuses, countries, languages, checked in,
+    alumni); its recipients become outbox rows when the broadcast is released (at
+    ``send_at``), so people who registered in between are included.
+    """
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    texts: Mapped[dict[str, Any]]
+    audience: Mapped[dict[str, Any]]
+    send_at: Mapped[datetime]
+    # scheduled → sending (rows queued) → cancelled; delivery counts come from the outbox.
+    state: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    released_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+
+class OutboxMessage(Base):
+    """One message Redbridge sends on its own. Rendered when sent, in the recipient's
+    language of that moment; ``dedupe_key`` makes queueing the same message twice a no-op.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_due", "state", "priority", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    # What the message is about, so a cancellation or an erasure finds its messages.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"), index=True)
+    # A template key (``events.outbox.Kind``) and its parameters (ids, not texts).
+    kind: Mapped[str] = mapped_column(String(32))
+    params: Mapped[dict[str, Any]]
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    priority: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class DispatcherLease(Base):
+    """Which process sends for a bot: exactly one holder at a time, until ``expires_at``."""
+
+    __tablename__ = "dispatcher_leases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime]
 
 
 # What a calendar feed shows of an event: a change to any of these is a new revision.

@@ -13,6 +13,7 @@ from events.enums import ACTIVE, SEAT_HOLDING, RegistrationStatus
 from events.errors import NotFound, ParticipantErased
 from events.inputs import ParticipantDetails
 from events.models import Event, Participant, Registration
+from events.outbox import withdraw
 from events.store import lock_event
 from events.waitlist import fill_vacancies
 
@@ -166,6 +167,7 @@ async def erase_participant(
             if status in SEAT_HOLDING:
                 await session.flush()
                 await fill_vacancies(session, event, now)
+    await withdraw(session, participant_id=participant_id)
     participant.telegram_user_id = None
     participant.name = ""
     participant.country = None

@@ -14,6 +14,7 @@ from events.enums import PublicationStatus
 from events.errors import NotFound
 from events.languages import Language
 from events.models import Event, Participant, Programme, Registration
+from events.outbox import mark_blocked
 
 
 async def open_programmes(session: AsyncSession) -> Sequence[Programme]:
@@ -100,11 +101,14 @@ async def set_language(
 async def set_reachable(
     session: AsyncSession, now: datetime, telegram_user_id: int, reachable: bool
 ) -> None:
-    """Record that a person blocked the bot (Telegram answers 403) or wrote to it again."""
+    """Record that a person blocked the bot (Telegram answers 403 or says so) or wrote to
+    it again. Blocked, their pending messages are dropped: nothing could deliver them."""
     participant = await session.scalar(
         select(Participant).where(Participant.telegram_user_id == telegram_user_id)
     )
-    if participant is not None and participant.is_reachable != reachable:
-        participant.is_reachable = reachable
+    if participant is not None and not reachable:
+        await mark_blocked(session, now, participant.id)
+    elif participant is not None and not participant.is_reachable:
+        participant.is_reachable = True
         participant.updated_at = now
     await session.commit()

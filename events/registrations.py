@@ -32,6 +32,7 @@ from events.errors import (
 )
 from events.inputs import ParticipantDetails
 from events.models import Event, Participant, Registration
+from events.notices import queue_confirmation, queue_decision, withdraw_for_registration
 from events.participants import upsert_participant
 from events.questions import questions_of, validate_answers
 from events.seats import blocking_limit, held_seats
@@ -137,6 +138,7 @@ async def register_person(
     actor.ensure_manages(event.programme_id)
     participant = await upsert_participant(session, now, details)
     registration = await _register(session, now, event_id, participant.id, answers)
+    await queue_confirmation(session, now, registration)
     await record(
         session,
         now,
@@ -206,6 +208,7 @@ async def decide(
     else:
         registration.status = RegistrationStatus.REJECTED
     registration.updated_at = now
+    await queue_decision(session, now, registration)
     await record(
         session,
         now,
@@ -248,6 +251,7 @@ async def cancel_registration(
     registration.cancel_reason = reason
     registration.offer_expires_at = None
     registration.updated_at = now
+    await withdraw_for_registration(session, registration.id)
     offers = await fill_vacancies(session, event, now) if status in SEAT_HOLDING else []
     if actor is not None:
         await record(

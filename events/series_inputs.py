@@ -8,12 +8,14 @@ from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, mo
 
 from events.enums import Gender, RegistrationMode
 from events.inputs import (
+    DEFAULT_REMINDER_OFFSETS,
     Age,
     Capacity,
     CountryCode,
     Line,
     Questions,
     Quota,
+    ReminderOffsets,
     Strict,
     TimeZoneName,
     TranslatedBody,
@@ -44,6 +46,7 @@ TEMPLATE_FIELDS = frozenset(
         "gender_quotas",
         "questions",
         "offer_valid_hours",
+        "reminder_offsets",
         "registration_opens_days_before",
     }
 )
@@ -89,6 +92,9 @@ class SeriesDraft(Strict):
     gender_quotas: dict[Gender, Quota] = Field(default_factory=dict)
     questions: Questions = Field(default_factory=list)
     offer_valid_hours: int = Field(default=48, ge=1, le=720)
+    reminder_offsets: ReminderOffsets = Field(
+        default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS)
+    )
     # Registration opens this many days before each occurrence (else: at once).
     registration_opens_days_before: int | None = Field(default=None, ge=1, le=365)
 

@@ -15,8 +15,12 @@ from events.audit import record
 from events.enums import PublicationStatus, RegistrationStatus
 from events.errors import EventCancelled, InvalidTransition, NotFound, OfferExpired
 from events.models import Event, Registration
+from events.notices import queue_offer_expired, queue_offers
+from events.outbox import Kind, withdraw
 from events.seats import blocking_limit, held_seats
 from events.store import lock_event
+
+OFFER_KINDS = (Kind.OFFER, Kind.OFFER_EXPIRING)
 
 
 async def fill_vacancies(session: AsyncSession, event: Event, now: datetime) -> list[Registration]:
@@ -49,6 +53,7 @@ async def fill_vacancies(session: AsyncSession, event: Event, now: datetime) -> 
             registration.updated_at = now
             counts.take(registration.country, registration.gender)
             offered.append(registration)
+    await queue_offers(session, now, offered)
     return offered
 
 
@@ -89,6 +94,7 @@ async def accept_offer(
     registration.confirmed_at = now
     registration.offer_expires_at = None
     registration.updated_at = now
+    await withdraw(session, registration_id=registration.id, kinds=OFFER_KINDS)
     if actor is not None:
         await record(
             session,
@@ -113,6 +119,7 @@ async def decline_offer(
     """Give the offered seat back; returns the offers this made to the next people."""
     event, registration = await _locked_offer(session, registration_id, actor)
     _release(registration, now, "offer_declined")
+    await withdraw(session, registration_id=registration.id, kinds=OFFER_KINDS)
     offers = await fill_vacancies(session, event, now)
     if actor is not None:
         await record(
@@ -152,8 +159,11 @@ async def expire_offers(session: AsyncSession, now: datetime) -> list[Registrati
                 Registration.offer_expires_at <= now,
             )
         )
-        for registration in expired:
+        released = list(expired)
+        for registration in released:
             _release(registration, now, "offer_expired")
+            await withdraw(session, registration_id=registration.id, kinds=OFFER_KINDS)
+        await queue_offer_expired(session, now, released)
         new_offers.extend(await fill_vacancies(session, event, now))
         await session.commit()
     return new_offers

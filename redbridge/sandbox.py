@@ -50,12 +50,17 @@ async def run_sandbox(
             + ". Start with /start.\n"
         )
         user = tg.user(user_id, first_name, language_code=language)
+        chat = asyncio.create_task(chat_in_terminal(user, stdin_lines(), _write))
         try:
-            await chat_in_terminal(user, stdin_lines(), _write)
+            # Ctrl+C stops the server (it handles the signal and returns); the chat ends too.
+            await asyncio.wait({chat, server}, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            chat.cancel()
             server.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await server
+            with contextlib.suppress(asyncio.CancelledError):
+                await chat
 
 
 async def _make_organiser(settings: Settings, user_id: int, now: datetime) -> None:

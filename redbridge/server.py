@@ -3,12 +3,17 @@
 import asyncio
 import contextlib
 import logging
+import signal
+import threading
+from collections.abc import Callable, Generator
 from contextlib import AsyncExitStack
+from types import FrameType
 from urllib.parse import urlsplit
 
 import uvicorn
 from aiogram import Bot, Dispatcher
 from fastapi import FastAPI
+from uvicorn.server import HANDLED_SIGNALS
 
 from api.app import create_app
 from api.routes.telegram import WEBHOOK_PATH
@@ -21,6 +26,7 @@ from events.store import create_engine, create_sessionmaker
 from redbridge.clock import Clock, system_clock
 from redbridge.settings import Settings
 from scheduler.clockwork import start_scheduler
+from scheduler.dispatcher import DispatchSettings, OutboxDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -32,20 +38,67 @@ async def serve(settings: Settings, clock: Clock = system_clock) -> None:
     async with AsyncExitStack() as stack:
         stack.push_async_callback(engine.dispose)
         app = create_app(settings, sessionmaker, clock)
+        on_queued: Callable[[], None] | None = None
         if settings.bot_token is None:
             log.info("REDBRIDGE_BOT_TOKEN is not set: the Telegram bot is off, the API runs.")
         else:
             bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
             stack.push_async_callback(bot.session.close)
+            catalogues = Catalogues()
             services = BotServices(settings.public_url, app.state.feed_cache)
-            dispatcher = create_dispatcher(sessionmaker, Catalogues(), clock, services)
+            dispatcher = create_dispatcher(sessionmaker, catalogues, clock, services)
             await _start_bot(settings, bot, dispatcher, app, stack)
-        scheduler = start_scheduler(sessionmaker, clock)
+            outbox = OutboxDispatcher(
+                sessionmaker, bot, catalogues, clock, dispatch_settings(settings)
+            )
+            sending = asyncio.create_task(outbox.run())
+            stack.push_async_callback(_stop_dispatcher, outbox, sending)
+            on_queued = outbox.wake
+        scheduler = start_scheduler(sessionmaker, clock, on_queued)
         stack.callback(scheduler.shutdown, wait=False)
         config = uvicorn.Config(
             app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()
         )
-        await uvicorn.Server(config).serve()
+        await _Server(config).serve()
+    log.info("Redbridge stopped")
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, except that a SIGTERM or SIGINT only stops it. uvicorn raises the
+    signal again once it has stopped, which ends the process (143 on SIGTERM) before the
+    cleanup in :func:`serve` runs."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signal handlers can only be set in the main thread
+            return
+        original = {sig: signal.signal(sig, self._stop) for sig in HANDLED_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
+
+    def _stop(self, sig: int, frame: FrameType | None) -> None:
+        # A second signal stops without waiting for open connections and tasks.
+        if self.should_exit:
+            self.force_exit = True
+        self.should_exit = True
+
+
+def dispatch_settings(settings: Settings) -> DispatchSettings:
+    return DispatchSettings(
+        rate=settings.dispatch_rate,
+        per_chat_rate=settings.dispatch_chat_rate,
+        paid_broadcast=settings.paid_broadcast,
+        lease_seconds=settings.dispatch_lease_seconds,
+    )
+
+
+async def _stop_dispatcher(outbox: OutboxDispatcher, sending: "asyncio.Task[None]") -> None:
+    await outbox.stop()
+    await sending
 
 
 async def _start_bot(

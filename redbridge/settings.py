@@ -18,3 +18,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     redis_url: str | None = None
     log_level: str = "INFO"
+    # The outbox dispatcher: Telegram's limits (messages a second overall and per chat),
+    # and its paid broadcasts (up to 1000 a second, charged in Stars) when enabled.
+    dispatch_rate: float = Field(default=30.0, gt=0, le=1000)
+    dispatch_chat_rate: float = Field(default=1.0, gt=0, le=30)
+    paid_broadcast: bool = False
+    # How long a dead process's dispatcher lease blocks another from taking over.
+    dispatch_lease_seconds: float = Field(default=30.0, ge=1, le=600)

@@ -27,8 +27,6 @@ from events.participation import (
 )
 from events.programmes import get_programme
 
-router = Router(name=__name__)
-
 
 async def _programme_list(
     t: Translator, db: async_sessionmaker[AsyncSession]
@@ -104,7 +102,6 @@ async def _event_view(
     return text, rows(*buttons)
 
 
-@router.callback_query(Browse.filter(F.what != "poster"))
 async def browse(
     query: CallbackQuery,
     callback_data: Browse,
@@ -177,7 +174,6 @@ async def show_programmes_message(
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(Browse.filter(F.what == "poster"))
 async def poster(
     query: CallbackQuery,
     callback_data: Browse,
@@ -203,3 +199,11 @@ async def poster(
         BufferedInputFile(qr_png(link), filename=f"{event.slug}.png"),
         caption=f"<b>{e(event_title(t, event))}</b>\n{e(link)}",
     )
+
+
+def create_router() -> Router:
+    """A new router with this module's handlers (a router can join only one dispatcher)."""
+    router = Router(name=__name__)
+    router.callback_query.register(browse, Browse.filter(F.what != "poster"))
+    router.callback_query.register(poster, Browse.filter(F.what == "poster"))
+    return router

@@ -16,15 +16,11 @@ from events.languages import LANGUAGES
 from events.models import Participant
 from events.participation import set_language
 
-router = Router(name=__name__)
 
-
-@router.message(Command("language"))
 async def language_command(message: Message, t: Translator) -> None:
     await message.answer(t.gettext("Choose your language:"), reply_markup=language_picker())
 
 
-@router.callback_query(LanguageChoice.filter(F.code == ""))
 async def show_picker(query: CallbackQuery, t: Translator) -> None:
     await query.answer()
     if isinstance(query.message, Message):
@@ -33,7 +29,6 @@ async def show_picker(query: CallbackQuery, t: Translator) -> None:
         )
 
 
-@router.callback_query(LanguageChoice.filter())
 async def choose(
     query: CallbackQuery,
     callback_data: LanguageChoice,
@@ -59,3 +54,12 @@ async def choose(
         await query.message.answer(
             t.gettext("Done: I will write to you in English."), reply_markup=main_menu(t)
         )
+
+
+def create_router() -> Router:
+    """A new router with this module's handlers (a router can join only one dispatcher)."""
+    router = Router(name=__name__)
+    router.message.register(language_command, Command("language"))
+    router.callback_query.register(show_picker, LanguageChoice.filter(F.code == ""))
+    router.callback_query.register(choose, LanguageChoice.filter())
+    return router

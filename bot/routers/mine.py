@@ -30,8 +30,6 @@ from events.participation import (
 from events.registrations import cancel_registration
 from events.waitlist import accept_offer, decline_offer
 
-router = Router(name=__name__)
-
 
 async def _list(
     t: Translator, db: async_sessionmaker[AsyncSession], participant: Participant | None
@@ -53,7 +51,6 @@ async def _list(
     return t.gettext("Your registrations:"), rows(*buttons)
 
 
-@router.message(Command("my"))
 async def my_command(
     message: Message,
     t: Translator,
@@ -103,7 +100,6 @@ def _card_buttons(
     return rows(*buttons)
 
 
-@router.callback_query(Mine.filter(F.action == "list"))
 async def show_list(
     query: CallbackQuery,
     t: Translator,
@@ -115,7 +111,6 @@ async def show_list(
     await edit_or_send(query, text, markup)
 
 
-@router.callback_query(Mine.filter(F.action == "show"))
 async def show_one(
     query: CallbackQuery,
     callback_data: Mine,
@@ -137,7 +132,6 @@ async def show_one(
     )
 
 
-@router.callback_query(Mine.filter(F.action == "ticket"))
 async def show_ticket(
     query: CallbackQuery,
     callback_data: Mine,
@@ -169,7 +163,6 @@ async def show_ticket(
     )
 
 
-@router.callback_query(Mine.filter(F.action == "cancel"))
 async def ask_cancel(query: CallbackQuery, callback_data: Mine, t: Translator) -> None:
     await query.answer()
     if isinstance(query.message, Message):
@@ -185,7 +178,6 @@ async def ask_cancel(query: CallbackQuery, callback_data: Mine, t: Translator) -
         )
 
 
-@router.callback_query(Mine.filter(F.action.in_({"cancel_yes", "accept", "decline"})))
 async def act(
     query: CallbackQuery,
     callback_data: Mine,
@@ -217,7 +209,6 @@ async def act(
         )
 
 
-@router.callback_query(Mine.filter(F.action.in_({"ics", "rotate"})))
 async def add_to_calendar(
     query: CallbackQuery,
     callback_data: Mine,
@@ -281,3 +272,18 @@ async def add_to_calendar(
         text,
         reply_markup=rows(button(t.gettext("Make a new private link"), rotate.pack())),
     )
+
+
+def create_router() -> Router:
+    """A new router with this module's handlers (a router can join only one dispatcher)."""
+    router = Router(name=__name__)
+    router.message.register(my_command, Command("my"))
+    router.callback_query.register(show_list, Mine.filter(F.action == "list"))
+    router.callback_query.register(show_one, Mine.filter(F.action == "show"))
+    router.callback_query.register(show_ticket, Mine.filter(F.action == "ticket"))
+    router.callback_query.register(ask_cancel, Mine.filter(F.action == "cancel"))
+    router.callback_query.register(
+        act, Mine.filter(F.action.in_({"cancel_yes", "accept", "decline"}))
+    )
+    router.callback_query.register(add_to_calendar, Mine.filter(F.action.in_({"ics", "rotate"})))
+    return router

@@ -16,22 +16,24 @@ from events.errors import DomainError
 from events.registrations import check_in_ticket
 from events.statistics import managed_event_statistics
 
-router = Router(name=__name__)
 
-
-@router.message(Command("stats"))
 async def stats(
     message: Message, t: Translator, db: async_sessionmaker[AsyncSession], now: datetime
 ) -> None:
     user_id = message.from_user.id if message.from_user else 0
+    # No request to Telegram while a session is open: on SQLite the bot's other work
+    # (saving the conversation before sending) needs the one connection.
     async with db() as session:
         principal = await telegram_principal(session, user_id)
-        if principal is None:
-            await message.answer(t.gettext("This is only for organisers."))
-            return
-        rows = await managed_event_statistics(session, principal, now)
+        rows = await managed_event_statistics(session, principal, now) if principal else []
+    if principal is None:
+        await message.answer(t.gettext("This is only for organisers."))
+        return
+    # The one place organisers look regularly, so /broadcast is mentioned here rather
+    # than in the public command menu.
+    hint = t.gettext("To write to your participants: /broadcast")
     if not rows:
-        await message.answer(t.gettext("You have no upcoming events."))
+        await message.answer(t.gettext("You have no upcoming events.") + "\n\n" + hint)
         return
     blocks = []
     for event, statistics in rows:
@@ -50,7 +52,7 @@ async def stats(
                 counts=counts or t.gettext("No registrations."),
             )
         )
-    await answer_long(message, "\n\n".join(blocks))
+    await answer_long(message, "\n\n".join([*blocks, hint]))
 
 
 async def check_in_message(
@@ -58,21 +60,32 @@ async def check_in_message(
 ) -> None:
     """A ticket's QR link opened in chat: only organisers of its programme check it in."""
     user_id = message.from_user.id if message.from_user else 0
+    refused: DomainError | None = None
     async with db() as session:
         principal = await telegram_principal(session, user_id)
-        if principal is None:
-            await message.answer(
-                t.gettext("This is a ticket. Please show it to the organisers at the entrance.")
-            )
-            return
-        try:
-            registration, event, name = await check_in_ticket(session, now, principal, code)
-        except DomainError as error:
-            await message.answer("⛔ " + refusal(t, error))
-            return
+        if principal is not None:
+            try:
+                registration, event, name = await check_in_ticket(session, now, principal, code)
+            except DomainError as error:
+                refused = error
+    if principal is None:
+        await message.answer(
+            t.gettext("This is a ticket. Please show it to the organisers at the entrance.")
+        )
+        return
+    if refused is not None:
+        await message.answer("⛔ " + refusal(t, refused))
+        return
     await message.answer(
         "✅ "
         + t.gettext("Checked in: {name}, {title}").format(
             name=e(name), title=e(event_title(t, event))
         )
     )
+
+
+def create_router() -> Router:
+    """A new router with this module's handlers (a router can join only one dispatcher)."""
+    router = Router(name=__name__)
+    router.message.register(stats, Command("stats"))
+    return router

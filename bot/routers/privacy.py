@@ -20,12 +20,9 @@ from events.models import Participant
 from events.participants import erase_participant
 from events.participation import own_registrations
 
-router = Router(name=__name__)
-
 EDIT_PROFILE = Signup(action="start", event_id=PROFILE_ONLY)
 
 
-@router.message(Command("mydata"))
 async def show_my_data(
     message: Message,
     t: Translator,
@@ -42,7 +39,6 @@ async def show_my_data(
     await answer_long(message, my_data(t, participant, list(registrations)))
 
 
-@router.message(Command("forget"))
 async def ask_to_forget(message: Message, t: Translator) -> None:
     await message.answer(
         t.gettext(
@@ -56,7 +52,6 @@ async def ask_to_forget(message: Message, t: Translator) -> None:
     )
 
 
-@router.callback_query(Forget.filter())
 async def forget(
     query: CallbackQuery,
     callback_data: Forget,
@@ -82,7 +77,6 @@ async def forget(
     await query.message.answer(t.gettext("Your data has been erased. Goodbye, and take care."))
 
 
-@router.message(Command("profile"))
 async def show_profile(message: Message, t: Translator, participant: Participant | None) -> None:
     if participant is None or not participant.name:
         await message.answer(
@@ -100,3 +94,13 @@ async def show_profile(message: Message, t: Translator, participant: Participant
             )
         ),
     )
+
+
+def create_router() -> Router:
+    """A new router with this module's handlers (a router can join only one dispatcher)."""
+    router = Router(name=__name__)
+    router.message.register(show_my_data, Command("mydata"))
+    router.message.register(ask_to_forget, Command("forget"))
+    router.callback_query.register(forget, Forget.filter())
+    router.message.register(show_profile, Command("profile"))
+    return router

@@ -40,10 +40,7 @@ from events.participation import public_event, registration_for
 from events.questions import normalise_answer, questions_of
 from events.registrations import ensure_open, sign_up
 
-router = Router(name=__name__)
 
-
-@router.callback_query(Signup.filter((F.action == "start") & (F.event_id == PROFILE_ONLY)))
 async def begin_profile(
     query: CallbackQuery, state: FSMContext, t: Translator, participant: Participant | None
 ) -> None:
@@ -54,7 +51,6 @@ async def begin_profile(
     await edit_profile(query, state, t)
 
 
-@router.callback_query(Signup.filter(F.action == "start"))
 async def begin(
     query: CallbackQuery,
     callback_data: Signup,
@@ -101,9 +97,6 @@ async def begin(
     await next_step(query.message, state, t, event, db, now)
 
 
-@router.message(SignupSteps.name, F.text)
-@router.message(SignupSteps.country, F.text)
-@router.message(SignupSteps.birth_year, F.text)
 async def got_profile_text(
     message: Message,
     state: FSMContext,
@@ -129,7 +122,6 @@ async def got_profile_text(
     await next_step(message, state, t, event, db, now)
 
 
-@router.callback_query(Signup.filter(F.action.in_({"country", "gender", "skip", "choice"})))
 async def got_button(
     query: CallbackQuery,
     callback_data: Signup,
@@ -180,7 +172,6 @@ async def got_button(
     await next_step(query.message, state, t, event, db, now)
 
 
-@router.message(SignupSteps.question, F.text)
 async def got_answer(
     message: Message,
     state: FSMContext,
@@ -217,21 +208,14 @@ async def got_answer(
     await next_step(message, state, t, event, db, now)
 
 
-@router.message(SignupSteps.country)
-@router.message(SignupSteps.gender)
-@router.message(SignupSteps.consent)
 async def expected_a_button(message: Message, t: Translator) -> None:
     await message.answer(t.gettext("Please use the buttons above, or /cancel to stop."))
 
 
-@router.message(SignupSteps.name)
-@router.message(SignupSteps.birth_year)
-@router.message(SignupSteps.question)
 async def expected_text(message: Message, t: Translator) -> None:
     await message.answer(t.gettext("Please answer with a text message, or /cancel to stop."))
 
 
-@router.callback_query(Signup.filter(F.action == "abort"))
 async def abort(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
     await state.set_state(None)
     await state.update_data({DRAFT: None})
@@ -242,7 +226,6 @@ async def abort(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
         )
 
 
-@router.callback_query(Signup.filter(F.action == "consent"))
 async def consent(
     query: CallbackQuery,
     callback_data: Signup,
@@ -316,3 +299,28 @@ async def edit_profile(query: CallbackQuery, state: FSMContext, t: Translator) -
     await state.update_data({DRAFT: {"event_id": PROFILE_ONLY}})
     if isinstance(query.message, Message):
         await next_step(query.message, state, t, None)
+
+
+def create_router() -> Router:
+    """A new router with this module's handlers (a router can join only one dispatcher)."""
+    router = Router(name=__name__)
+    router.callback_query.register(
+        begin_profile, Signup.filter((F.action == "start") & (F.event_id == PROFILE_ONLY))
+    )
+    router.callback_query.register(begin, Signup.filter(F.action == "start"))
+    router.message.register(got_profile_text, SignupSteps.birth_year, F.text)
+    router.message.register(got_profile_text, SignupSteps.country, F.text)
+    router.message.register(got_profile_text, SignupSteps.name, F.text)
+    router.callback_query.register(
+        got_button, Signup.filter(F.action.in_({"country", "gender", "skip", "choice"}))
+    )
+    router.message.register(got_answer, SignupSteps.question, F.text)
+    router.message.register(expected_a_button, SignupSteps.consent)
+    router.message.register(expected_a_button, SignupSteps.gender)
+    router.message.register(expected_a_button, SignupSteps.country)
+    router.message.register(expected_text, SignupSteps.question)
+    router.message.register(expected_text, SignupSteps.birth_year)
+    router.message.register(expected_text, SignupSteps.name)
+    router.callback_query.register(abort, Signup.filter(F.action == "abort"))
+    router.callback_query.register(consent, Signup.filter(F.action == "consent"))
+    return router

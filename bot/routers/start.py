@@ -13,14 +13,13 @@ from bot.i18n import Translator
 from bot.keyboards import language_picker, main_menu
 from bot.routers.browse import show_event_message, show_programme_message
 from bot.routers.organiser import check_in_message
+from bot.signup_steps import DRAFT
+from bot.states import BROADCAST_DRAFT
 from events.access import Principal
 from events.deeplinks import parse_payload
 from events.models import Participant
 
-router = Router(name=__name__)
 
-
-@router.message(CommandStart(deep_link=True))
 async def start_with_payload(
     message: Message,
     command: CommandObject,
@@ -48,7 +47,6 @@ async def start_with_payload(
         await check_in_message(message, t, db, now, key)
 
 
-@router.message(CommandStart())
 async def start(
     message: Message, state: FSMContext, t: Translator, participant: Participant | None
 ) -> None:
@@ -65,7 +63,6 @@ async def start(
         )
 
 
-@router.message(Command("help"))
 async def help_command(message: Message, t: Translator) -> None:
     await message.answer(
         "\n".join(
@@ -84,10 +81,20 @@ async def help_command(message: Message, t: Translator) -> None:
     )
 
 
-@router.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
     was = await state.get_state()
     await state.set_state(None)
-    await state.update_data(signup=None)
+    # Whatever was being written (an application, a broadcast) is dropped unsent.
+    await state.update_data({DRAFT: None, BROADCAST_DRAFT: None})
     text = t.gettext("Stopped. Nothing was saved.") if was else t.gettext("Nothing to stop.")
     await message.answer(text, reply_markup=main_menu(t))
+
+
+def create_router() -> Router:
+    """A new router with this module's handlers (a router can join only one dispatcher)."""
+    router = Router(name=__name__)
+    router.message.register(start_with_payload, CommandStart(deep_link=True))
+    router.message.register(start, CommandStart())
+    router.message.register(help_command, Command("help"))
+    router.message.register(cancel, Command("cancel"))
+    return router

@@ -220,17 +220,6 @@ async def seed_lab(sessionmaker: async_sessionmaker[AsyncSession], now: datetime
         )
 
 
-def release_routers(dispatcher: Dispatcher) -> None:
-    """Detach the routers ``create_dispatcher`` attached, so another dispatcher can take
-    them. The routers are module-level objects and aiogram lets a router have one parent
-    only: without this, a second ``create_dispatcher`` in one process raises
-    ``RuntimeError: Router is already attached``.
-    """
-    for router in dispatcher.sub_routers:
-        router._parent_router = None
-    dispatcher.sub_routers.clear()
-
-
 class InProcessBot:
     """The bot, its dispatcher and the emulator, with helpers to act as users."""
 
@@ -522,7 +511,6 @@ async def running_bot(
             try:
                 yield InProcessBot(tg, bot, dispatcher, sessionmaker, now, lab, catalogues)
             finally:
-                release_routers(dispatcher)
                 await bot.session.close()
     finally:
         await engine.dispose()

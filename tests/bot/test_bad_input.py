@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Literal
 
 import pytest
+from sqlalchemy import select
 
 from bot.callbacks import Browse, Mine, Signup
 from bot.i18n import Translator
@@ -18,6 +19,8 @@ from emulator import ChatMessage, SimulatedUser
 from events.enums import RegistrationStatus
 from events.inputs import clean_line
 from events.languages import LANGUAGES
+from events.models import OutboxMessage
+from events.outbox import Kind, Message, State, enqueue
 from tests.bot.inprocess import (
     LAB_OPEN_TITLE,
     ORGANISER_ID,
@@ -452,6 +455,47 @@ async def test_a_participant_who_blocks_the_bot_is_unreachable_until_they_write(
     (registration,) = await lab.registrations_of(ani.user)
     assert registration.status == RegistrationStatus.CONFIRMED  # nothing else changed
     assert texts(await ani.say("/help"))  # writing again unblocks the bot
+    back = await lab.participant(ani.user)
+    assert back is not None
+    assert back.is_reachable is True
+
+
+async def test_blocking_the_bot_drops_queued_messages_and_unblocking_restores(
+    lab: InProcessBot,
+) -> None:
+    """Telegram's my_chat_member update (the person blocked the bot) marks them unreachable
+    before any send fails, and their queued messages are dropped, not retried."""
+    ani = person(lab)
+    await ani.register("Ani")
+    participant = await lab.participant(ani.user)
+    assert participant is not None
+    async with lab.sessionmaker() as session:
+        await enqueue(
+            session,
+            lab.now,
+            [
+                Message(
+                    participant_id=participant.id,
+                    kind=Kind.OFFER_EXPIRED,
+                    dedupe_key=f"test:{participant.id}",
+                    params={},
+                )
+            ],
+        )
+        await session.commit()
+    ani.user.block()
+    await lab.process()
+    blocked = await lab.participant(ani.user)
+    assert blocked is not None
+    assert blocked.is_reachable is False
+    async with lab.sessionmaker() as session:
+        queued = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.participant_id == participant.id)
+        )
+    assert queued is not None
+    assert queued.state == State.BLOCKED
+    ani.user.unblock()
+    await lab.process()
     back = await lab.participant(ani.user)
     assert back is not None
     assert back.is_reachable is True

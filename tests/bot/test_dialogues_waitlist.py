@@ -1,13 +1,12 @@
 """The waiting list in chat: a full event waitlists, a cancellation offers the seat to the
-next person, who accepts or declines it from "My registrations". Against the real
+next person, who is told at once (a message through the outbox, with accept and decline
+buttons) and answers from it or from "My registrations". Against the real
 ``redbridge serve``.
-
-(Offers are only shown on the person's registration card for now: no message is pushed
-when a seat is offered.)
 """
 
 import pytest
 
+from emulator import ChatMessage
 from events.enums import RegistrationStatus
 from events.models import Event
 from tests.bot.conftest import Live, in_every_language
@@ -35,6 +34,14 @@ def line(person: Person, event: Event, status: str) -> str:
 
 def status_line(person: Person, status: str) -> str:
     return person._("Status: {status}").format(status=person._(status))
+
+
+async def offer_arrives(person: Person, event: Event) -> ChatMessage:
+    """The message the outbox sends when a seat is offered: the event, two buttons."""
+    _ = person._
+    offer = await person.expect(person.t.pick(event.title))
+    assert labels(offer) == [_("Accept the seat"), _("Decline")]
+    return offer
 
 
 async def open_registration(person: Person, event: Event, status: str) -> None:
@@ -83,6 +90,7 @@ async def test_a_freed_seat_is_offered_and_accepted(live: Live, language: str) -
     assert _("Show ticket") not in labels(bob.message_with(_("« My registrations")))
 
     await cancel(ani, event)
+    pushed = await offer_arrives(bob, event)
     [offer] = await registrations_of(live.sessionmaker, bob.id)
     assert offer.status == RegistrationStatus.OFFERED
     assert offer.offer_expires_at is not None
@@ -102,6 +110,8 @@ async def test_a_freed_seat_is_offered_and_accepted(live: Live, language: str) -
     # The offer's buttons are stale now.
     answer = await bob.tap(_("Decline"), message=card)
     assert (answer.text, answer.show_alert) == (_("This is no longer possible."), True)
+    answer = await bob.tap(_("Decline"), message=pushed)
+    assert (answer.text, answer.show_alert) == (_("This is no longer possible."), True)
     [still] = await registrations_of(live.sessionmaker, bob.id)
     assert still.status == RegistrationStatus.CONFIRMED
 
@@ -111,8 +121,10 @@ async def test_a_declined_seat_goes_to_the_next_in_line(live: Live, language: st
     event, ani, [bob, cem] = await full_event_with_a_queue(live, language, queue=2)
     _ = bob._
     await cancel(ani, event)
+    await offer_arrives(bob, event)
     await open_registration(bob, event, "a seat is offered to you")
     await bob.tap_for(_("Decline"), _("You declined the seat. Thank you for letting us know."))
+    pushed = await offer_arrives(cem, event)
     [declined] = await registrations_of(live.sessionmaker, bob.id)
     assert (declined.status, declined.cancel_reason) == ("cancelled", "offer_declined")
     [offer] = await registrations_of(live.sessionmaker, cem.id)
@@ -120,7 +132,8 @@ async def test_a_declined_seat_goes_to_the_next_in_line(live: Live, language: st
     # Accepting after declining is refused politely.
     answer = await bob.tap(_("Accept the seat"))
     assert (answer.text, answer.show_alert) == (_("This is no longer possible."), True)
-    await open_registration(cem, event, "a seat is offered to you")
-    await cem.tap_for(_("Accept the seat"), _("The seat is yours. See you there!"))
+    # Cem answers from the message that told him.
+    await cem.tap(_("Accept the seat"), message=pushed)
+    await cem.expect(_("The seat is yours. See you there!"))
     statuses = [r.status for r in await registrations_of(live.sessionmaker, cem.id)]
     assert statuses == [RegistrationStatus.CONFIRMED]

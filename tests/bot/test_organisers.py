@@ -58,8 +58,9 @@ async def test_stats_count_the_registrations_of_the_organisers_events(live: Live
     await make_organiser(live.sessionmaker, mariam.id, programme)
     _ = mariam._
     stats = shown(await mariam.say("/stats"))
-    blocks = stats.split("\n\n")
+    *blocks, hint = stats.split("\n\n")
     assert len(blocks) == 2  # only her programme's events, soonest first
+    assert hint == _("To write to your participants: /broadcast")
     assert blocks[0].startswith(
         f"{EVENT_TITLE['ru']} · {mariam.t.date(evening.starts_at, evening.timezone)}"
     )

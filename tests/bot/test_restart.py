@@ -1,6 +1,7 @@
 """The life of the ``redbridge serve`` process: a participant half-way through an
 application continues after the process is killed and started again (conversation state
-lives in the database), and without a bot token the API runs alone."""
+lives in the database), without a bot token the API runs alone, and SIGTERM stops it
+cleanly."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -147,4 +148,20 @@ async def test_without_a_bot_token_the_api_runs_alone(database_url: str, tmp_pat
     assert len(about_the_bot) == 1, log
     assert "REDBRIDGE_BOT_TOKEN is not set: the Telegram bot is off" in about_the_bot[0]
     assert not any("aiogram" in line or "polling" in line for line in log), log
+    assert serve.problems() == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("with_bot", [False, True], ids=["api-only", "with-bot"])
+async def test_sigterm_runs_the_cleanup_and_exits_0(
+    tg: TelegramEmulator, database_url: str, tmp_path: Path, with_bot: bool
+) -> None:
+    serve = BotProcess(tmp_path, database_url, tg if with_bot else None)
+    await serve.start()  # waits for /healthz (and with the bot, its first getUpdates)
+    assert await serve.stop() == 0, serve.log_tail()  # SIGTERM first; SIGKILL only if stuck
+    log = serve.log_text()
+    assert "Redbridge stopped" in log, serve.log_tail()  # logged once the cleanup has run
+    assert log.index("Application shutdown complete") < log.index("Redbridge stopped")
+    if with_bot:
+        assert log.index("Polling stopped") < log.index("Redbridge stopped"), serve.log_tail()
     assert serve.problems() == []

@@ -1,0 +1,165 @@
+"""The messages Redbridge sends on its own, rendered when their turn comes: in the
+recipient's language of that moment, dates in their locale and the event's time zone.
+
+Everything participants or organisers wrote is escaped, except a broadcast's text,
+which organisers format on purpose and ``events.telegram_html`` checked before it was
+queued.
+"""
+
+from dataclasses import dataclass
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.callbacks import Mine
+from bot.i18n import Translator
+from bot.keyboards import button, rows
+from bot.views import e, event_title
+from events.enums import RegistrationStatus
+from events.languages import pick
+from events.models import Event, Registration
+from events.notices import Ready
+from events.outbox import Kind
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+def render(t: Translator, ready: Ready) -> Rendered:
+    kind = ready.message.kind
+    event = ready.event
+    if kind == Kind.BROADCAST:
+        return _broadcast(t, ready)
+    if event is None or ready.registration is None:
+        raise ValueError(f"a {kind} message needs its event and registration")
+    registration = ready.registration
+    title = f"<b>{e(event_title(t, event))}</b>"
+    when = _when(t, event)
+    if kind == Kind.REMINDER:
+        text = t.gettext("Reminder: {title} begins {when}.").format(title=title, when=when)
+        return Rendered(_with_place(t, text, event), _calendar_and_cancel(t, registration))
+    if kind == Kind.OFFER:
+        text = t.gettext(
+            "A seat has opened up at {title} ({when}). It is held for you until {deadline}. "
+            "Will you take it?"
+        ).format(title=title, when=when, deadline=_deadline(t, event, registration))
+        return Rendered(text, _accept_or_decline(t, registration))
+    if kind == Kind.OFFER_EXPIRING:
+        text = t.gettext(
+            "The seat offered to you at {title} is held only until {deadline}. Will you take it?"
+        ).format(title=title, deadline=_deadline(t, event, registration))
+        return Rendered(text, _accept_or_decline(t, registration))
+    if kind == Kind.OFFER_EXPIRED:
+        text = t.gettext(
+            "The seat offered to you at {title} was not taken in time, so it went to the next "
+            "person in line. Thank you for your interest."
+        ).format(title=title)
+        return Rendered(text)
+    if kind == Kind.DECISION:
+        return _decision(t, title, registration)
+    if kind == Kind.CONFIRMATION:
+        return _confirmation(t, title, registration)
+    if kind == Kind.EVENT_CHANGED:
+        text = t.gettext("{title} has changed. It now begins {when}.").format(
+            title=title, when=when
+        )
+        return Rendered(_with_place(t, text, event), _calendar_and_cancel(t, registration))
+    if kind == Kind.EVENT_CANCELLED:
+        text = t.gettext(
+            "We are sorry: {title}, planned for {when}, is cancelled. Your registration is "
+            "closed; there is nothing you need to do."
+        ).format(title=title, when=when)
+        return Rendered(text)
+    raise ValueError(f"no template for {kind}")
+
+
+def _when(t: Translator, event: Event) -> str:
+    return t.gettext("{start} ({zone})").format(
+        start=t.date_time(event.starts_at, event.timezone), zone=event.timezone
+    )
+
+
+def _deadline(t: Translator, event: Event, registration: Registration) -> str:
+    expires = registration.offer_expires_at or event.starts_at
+    return t.date_time(expires, event.timezone)
+
+
+def _with_place(t: Translator, text: str, event: Event) -> str:
+    place = ", ".join(part for part in (event.venue, event.city) if part)
+    where = t.gettext("Where: {place}, {country}").format(
+        place=e(place), country=e(t.country(event.country))
+    )
+    return f"{text}\n{where}"
+
+
+def _calendar_and_cancel(t: Translator, registration: Registration) -> InlineKeyboardMarkup:
+    return rows(
+        button(t.gettext("Add to calendar"), Mine(action="ics", id=registration.id).pack()),
+        button(t.gettext("Cancel registration"), Mine(action="cancel", id=registration.id).pack()),
+    )
+
+
+def _accept_or_decline(t: Translator, registration: Registration) -> InlineKeyboardMarkup:
+    return rows(
+        button(t.gettext("Accept the seat"), Mine(action="accept", id=registration.id).pack()),
+        button(t.gettext("Decline"), Mine(action="decline", id=registration.id).pack()),
+        width=2,
+    )
+
+
+def _ticket(t: Translator, registration: Registration) -> InlineKeyboardMarkup:
+    return rows(button(t.gettext("Show ticket"), Mine(action="ticket", id=registration.id).pack()))
+
+
+def _decision(t: Translator, title: str, registration: Registration) -> Rendered:
+    status = registration.status
+    if status == RegistrationStatus.CONFIRMED:
+        text = t.gettext(
+            "Good news: your application for {title} is accepted and your seat is confirmed."
+        )
+        return Rendered(text.format(title=title), _ticket(t, registration))
+    if status == RegistrationStatus.WAITLISTED:
+        text = t.gettext(
+            "Your application for {title} is on the waiting list. We will write to you if a "
+            "seat opens up."
+        )
+        return Rendered(text.format(title=title))
+    text = t.gettext(
+        "Thank you for applying to {title}. This time the organisers could not offer you a "
+        "seat. We hope to see you at another event."
+    )
+    return Rendered(text.format(title=title))
+
+
+def _confirmation(t: Translator, title: str, registration: Registration) -> Rendered:
+    status = registration.status
+    if status == RegistrationStatus.CONFIRMED:
+        text = t.gettext("An organiser registered you for {title}. Your seat is confirmed.")
+        return Rendered(text.format(title=title), _ticket(t, registration))
+    if status == RegistrationStatus.WAITLISTED:
+        text = t.gettext(
+            "An organiser registered you for {title}. You are on the waiting list; we will "
+            "write to you if a seat opens up."
+        )
+        return Rendered(text.format(title=title))
+    text = t.gettext(
+        "An organiser sent in your application for {title}. You will hear from us when it "
+        "is decided."
+    )
+    return Rendered(text.format(title=title))
+
+
+def _broadcast(t: Translator, ready: Ready) -> Rendered:
+    broadcast = ready.broadcast
+    if broadcast is None:
+        raise ValueError("a broadcast message needs its broadcast")
+    fallback = ready.event.default_language if ready.event is not None else "en"
+    body = pick(broadcast.texts, t.language, fallback) or next(iter(broadcast.texts.values()))
+    if ready.event is None:
+        return Rendered(body)
+    heading = t.gettext("From the organisers of {title}:").format(
+        title=f"<b>{e(event_title(t, ready.event))}</b>"
+    )
+    return Rendered(f"{heading}\n\n{body}")

@@ -1,0 +1,704 @@
+"""Organisers write to their participants: /broadcast composes, /broadcasts follows up.
+
+Composing: the event, the audience (with the number of people it reaches), the text in
+the event's main language, a preview, translations, then "Send now". The draft lives in
+the conversation (``BROADCAST_DRAFT``); nothing is stored as a broadcast before "Send
+now", and /cancel drops it. Every step re-checks through the use cases that the person
+still manages the event, so a stale button or a lost role changes nothing.
+"""
+
+from contextlib import suppress
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.callbacks import BroadcastControl, Compose
+from bot.i18n import Translator
+from bot.keyboards import LANGUAGE_NAMES, button, main_menu, rows
+from bot.replies import answer_long, edit_or_send
+from bot.states import BROADCAST_DRAFT, BroadcastSteps
+from bot.views import e, event_title
+from bot.wording import refusal
+from events.access import Principal
+from events.broadcast_inputs import BroadcastAudience, BroadcastDraft
+from events.broadcasts import (
+    BROADCAST_TEXT_LIMIT,
+    BroadcastReport,
+    BroadcastState,
+    broadcast_report,
+    cancel_broadcast,
+    count_recipients,
+    create_broadcast,
+    list_broadcasts,
+)
+from events.editions import get_event, list_events
+from events.enums import PublicationStatus, RegistrationStatus
+from events.errors import DomainError, InvalidInput
+from events.languages import LANGUAGES
+from events.models import Event
+from events.telegram_html import check_html, visible_text
+
+# Events that ended this long ago are still offered: organisers write to alumni after.
+RECENT = timedelta(days=60)
+# Buttons in the event list; an admin sees every programme, so the list is capped.
+EVENT_BUTTONS = 12
+# /broadcasts shows this many of each event's broadcasts, newest first.
+PER_EVENT = 3
+# Titles in button labels are cut: Telegram shows a long label truncated anyway.
+_LABEL_TITLE = 40
+_WRITABLE = (PublicationStatus.PUBLISHED, PublicationStatus.COMPLETED)
+_STOPPABLE = (BroadcastState.SCHEDULED, BroadcastState.SENDING)
+# Steps at which the main text is written: translations may be added, or it may be sent
+# (a translation asked for but not typed yet is simply left out).
+_HAS_TEXT = (
+    BroadcastSteps.review.state,
+    BroadcastSteps.language.state,
+    BroadcastSteps.translation.state,
+)
+
+# The audiences the bot offers, in the order of their buttons.
+_AUDIENCE_KEYS = ("seats", "waiting", "applied", "in", "absent", "alumni")
+
+
+def _audience(key: str) -> BroadcastAudience | None:
+    """The audiences the bot offers (the API takes any combination of filters)."""
+    presets = {
+        "seats": BroadcastAudience(),
+        "waiting": BroadcastAudience(statuses=[RegistrationStatus.WAITLISTED]),
+        "applied": BroadcastAudience(statuses=[RegistrationStatus.APPLIED]),
+        "in": BroadcastAudience(checked_in=True),
+        "absent": BroadcastAudience(checked_in=False),
+        "alumni": BroadcastAudience(alumni=True),
+    }
+    return presets.get(key)
+
+
+def _audience_label(t: Translator, key: str) -> str:
+    labels = {
+        "seats": t.gettext("Everyone holding a seat"),
+        "waiting": t.gettext("The waiting list"),
+        "applied": t.gettext("Applicants"),
+        "in": t.gettext("Checked in"),
+        "absent": t.gettext("Holding a seat, not checked in"),
+        "alumni": t.gettext("Alumni (attended)"),
+    }
+    return labels.get(key, key)
+
+
+def _audience_key(stored: dict[str, Any]) -> str | None:
+    """Which preset a stored audience is (None for one made through the API)."""
+    for key in _AUDIENCE_KEYS:
+        preset = _audience(key)
+        if preset is not None and preset.model_dump(mode="json") == stored:
+            return key
+    return None
+
+
+def _state_label(t: Translator, state: BroadcastState) -> str:
+    labels = {
+        BroadcastState.SCHEDULED: t.gettext("scheduled"),
+        BroadcastState.SENDING: t.gettext("sending"),
+        BroadcastState.CANCELLED: t.gettext("cancelled"),
+        BroadcastState.DONE: t.gettext("finished"),
+    }
+    return labels[state]
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _LABEL_TITLE else text[: _LABEL_TITLE - 1].rstrip() + "…"
+
+
+async def _writable_events(
+    session: AsyncSession, organiser: Principal, now: datetime
+) -> list[Event]:
+    """The organiser's published events that have not ended, or ended recently."""
+    events = await list_events(session, viewer=organiser, upcoming_after=now - RECENT)
+    managed = [
+        event
+        for event in events
+        if organiser.can_manage(event.programme_id) and event.status in _WRITABLE
+    ]
+    return managed[:EVENT_BUTTONS]
+
+
+def _draft(data: dict[str, Any], event_id: int | None = None) -> dict[str, Any] | None:
+    """The broadcast being written, if any (and if it is for ``event_id``)."""
+    draft = data.get(BROADCAST_DRAFT)
+    if not isinstance(draft, dict) or not isinstance(draft.get("event_id"), int):
+        return None
+    if event_id is not None and draft["event_id"] != event_id:
+        return None
+    return draft
+
+
+async def _drop_draft(state: FSMContext) -> None:
+    await state.set_state(None)
+    await state.update_data({BROADCAST_DRAFT: None})
+
+
+def _not_a_command(message: Message) -> bool:
+    # Commands go on to their own handlers (or to "Unknown command").
+    return not (message.text or "").startswith("/")
+
+
+# --- Messages -----------------------------------------------------------------------------
+
+
+def _text_problem(t: Translator, html: str) -> str | None:
+    """Why this text cannot be broadcast, in the organiser's words; None if it can.
+
+    ``check_html`` is what ``create_broadcast`` applies; the reason is then told apart
+    from the visible text, so the organiser learns what to change.
+    """
+    try:
+        check_html(html, limit=BROADCAST_TEXT_LIMIT)
+    except InvalidInput:
+        return _why_refused(t, html)
+    return None
+
+
+def _why_refused(t: Translator, html: str) -> str:
+    try:
+        shown = visible_text(html)
+    except InvalidInput:
+        return t.gettext(
+            "Telegram cannot show this formatting. Please send the text again with simpler "
+            "formatting, or /cancel to stop."
+        )
+    if len(shown) > BROADCAST_TEXT_LIMIT:
+        return t.ngettext(
+            "This text is {count} character long; a broadcast can have at most {limit}. "
+            "Please shorten it and send it again, or /cancel to stop.",
+            "This text is {count} characters long; a broadcast can have at most {limit}. "
+            "Please shorten it and send it again, or /cancel to stop.",
+            len(shown),
+        ).format(count=len(shown), limit=BROADCAST_TEXT_LIMIT)
+    return t.gettext("This text is empty. Please write the message, or /cancel to stop.")
+
+
+def _ask_for_text(t: Translator, language: str, main: bool) -> str:
+    if main:
+        return t.gettext(
+            "Please type the message in {language}, the event's main language. Telegram's "
+            "formatting (bold, italics, links) is kept."
+        ).format(language=t.language_name(language))
+    return t.gettext("Please type the message in {language}.").format(
+        language=t.language_name(language)
+    )
+
+
+def _review_keyboard(t: Translator, event_id: int) -> InlineKeyboardMarkup:
+    return rows(
+        button(
+            t.gettext("Add a translation"), Compose(action="translate", event_id=event_id).pack()
+        ),
+        button(t.gettext("Send now"), Compose(action="send", event_id=event_id).pack()),
+        button(t.gettext("Cancel"), Compose(action="drop", event_id=event_id).pack()),
+    )
+
+
+def _report_keyboard(t: Translator, report: BroadcastReport) -> InlineKeyboardMarkup:
+    buttons = [
+        button(t.gettext("Progress"), BroadcastControl(action="progress", id=report.id).pack())
+    ]
+    if report.state in _STOPPABLE:
+        buttons.append(
+            button(
+                t.gettext("Cancel the broadcast"),
+                BroadcastControl(action="stop", id=report.id).pack(),
+            )
+        )
+    return rows(*buttons)
+
+
+def _report_text(t: Translator, report: BroadcastReport, event: Event) -> str:
+    key = _audience_key(report.audience)
+    audience = _audience_label(t, key) if key else t.gettext("a custom selection")
+    lines = [
+        f"<b>{e(event_title(t, event))}</b>",
+        t.gettext("Written: {date}").format(date=t.date_time(report.created_at, event.timezone)),
+        t.gettext("Audience: {audience}").format(audience=audience),
+        t.gettext("State: {state}").format(state=_state_label(t, report.state)),
+        t.gettext("Queued: {count}").format(count=report.queued),
+        t.gettext("Sent: {count}").format(count=report.sent),
+        t.gettext("Failed: {count}").format(count=report.failed),
+        t.gettext("Blocked the bot: {count}").format(count=report.blocked),
+    ]
+    return "\n".join(lines)
+
+
+def _only_organisers(t: Translator) -> str:
+    return t.gettext("This is only for organisers.")
+
+
+# --- Composing ----------------------------------------------------------------------------
+
+
+async def broadcast_command(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    organiser: Principal | None,
+) -> None:
+    if organiser is None:
+        await message.answer(_only_organisers(t))
+        return
+    async with db() as session:
+        events = await _writable_events(session, organiser, now)
+    # A new /broadcast starts over: an unfinished draft is dropped.
+    await _drop_draft(state)
+    if not events:
+        await message.answer(t.gettext("You have no upcoming or recent events to write about."))
+        return
+    buttons = [
+        button(
+            f"{_shorten(event_title(t, event))} · {t.date(event.starts_at, event.timezone)}",
+            Compose(action="event", event_id=event.id).pack(),
+        )
+        for event in events
+    ]
+    await message.answer(
+        t.gettext("Which event's participants do you want to write to?"),
+        reply_markup=rows(*buttons),
+    )
+
+
+async def picked_event(
+    query: CallbackQuery,
+    callback_data: Compose,
+    state: FSMContext,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    organiser: Principal | None,
+) -> None:
+    if organiser is None:
+        await query.answer(_only_organisers(t), show_alert=True)
+        return
+    try:
+        async with db() as session:
+            event = await get_event(session, callback_data.event_id)
+            # Counting checks that the event is theirs.
+            await count_recipients(session, organiser, event.id, BroadcastAudience())
+    except DomainError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    await state.set_state(BroadcastSteps.audience)
+    await state.update_data({BROADCAST_DRAFT: {"event_id": event.id, "texts": {}}})
+    await query.answer()
+    buttons = [
+        button(
+            _audience_label(t, key),
+            Compose(action="audience", event_id=event.id, value=key).pack(),
+        )
+        for key in _AUDIENCE_KEYS
+    ]
+    buttons.append(button(t.gettext("Cancel"), Compose(action="drop", event_id=event.id).pack()))
+    await edit_or_send(
+        query,
+        f"<b>{e(event_title(t, event))}</b>\n" + t.gettext("Who should receive the message?"),
+        rows(*buttons),
+    )
+
+
+async def picked_audience(
+    query: CallbackQuery,
+    callback_data: Compose,
+    state: FSMContext,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    organiser: Principal | None,
+) -> None:
+    draft = _draft(await state.get_data(), callback_data.event_id)
+    audience = _audience(callback_data.value)
+    step = await state.get_state()
+    # The audience may still change until the text is typed.
+    if (
+        draft is None
+        or audience is None
+        or step not in (BroadcastSteps.audience.state, BroadcastSteps.text.state)
+    ):
+        await query.answer(t.gettext("This button is no longer active."))
+        return
+    if organiser is None:
+        await query.answer(_only_organisers(t), show_alert=True)
+        return
+    try:
+        async with db() as session:
+            event = await get_event(session, callback_data.event_id)
+            count = await count_recipients(session, organiser, event.id, audience)
+    except DomainError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    draft |= {"audience": callback_data.value, "language": event.default_language}
+    await state.set_state(BroadcastSteps.text)
+    await state.update_data({BROADCAST_DRAFT: draft})
+    await query.answer()
+    reach = t.ngettext(
+        "This will reach {count} person.", "This will reach {count} people.", count
+    ).format(count=count)
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            "\n\n".join(
+                [
+                    t.gettext("Audience: {audience}").format(
+                        audience=_audience_label(t, callback_data.value)
+                    ),
+                    reach,
+                    _ask_for_text(t, event.default_language, main=True),
+                ]
+            )
+        )
+
+
+async def got_text(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    organiser: Principal | None,
+) -> None:
+    """The text (or a translation) as the organiser formatted it, shown as a preview."""
+    draft = _draft(await state.get_data())
+    if organiser is None or draft is None or not isinstance(draft.get("language"), str):
+        await _drop_draft(state)
+        await message.answer(_only_organisers(t) if organiser is None else _lost(t))
+        return
+    # Telegram's entities as HTML, the user's own "<" and "&" escaped: formatting on purpose.
+    html = message.html_text
+    problem = _text_problem(t, html)
+    if problem is not None:
+        await message.answer(problem)
+        return
+    try:
+        async with db() as session:
+            event = await get_event(session, draft["event_id"])
+    except DomainError as error:
+        await _drop_draft(state)
+        await message.answer(refusal(t, error))
+        return
+    language = draft["language"]
+    draft["texts"] = {**draft.get("texts", {}), language: html}
+    await state.set_state(BroadcastSteps.review)
+    await state.update_data({BROADCAST_DRAFT: draft})
+    await _preview(message, t, event, draft["texts"], language)
+
+
+async def _preview(
+    message: Message, t: Translator, event: Event, texts: dict[str, str], language: str
+) -> None:
+    written = ", ".join(LANGUAGE_NAMES[code] for code in LANGUAGES if code in texts)
+    heading = t.gettext("From the organisers of {title}:").format(
+        title=f"<b>{e(event_title(t, event))}</b>"
+    )
+    await message.answer(
+        "\n".join(
+            [
+                t.gettext("Preview in {language}. Participants read it below the heading:").format(
+                    language=t.language_name(language)
+                ),
+                f"<i>{heading}</i>",
+                t.gettext("Texts written: {languages}").format(languages=written),
+            ]
+        )
+    )
+    # The body alone, exactly as it will be sent (the heading is added per recipient).
+    await message.answer(texts[language], reply_markup=_review_keyboard(t, event.id))
+
+
+def _lost(t: Translator) -> str:
+    return t.gettext("Sorry, I lost track of this broadcast. Please start again with /broadcast.")
+
+
+async def expected_text(message: Message, t: Translator) -> None:
+    await message.answer(t.gettext("Please answer with a text message, or /cancel to stop."))
+
+
+async def expected_a_button(message: Message, t: Translator) -> None:
+    await message.answer(t.gettext("Please use the buttons above, or /cancel to stop."))
+
+
+async def ask_language(
+    query: CallbackQuery,
+    callback_data: Compose,
+    state: FSMContext,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    draft = _draft(await state.get_data(), callback_data.event_id)
+    if draft is None or await state.get_state() not in _HAS_TEXT:
+        await query.answer(t.gettext("This button is no longer active."))
+        return
+    try:
+        async with db() as session:
+            event = await get_event(session, callback_data.event_id)
+    except DomainError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    await state.set_state(BroadcastSteps.language)
+    await query.answer()
+    texts = draft.get("texts", {})
+    buttons = [
+        button(
+            ("✓ " if code in texts else "") + LANGUAGE_NAMES[code],
+            Compose(action="language", event_id=event.id, value=code).pack(),
+        )
+        for code in LANGUAGES
+        if code != event.default_language
+    ]
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            t.gettext("Which language is the translation in? (✓ written already)"),
+            reply_markup=rows(*buttons, width=2),
+        )
+
+
+async def picked_language(
+    query: CallbackQuery, callback_data: Compose, state: FSMContext, t: Translator
+) -> None:
+    draft = _draft(await state.get_data(), callback_data.event_id)
+    code = callback_data.value
+    if draft is None or code not in LANGUAGES or await state.get_state() not in _HAS_TEXT:
+        await query.answer(t.gettext("This button is no longer active."))
+        return
+    draft["language"] = code
+    await state.set_state(BroadcastSteps.translation)
+    await state.update_data({BROADCAST_DRAFT: draft})
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(_ask_for_text(t, code, main=False))
+
+
+async def send_now(
+    query: CallbackQuery,
+    callback_data: Compose,
+    state: FSMContext,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    organiser: Principal | None,
+) -> None:
+    draft = _draft(await state.get_data(), callback_data.event_id)
+    audience = _audience(str(draft.get("audience", ""))) if draft else None
+    if draft is None or audience is None or await state.get_state() not in _HAS_TEXT:
+        await query.answer(t.gettext("This button is no longer active."))
+        return
+    if organiser is None:
+        await query.answer(_only_organisers(t), show_alert=True)
+        return
+    texts: dict[str, str] = draft.get("texts", {})
+    try:
+        request = BroadcastDraft.model_validate({"texts": texts, "audience": audience})
+        async with db() as session:
+            broadcast = await create_broadcast(
+                session, now, organiser, callback_data.event_id, request
+            )
+            report = await broadcast_report(session, organiser, broadcast.id)
+    except InvalidInput as error:
+        await _text_refused(query, state, t, draft, error)
+        return
+    except ValidationError:
+        await query.answer(
+            t.gettext("Sorry, that did not work. Please try again."), show_alert=True
+        )
+        return
+    except DomainError as error:
+        await _drop_draft(state)
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    await _drop_draft(state)
+    await query.answer()
+    await _remove_buttons(query)
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            t.ngettext(
+                "Queued for {count} person.", "Queued for {count} people.", report.recipients
+            ).format(count=report.recipients),
+            reply_markup=_report_keyboard(t, report),
+        )
+
+
+async def _text_refused(
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    draft: dict[str, Any],
+    error: InvalidInput,
+) -> None:
+    """The use case refused one of the texts: ask for that one again."""
+    language = error.field.removeprefix("texts.")
+    texts: dict[str, str] = draft.get("texts", {})
+    problem = _text_problem(t, texts.get(language, "")) if language in texts else None
+    if problem is None:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    draft["language"] = language
+    await state.set_state(BroadcastSteps.translation)
+    await state.update_data({BROADCAST_DRAFT: draft})
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(f"{problem}\n\n{_ask_for_text(t, language, main=False)}")
+
+
+async def _remove_buttons(query: CallbackQuery) -> None:
+    """The preview's buttons would only answer "no longer active" now."""
+    if isinstance(query.message, Message):
+        # Too old to edit, or without buttons already: harmless.
+        with suppress(TelegramBadRequest):
+            await query.message.edit_reply_markup(reply_markup=None)
+
+
+async def drop(
+    query: CallbackQuery, callback_data: Compose, state: FSMContext, t: Translator
+) -> None:
+    if _draft(await state.get_data(), callback_data.event_id) is None:
+        await query.answer(t.gettext("This button is no longer active."))
+        return
+    await _drop_draft(state)
+    await query.answer()
+    await _remove_buttons(query)
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            t.gettext("Stopped. Nothing was saved."), reply_markup=main_menu(t)
+        )
+
+
+# --- Following up -------------------------------------------------------------------------
+
+
+async def show_report(
+    query: CallbackQuery,
+    callback_data: BroadcastControl,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    organiser: Principal | None,
+) -> None:
+    """Progress in place ("progress"), in a new message ("open"), or after stopping it."""
+    if organiser is None:
+        await query.answer(_only_organisers(t), show_alert=True)
+        return
+    try:
+        async with db() as session:
+            if callback_data.action == "stop_yes":
+                await cancel_broadcast(session, now, organiser, callback_data.id)
+            report = await broadcast_report(session, organiser, callback_data.id)
+            event = await get_event(session, report.event_id)
+    except DomainError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    text = _report_text(t, report, event)
+    if callback_data.action != "stop_yes":
+        await query.answer()
+    elif report.state is BroadcastState.CANCELLED:
+        await query.answer(t.gettext("The broadcast is cancelled."))
+    else:
+        # Nothing was left to stop: cancel_broadcast leaves a finished one as it is.
+        await query.answer(t.gettext("Every message of this broadcast was already sent."))
+    if callback_data.action == "open" and isinstance(query.message, Message):
+        await query.message.answer(text, reply_markup=_report_keyboard(t, report))
+    else:
+        await edit_or_send(query, text, _report_keyboard(t, report))
+
+
+async def ask_to_stop(
+    query: CallbackQuery,
+    callback_data: BroadcastControl,
+    t: Translator,
+    organiser: Principal | None,
+) -> None:
+    if organiser is None:
+        await query.answer(_only_organisers(t), show_alert=True)
+        return
+    await query.answer()
+    await edit_or_send(
+        query,
+        t.gettext(
+            "Cancel this broadcast? Messages not sent yet will not be sent; those already "
+            "sent stay sent."
+        ),
+        rows(
+            button(
+                t.gettext("Yes, cancel the broadcast"),
+                BroadcastControl(action="stop_yes", id=callback_data.id).pack(),
+            ),
+            button(
+                t.gettext("No, keep sending"),
+                BroadcastControl(action="progress", id=callback_data.id).pack(),
+            ),
+        ),
+    )
+
+
+async def broadcasts_command(
+    message: Message,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    organiser: Principal | None,
+) -> None:
+    if organiser is None:
+        await message.answer(_only_organisers(t))
+        return
+    found: list[tuple[Event, list[BroadcastReport]]] = []
+    async with db() as session:
+        for event in await _writable_events(session, organiser, now):
+            reports = await list_broadcasts(session, organiser, event.id)
+            if reports:
+                found.append((event, reports[:PER_EVENT]))
+    if not found:
+        await message.answer(t.gettext("No broadcasts yet. Write one with /broadcast."))
+        return
+    blocks: list[str] = []
+    buttons = []
+    number = 0
+    for event, reports in found:
+        lines = [f"<b>{e(event_title(t, event))}</b>"]
+        for report in reports:
+            number += 1
+            summary = t.gettext("{date}: {state}, {sent} of {total} sent").format(
+                date=t.date_time(report.created_at, event.timezone),
+                state=_state_label(t, report.state),
+                sent=report.sent,
+                total=report.recipients,
+            )
+            lines.append(f"{number}. {summary}")
+            buttons.append(
+                button(
+                    f"{number}. " + t.gettext("Progress"),
+                    BroadcastControl(action="open", id=report.id).pack(),
+                )
+            )
+        blocks.append("\n".join(lines))
+    await answer_long(message, "\n\n".join(blocks), rows(*buttons, width=3))
+
+
+def create_router() -> Router:
+    """A new router with this module's handlers (a router can join only one dispatcher)."""
+    router = Router(name=__name__)
+    router.message.register(broadcast_command, Command("broadcast"))
+    router.message.register(broadcasts_command, Command("broadcasts"))
+    for step in (BroadcastSteps.text, BroadcastSteps.translation):
+        router.message.register(got_text, step, F.text, _not_a_command)
+        router.message.register(expected_text, step, _not_a_command)
+    for step in (BroadcastSteps.audience, BroadcastSteps.review, BroadcastSteps.language):
+        router.message.register(expected_a_button, step, _not_a_command)
+    router.callback_query.register(picked_event, Compose.filter(F.action == "event"))
+    router.callback_query.register(picked_audience, Compose.filter(F.action == "audience"))
+    router.callback_query.register(ask_language, Compose.filter(F.action == "translate"))
+    router.callback_query.register(picked_language, Compose.filter(F.action == "language"))
+    router.callback_query.register(send_now, Compose.filter(F.action == "send"))
+    router.callback_query.register(drop, Compose.filter(F.action == "drop"))
+    router.callback_query.register(
+        show_report, BroadcastControl.filter(F.action.in_({"open", "progress", "stop_yes"}))
+    )
+    router.callback_query.register(ask_to_stop, BroadcastControl.filter(F.action == "stop"))
+    return router

@@ -1,0 +1,66 @@
+"""What an organiser gives to write to an event's participants: texts, audience, time."""
+
+from collections.abc import Sequence
+from typing import Annotated, TypeVar
+
+from pydantic import AfterValidator, AwareDatetime, Field
+
+from events.enums import RegistrationStatus
+from events.inputs import CountryCode, Strict
+from events.languages import Language
+
+_T = TypeVar("_T")
+
+# People holding a seat (or who held it and came): the usual readers of a broadcast.
+DEFAULT_STATUSES: tuple[RegistrationStatus, ...] = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.OFFERED,
+    RegistrationStatus.ATTENDED,
+)
+
+
+def _unique(values: Sequence[_T]) -> list[_T]:
+    # Stored as given, minus repeats, so the audience reads back the way it was written.
+    return list(dict.fromkeys(values))
+
+
+class BroadcastAudience(Strict):
+    """Who among the event's registrations receives a broadcast.
+
+    Every filter narrows the audience: ``statuses`` (default: confirmed, offered,
+    attended); ``countries`` as registered (empty: every country); ``languages``, the
+    person's current language (empty: every language); ``checked_in`` (None: either);
+    ``alumni`` True keeps only people who attended (checked in, or marked attended) and
+    False does not filter. Erased people, people without Telegram and people who blocked
+    the bot never receive one, and nobody receives it twice.
+    """
+
+    statuses: Annotated[
+        list[RegistrationStatus],
+        Field(min_length=1, max_length=20),
+        AfterValidator(_unique),
+    ] = Field(default_factory=lambda: list(DEFAULT_STATUSES))
+    countries: Annotated[list[CountryCode], Field(max_length=250), AfterValidator(_unique)] = (
+        Field(default_factory=list)
+    )
+    languages: Annotated[list[Language], Field(max_length=20), AfterValidator(_unique)] = Field(
+        default_factory=list
+    )
+    checked_in: bool | None = None
+    alumni: bool = False
+
+
+class BroadcastDraft(Strict):
+    """A broadcast to write: Telegram HTML per language, an audience and a time.
+
+    At least one text; the event's default language is not required. Each person gets
+    the text in their language at the time of sending, else the one in the event's
+    default language, else English, else the first text given (``events.languages.pick``,
+    as the dispatcher renders it). Each text is checked as Telegram HTML when the
+    broadcast is created. ``send_at`` None means now; otherwise it must be aware, at
+    most a minute in the past and at most a year ahead.
+    """
+
+    texts: Annotated[dict[Language, str], Field(min_length=1)]
+    audience: BroadcastAudience = Field(default_factory=BroadcastAudience)
+    send_at: AwareDatetime | None = None

@@ -1,0 +1,326 @@
+"""The one sender of the outbox: claims due rows, renders, sends at Telegram's pace.
+
+One dispatcher per bot is active at a time, whatever the number of Redbridge processes:
+each holds a lease row (``events.outbox.hold_lease``) that it renews while it runs; the
+others wait and take over when a lease runs out. What Telegram answers decides a row's
+fate (see ``_outcome``): sent; 429 → everyone waits ``retry_after``; 403 → the person is
+unreachable and their queue dropped; other 4xx → failed for good; 5xx, timeouts and
+network errors → retried with growing pauses.
+"""
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    AiogramError,
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import Catalogues
+from bot.notices import render
+from events.notices import Later, Obsolete, Ready, examine
+from events.outbox import (
+    Claimed,
+    Kind,
+    Outcome,
+    State,
+    claim_due,
+    hold_lease,
+    mark_blocked,
+    record,
+    release_lease,
+)
+from redbridge.clock import Clock
+from scheduler.pacing import Pacer, Slot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    rate: float = 30.0  # messages a second overall (Telegram's free limit)
+    per_chat_rate: float = 1.0  # messages a second to one private chat
+    # Telegram's paid broadcasts: up to 1000 a second, charged in Stars (opt-in).
+    paid_broadcast: bool = False
+    paid_rate: float = 1000.0
+    lease_seconds: float = 30.0
+    idle_poll_seconds: float = 0.5
+    max_attempts: int = 8
+    backoff_seconds: float = 2.0
+    max_backoff_seconds: float = 600.0
+    request_timeout_seconds: int = 15
+
+    @property
+    def effective_rate(self) -> float:
+        return self.paid_rate if self.paid_broadcast else self.rate
+
+
+@dataclass
+class DispatchStats:
+    """Counters for logs, health and tests."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    blocked: int = 0
+    skipped: int = 0
+    too_many_requests: int = 0
+    leading: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+class OutboxDispatcher:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        bot: Bot,
+        catalogues: Catalogues,
+        clock: Clock,
+        settings: DispatchSettings | None = None,
+        *,
+        holder: str | None = None,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._bot = bot
+        self._catalogues = catalogues
+        self._clock = clock
+        self.settings = settings or DispatchSettings()
+        self.stats = DispatchStats()
+        self._lease_name = f"bot:{bot.id}"
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._pacer = Pacer(self.settings.effective_rate, self.settings.per_chat_rate)
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._outcomes: list[Outcome] = []
+        self._outcomes_ready = asyncio.Event()
+        self._lease_renewed_at: datetime | None = None
+
+    def wake(self) -> None:
+        """Something was queued: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Dispatch until ``stop()``; survives any single failure."""
+        recorder = asyncio.create_task(self._record_outcomes())
+        try:
+            while not self._stopping.is_set():
+                try:
+                    await self._cycle()
+                except Exception as error:  # one bad cycle must not stop the sending
+                    log.exception("outbox dispatcher cycle failed")
+                    self.stats.errors = [*self.stats.errors[-9:], repr(error)]
+                    await self._pause(self.settings.idle_poll_seconds)
+        finally:
+            await self._drain()
+            self._stopping.set()
+            self._outcomes_ready.set()
+            await recorder
+            await self._release()
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+
+    async def _cycle(self) -> None:
+        if not await self._lead():
+            await self._pause(self.settings.lease_seconds / 3)
+            return
+        batch = await self._claim()
+        if not batch:
+            await self._pause(self.settings.idle_poll_seconds)
+            return
+        await self._dispatch(batch)
+
+    async def _lead(self) -> bool:
+        now = self._clock()
+        renew_every = timedelta(seconds=self.settings.lease_seconds / 3)
+        if self._lease_renewed_at is not None and now - self._lease_renewed_at < renew_every:
+            return True
+        async with self._sessionmaker() as session:
+            leading = await hold_lease(
+                session, now, self._lease_name, self.holder, self.settings.lease_seconds
+            )
+        if leading and not self.stats.leading:
+            log.info("this process now sends the outbox (%s)", self.holder)
+        self.stats.leading = leading
+        self._lease_renewed_at = now if leading else None
+        return leading
+
+    async def _claim(self) -> list[Claimed]:
+        # About half a second of sending: a new urgent message waits at most that long.
+        limit = max(1, min(200, int(self.settings.effective_rate / 2)))
+        async with self._sessionmaker() as session:
+            return await claim_due(session, self._clock(), limit, self._pacer.busy_chats())
+
+    async def _dispatch(self, batch: Sequence[Claimed]) -> None:
+        now = self._clock()
+        to_send: list[tuple[Ready, str, object]] = []
+        seen: set[int] = set()
+        async with self._sessionmaker() as session:
+            for message in batch:
+                if message.participant_id in seen:
+                    # One message per person per turn; the next waits for the next claim.
+                    self._outcome(Outcome(message.id, State.PENDING, attempted=False))
+                    continue
+                seen.add(message.participant_id)
+                verdict = await examine(session, now, message)
+                if isinstance(verdict, Obsolete):
+                    self.stats.skipped += 1
+                    self._outcome(Outcome(message.id, State.SKIPPED, error=verdict.reason))
+                elif isinstance(verdict, Later):
+                    self._outcome(
+                        Outcome(message.id, State.PENDING, due_at=verdict.due_at, attempted=False)
+                    )
+                else:
+                    try:
+                        rendered = render(self._catalogues.translator(message.language), verdict)
+                    except Exception as error:
+                        log.exception("outbox message %s could not be rendered", message.id)
+                        self.stats.failed += 1
+                        self._outcome(Outcome(message.id, State.FAILED, error=repr(error)))
+                        continue
+                    to_send.append((verdict, rendered.text, rendered.markup))
+        for position, (ready, text, markup) in enumerate(to_send):
+            if self._stopping.is_set():
+                for rest, _text, _markup in to_send[position:]:
+                    self._outcome(Outcome(rest.message.id, State.PENDING, attempted=False))
+                return
+            slot = await self._pacer.acquire(ready.message.participant_id)
+            task = asyncio.create_task(self._send(slot, ready.message, text, markup))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    async def _send(self, slot: Slot, message: Claimed, text: str, markup: object) -> None:
+        assert message.chat_id is not None  # examine() passes over people with no chat
+        try:
+            sent = await self._bot.send_message(
+                message.chat_id,
+                text,
+                reply_markup=markup,  # type: ignore[arg-type]
+                allow_paid_broadcast=(
+                    True
+                    if self.settings.paid_broadcast and message.kind == Kind.BROADCAST
+                    else None
+                ),
+                request_timeout=self.settings.request_timeout_seconds,
+            )
+        except TelegramRetryAfter as error:  # 429
+            self._pacer.pause(error.retry_after)
+            self.stats.too_many_requests += 1
+            log.warning("Telegram asks to wait %s s (429)", error.retry_after)
+            again = self._clock() + timedelta(seconds=error.retry_after)
+            self._outcome(Outcome(message.id, State.PENDING, due_at=again, attempted=False))
+        except TelegramForbiddenError as error:
+            self.stats.blocked += 1
+            await self._blocked(message, str(error))
+        except TelegramUnauthorizedError:
+            # The token is wrong or revoked: nothing can be sent; keep the row for later.
+            log.error("Telegram refuses the bot token (401); the outbox waits")
+            self._pacer.pause(60)
+            self._outcome(Outcome(message.id, State.PENDING, attempted=False))
+        except (
+            TelegramBadRequest,
+            TelegramNotFound,
+            TelegramConflictError,
+            TelegramEntityTooLarge,
+        ) as error:  # the other 4xx: sending it again would get the same answer
+            self.stats.failed += 1
+            log.warning("outbox message %s refused by Telegram: %s", message.id, error)
+            self._outcome(Outcome(message.id, State.FAILED, error=str(error)))
+        except (TelegramServerError, TelegramNetworkError, TimeoutError, AiogramError) as error:
+            # 5xx, timeouts, connection errors, a proxy's error page: worth another try.
+            self._retry(message, error)
+        except Exception as error:
+            log.exception("outbox message %s: unexpected failure", message.id)
+            self._retry(message, error)
+        else:
+            self.stats.sent += 1
+            self._outcome(Outcome(message.id, State.SENT, telegram_message_id=sent.message_id))
+        finally:
+            slot.done()
+
+    def _retry(self, message: Claimed, error: BaseException) -> None:
+        attempts = message.attempts + 1
+        if attempts >= self.settings.max_attempts:
+            self.stats.failed += 1
+            log.warning("outbox message %s failed %d times: %r", message.id, attempts, error)
+            self._outcome(Outcome(message.id, State.FAILED, error=repr(error)))
+            return
+        self.stats.retried += 1
+        pause = min(
+            self.settings.max_backoff_seconds,
+            self.settings.backoff_seconds * 2 ** (attempts - 1),
+        )
+        pause *= random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not secrecy
+        due = self._clock() + timedelta(seconds=pause)
+        self._outcome(Outcome(message.id, State.PENDING, error=repr(error), due_at=due))
+
+    async def _blocked(self, message: Claimed, error: str) -> None:
+        self._outcome(Outcome(message.id, State.BLOCKED, error=error))
+        await self._flush()
+        async with self._sessionmaker() as session:
+            await mark_blocked(session, self._clock(), message.participant_id)
+            await session.commit()
+
+    def _outcome(self, outcome: Outcome) -> None:
+        self._outcomes.append(outcome)
+        self._outcomes_ready.set()
+
+    async def _record_outcomes(self) -> None:
+        """Write outcomes as they come, batched by whatever arrived meanwhile: a row is
+        marked sent within milliseconds of Telegram's answer (what a crash can repeat)."""
+        while True:
+            await self._outcomes_ready.wait()
+            self._outcomes_ready.clear()
+            await self._flush()
+            if self._stopping.is_set() and not self._in_flight and not self._outcomes:
+                return
+
+    async def _flush(self) -> None:
+        outcomes, self._outcomes = self._outcomes, []
+        if not outcomes:
+            return
+        try:
+            async with self._sessionmaker() as session:
+                await record(session, self._clock(), outcomes)
+        except Exception:
+            log.exception("could not record %d outbox outcomes; retrying", len(outcomes))
+            self._outcomes = outcomes + self._outcomes
+            await asyncio.sleep(0.5)
+            self._outcomes_ready.set()
+
+    async def _drain(self) -> None:
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def _release(self) -> None:
+        if not self.stats.leading:
+            return
+        with contextlib.suppress(Exception):
+            async with self._sessionmaker() as session:
+                await release_lease(session, self._lease_name, self.holder)
+        self.stats.leading = False
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, unless woken or stopped."""
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
