@@ -15,7 +15,7 @@ from events.enums import PublicationStatus, RegistrationStatus
 from events.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from events.inputs import EventChanges, EventDraft, EventFields
 from events.models import Event, Programme, Registration
-from events.notices import queue_event_cancelled, queue_event_changed
+from events.notices import queue_event_cancelled, queue_event_changed, reschedule_reminders
 from events.outbox import withdraw
 from events.programmes import get_programme
 from events.seats import held_seats
@@ -178,6 +178,7 @@ async def update_event(
     await session.flush()
     if moved:
         await queue_event_changed(session, now, event)
+        await reschedule_reminders(session, now, event)
     await fill_vacancies(session, event, now)
     await record(
         session,

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from events.enums import ACTIVE, PublicationStatus, RegistrationStatus
 from events.inputs import MAX_REMINDER_OFFSET
 from events.models import Broadcast, Event, OutboxMessage, Registration
-from events.outbox import Claimed, Kind, Message, enqueue, withdraw
+from events.outbox import Claimed, Kind, Message, State, enqueue, withdraw
 
 # An offer's expiry warning goes out this long before the end, or at a quarter of the
 # offer's time for short offers.
@@ -138,6 +138,20 @@ async def queue_event_changed(session: AsyncSession, now: datetime, event: Event
             for registration in await _active_registrations(session, event.id)
         ],
     )
+
+
+async def reschedule_reminders(session: AsyncSession, now: datetime, event: Event) -> None:
+    """The event moved: reminders already queued (not sent) move with it."""
+    pending = await session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.event_id == event.id,
+            OutboxMessage.kind == Kind.REMINDER,
+            OutboxMessage.state == State.PENDING,
+        )
+    )
+    for row in pending:
+        offset = timedelta(minutes=int(row.params["offset"]))
+        row.due_at = max(now, event.starts_at - offset)
 
 
 async def queue_event_cancelled(session: AsyncSession, now: datetime, event: Event) -> None:
@@ -314,6 +328,9 @@ def _obsolete(
         offset = int(message.params["offset"])
         if event.starts_at - timedelta(minutes=offset) > now:
             return Later
+        nearest = due_offset(event, now)
+        if nearest is not None and nearest < offset:
+            return "a nearer reminder replaces it"
         return None
     if kind in (Kind.OFFER, Kind.OFFER_EXPIRING):
         expires = registration.offer_expires_at

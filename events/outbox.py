@@ -177,6 +177,7 @@ class Claimed:
     params: dict[str, Any]
     participant_id: int
     chat_id: int | None
+    reachable: bool
     language: str
     event_id: int | None
     registration_id: int | None
@@ -259,6 +260,7 @@ async def claim_due(
             params=dict(message.params),
             participant_id=message.participant_id,
             chat_id=None if person.erased_at is not None else person.telegram_user_id,
+            reachable=person.is_reachable,
             language=person.language,
             event_id=message.event_id,
             registration_id=message.registration_id,
@@ -300,9 +302,28 @@ class Outcome:
     attempted: bool = True
 
 
-async def record(session: AsyncSession, now: datetime, outcomes: Sequence[Outcome]) -> None:
-    """Store outcomes in one transaction. A row is only ever changed while ``sending``,
-    so an outcome arriving after the row was cancelled leaves it cancelled."""
+async def record(
+    session: AsyncSession,
+    now: datetime,
+    lease: tuple[str, str],
+    outcomes: Sequence[Outcome],
+    blocked: Iterable[int] = (),
+) -> bool:
+    """Store a dispatcher's outcomes, and drop the queues of people who blocked the bot
+    (``blocked``), in one transaction — unless the dispatcher (``lease``: name, holder)
+    lost its lease: its rows were handed to the new holder, whose claims must not be
+    overwritten. Returns whether it stored anything.
+
+    A row is only ever changed while ``sending``, so an outcome arriving after the row
+    was cancelled leaves it cancelled.
+    """
+    name, holder = lease
+    current = await session.scalar(
+        select(DispatcherLease.holder).where(DispatcherLease.name == name).with_for_update()
+    )
+    if current != holder:
+        await session.rollback()
+        return False
     for outcome in outcomes:
         values: dict[str, Any] = {"state": outcome.state.value}
         if outcome.error is not None:
@@ -319,7 +340,10 @@ async def record(session: AsyncSession, now: datetime, outcomes: Sequence[Outcom
             .where(OutboxMessage.id == outcome.id, OutboxMessage.state == State.SENDING)
             .values(**values)
         )
+    for participant_id in blocked:
+        await mark_blocked(session, now, participant_id)
     await session.commit()
+    return True
 
 
 async def mark_blocked(session: AsyncSession, now: datetime, participant_id: int) -> int:
@@ -329,11 +353,12 @@ async def mark_blocked(session: AsyncSession, now: datetime, participant_id: int
     if person is not None and person.is_reachable:
         person.is_reachable = False
         person.updated_at = now
+    # Rows being put back from ``sending`` (passed over in a batch) are dropped as well.
     result = await session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.participant_id == participant_id,
-            OutboxMessage.state == State.PENDING,
+            OutboxMessage.state.in_(OPEN_STATES),
         )
         .values(state=State.BLOCKED, last_error="blocked by the user")
     )

@@ -1,8 +1,10 @@
 """The one sender of the outbox: claims due rows, renders, sends at Telegram's pace.
 
 One dispatcher per bot is active at a time, whatever the number of Redbridge processes:
-each holds a lease row (``events.outbox.hold_lease``) that it renews while it runs; the
-others wait and take over when a lease runs out. What Telegram answers decides a row's
+each holds a lease row (``events.outbox.hold_lease``) that it renews between sends; the
+others wait and take over when a lease runs out. A dispatcher that finds it lost the
+lease sends nothing more, and its late outcomes are not stored (``record`` checks the
+lease), so they cannot overwrite the new holder's claims. What Telegram answers decides a row's
 fate (see ``_outcome``): sent; 429 → everyone waits ``retry_after``; 403 → the person is
 unreachable and their queue dropped; other 4xx → failed for good; 5xx, timeouts and
 network errors → retried with growing pauses.
@@ -43,7 +45,6 @@ from events.outbox import (
     State,
     claim_due,
     hold_lease,
-    mark_blocked,
     record,
     release_lease,
 )
@@ -68,8 +69,10 @@ class DispatchSettings:
     request_timeout_seconds: int = 15
 
     @property
-    def effective_rate(self) -> float:
-        return self.paid_rate if self.paid_broadcast else self.rate
+    def claim_size(self) -> int:
+        """About half a second of sending: a new urgent message waits at most that long."""
+        fastest = self.paid_rate if self.paid_broadcast else self.rate
+        return max(1, min(200, int(fastest / 2)))
 
 
 @dataclass
@@ -105,11 +108,18 @@ class OutboxDispatcher:
         self.stats = DispatchStats()
         self._lease_name = f"bot:{bot.id}"
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
-        self._pacer = Pacer(self.settings.effective_rate, self.settings.per_chat_rate)
+        self._pacer = Pacer(self.settings.rate, self.settings.per_chat_rate)
+        # Paid broadcasts have their own, higher limit; everything else keeps the free one.
+        self._paid_pacer = (
+            Pacer(self.settings.paid_rate, self.settings.per_chat_rate)
+            if self.settings.paid_broadcast
+            else self._pacer
+        )
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._outcomes: list[Outcome] = []
+        self._blocked_people: set[int] = set()
         self._outcomes_ready = asyncio.Event()
         self._lease_renewed_at: datetime | None = None
 
@@ -138,6 +148,9 @@ class OutboxDispatcher:
     async def stop(self) -> None:
         self._stopping.set()
         self._wake.set()
+        # Also ends a wait for a send slot (a 429's retry_after, a 401's pause).
+        self._pacer.interrupt()
+        self._paid_pacer.interrupt()
 
     async def _cycle(self) -> None:
         if not await self._lead():
@@ -165,10 +178,9 @@ class OutboxDispatcher:
         return leading
 
     async def _claim(self) -> list[Claimed]:
-        # About half a second of sending: a new urgent message waits at most that long.
-        limit = max(1, min(200, int(self.settings.effective_rate / 2)))
+        busy = {*self._pacer.busy_chats(), *self._paid_pacer.busy_chats()}
         async with self._sessionmaker() as session:
-            return await claim_due(session, self._clock(), limit, self._pacer.busy_chats())
+            return await claim_due(session, self._clock(), self.settings.claim_size, busy)
 
     async def _dispatch(self, batch: Sequence[Claimed]) -> None:
         now = self._clock()
@@ -181,6 +193,11 @@ class OutboxDispatcher:
                     self._outcome(Outcome(message.id, State.PENDING, attempted=False))
                     continue
                 seen.add(message.participant_id)
+                if not message.reachable:
+                    # Blocked the bot (a 403 or Telegram said so): a send would only fail.
+                    self.stats.blocked += 1
+                    self._outcome(Outcome(message.id, State.BLOCKED, error="blocked by the user"))
+                    continue
                 verdict = await examine(session, now, message)
                 if isinstance(verdict, Obsolete):
                     self.stats.skipped += 1
@@ -199,12 +216,19 @@ class OutboxDispatcher:
                         continue
                     to_send.append((verdict, rendered.text, rendered.markup))
         for position, (ready, text, markup) in enumerate(to_send):
-            if self._stopping.is_set():
+            message = ready.message
+            paid = self.settings.paid_broadcast and message.kind == Kind.BROADCAST
+            pacer = self._paid_pacer if paid else self._pacer
+            slot = None if self._stopping.is_set() else await pacer.acquire(message.participant_id)
+            if slot is None or not await self._lead():
+                # Stopping: the rest goes back to the queue. Deposed: the new holder has
+                # taken the rows over already, and this outcome would not be stored.
                 for rest, _text, _markup in to_send[position:]:
                     self._outcome(Outcome(rest.message.id, State.PENDING, attempted=False))
+                if slot is not None:
+                    slot.done()
                 return
-            slot = await self._pacer.acquire(ready.message.participant_id)
-            task = asyncio.create_task(self._send(slot, ready.message, text, markup))
+            task = asyncio.create_task(self._send(slot, message, text, markup))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
 
@@ -224,17 +248,22 @@ class OutboxDispatcher:
             )
         except TelegramRetryAfter as error:  # 429
             self._pacer.pause(error.retry_after)
+            self._paid_pacer.pause(error.retry_after)
             self.stats.too_many_requests += 1
             log.warning("Telegram asks to wait %s s (429)", error.retry_after)
             again = self._clock() + timedelta(seconds=error.retry_after)
             self._outcome(Outcome(message.id, State.PENDING, due_at=again, attempted=False))
         except TelegramForbiddenError as error:
             self.stats.blocked += 1
-            await self._blocked(message, str(error))
+            # Their other queued rows are dropped by the recorder, after any earlier
+            # outcome of theirs is stored (so none is put back to pending after it).
+            self._blocked_people.add(message.participant_id)
+            self._outcome(Outcome(message.id, State.BLOCKED, error=str(error)))
         except TelegramUnauthorizedError:
             # The token is wrong or revoked: nothing can be sent; keep the row for later.
             log.error("Telegram refuses the bot token (401); the outbox waits")
             self._pacer.pause(60)
+            self._paid_pacer.pause(60)
             self._outcome(Outcome(message.id, State.PENDING, attempted=False))
         except (
             TelegramBadRequest,
@@ -273,13 +302,6 @@ class OutboxDispatcher:
         due = self._clock() + timedelta(seconds=pause)
         self._outcome(Outcome(message.id, State.PENDING, error=repr(error), due_at=due))
 
-    async def _blocked(self, message: Claimed, error: str) -> None:
-        self._outcome(Outcome(message.id, State.BLOCKED, error=error))
-        await self._flush()
-        async with self._sessionmaker() as session:
-            await mark_blocked(session, self._clock(), message.participant_id)
-            await session.commit()
-
     def _outcome(self, outcome: Outcome) -> None:
         self._outcomes.append(outcome)
         self._outcomes_ready.set()
@@ -296,16 +318,26 @@ class OutboxDispatcher:
 
     async def _flush(self) -> None:
         outcomes, self._outcomes = self._outcomes, []
-        if not outcomes:
+        blocked, self._blocked_people = self._blocked_people, set()
+        if not outcomes and not blocked:
             return
         try:
             async with self._sessionmaker() as session:
-                await record(session, self._clock(), outcomes)
+                stored = await record(
+                    session, self._clock(), (self._lease_name, self.holder), outcomes, blocked
+                )
         except Exception:
             log.exception("could not record %d outbox outcomes; retrying", len(outcomes))
             self._outcomes = outcomes + self._outcomes
+            self._blocked_people |= blocked
             await asyncio.sleep(0.5)
             self._outcomes_ready.set()
+            return
+        if not stored:
+            log.warning(
+                "%d outbox outcomes not stored: another process took the lease over",
+                len(outcomes),
+            )
 
     async def _drain(self) -> None:
         if self._in_flight:

@@ -69,6 +69,7 @@ class Pacer:
         self._chats: dict[int, _Window] = {}
         self._next_start = 0.0
         self._paused_until = 0.0
+        self._interrupted = False
         self._clock = clock
         self._changed = asyncio.Event()
 
@@ -98,10 +99,18 @@ class Pacer:
         """Telegram said 429: nothing is sent until ``seconds`` from now."""
         self._paused_until = max(self._paused_until, self._now() + seconds)
 
-    async def acquire(self, chat_id: int) -> "Slot":
-        """Wait for a slot for ``chat_id``; call ``Slot.done()`` when the request completed."""
+    def interrupt(self) -> None:
+        """End every wait: ``acquire`` returns None from now on (the sender is stopping)."""
+        self._interrupted = True
+        self._changed.set()
+
+    async def acquire(self, chat_id: int) -> "Slot | None":
+        """Wait for a slot for ``chat_id``; call ``Slot.done()`` when the request completed.
+        None once ``interrupt()`` was called."""
         chat = self._chat(chat_id)
         while True:
+            if self._interrupted:
+                return None
             now = self._now()
             ready_at = max(
                 self._next_start,

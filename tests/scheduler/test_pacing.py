@@ -24,6 +24,13 @@ from tests.support.virtual_time import Deadlock, run_in_virtual_time
 EPSILON = 1e-6
 
 
+async def take(pacer: Pacer, chat: int) -> Slot:
+    """A slot (the pacer is never interrupted in these tests)."""
+    slot = await pacer.acquire(chat)
+    assert slot is not None
+    return slot
+
+
 def about(seconds: float) -> object:
     return pytest.approx(seconds, abs=EPSILON)
 
@@ -58,7 +65,7 @@ async def send_all(pacer: Pacer, plan: Sequence[Request]) -> list[Sent]:
     sent: list[Sent] = []
     in_flight: list[asyncio.Task[None]] = []
     for request in plan:
-        slot = await pacer.acquire(request.chat)
+        slot = await take(pacer, request.chat)
         started = loop.time()
         arrived = started + request.arrival * request.latency
         sent.append(Sent(request.chat, started, arrived, started + request.latency))
@@ -129,12 +136,12 @@ def test_a_sender_that_fell_behind_catches_up_a_bounded_burst() -> None:
     async def main() -> list[float]:
         loop = asyncio.get_running_loop()
         pacer = Pacer(rate, 1)
-        first = await pacer.acquire(0)
+        first = await take(pacer, 0)
         first.done()
         await asyncio.sleep(2)  # idle
         starts = []
         for chat in range(1, 16):
-            slot = await pacer.acquire(chat)
+            slot = await take(pacer, chat)
             starts.append(loop.time())
             slot.done()
         return starts
@@ -171,10 +178,10 @@ def test_a_send_still_in_flight_holds_the_window_although_later_ones_completed()
 def test_a_send_that_never_completes_stops_sending_after_the_window_is_full() -> None:
     async def main() -> None:
         pacer = Pacer(2, 1)
-        await pacer.acquire(1)  # never done
-        second = await pacer.acquire(2)
+        await take(pacer, 1)  # never done
+        second = await take(pacer, 2)
         second.done()
-        await pacer.acquire(3)
+        await take(pacer, 3)
 
     with pytest.raises(Deadlock):
         run_in_virtual_time(main)
@@ -248,7 +255,7 @@ def test_other_chats_are_not_held_up_by_a_busy_one() -> None:
 
     async def main() -> list[int]:
         pacer = Pacer(30, 1)
-        slot = await pacer.acquire(1)
+        slot = await take(pacer, 1)
         busy = pacer.busy_chats()
         slot.done()
         return busy
@@ -262,7 +269,7 @@ def test_a_chat_is_busy_until_a_second_after_its_answer() -> None:
         loop = asyncio.get_running_loop()
         pacer = Pacer(30, 1)
         seen = []
-        slot = await pacer.acquire(4)
+        slot = await take(pacer, 4)
         seen.append((loop.time(), pacer.busy_chats()))
         await asyncio.sleep(0.5)
         slot.done()
@@ -289,12 +296,12 @@ def test_a_pause_holds_every_chat_until_it_is_over() -> None:
     async def main() -> list[float]:
         loop = asyncio.get_running_loop()
         pacer = Pacer(30, 1)
-        first = await pacer.acquire(1)
+        first = await take(pacer, 1)
         first.done()
         pacer.pause(3)  # Telegram answered 429 with retry_after 3
         starts = []
         for chat in (2, 3, 4):
-            slot = await pacer.acquire(chat)
+            slot = await take(pacer, chat)
             starts.append(loop.time())
             slot.done()
         return starts
@@ -308,7 +315,7 @@ def test_a_pause_during_a_wait_extends_it() -> None:
     async def main() -> float:
         loop = asyncio.get_running_loop()
         pacer = Pacer(30, 1)
-        first = await pacer.acquire(1)
+        first = await take(pacer, 1)
         first.done()
 
         async def paused_later() -> None:
@@ -316,7 +323,7 @@ def test_a_pause_during_a_wait_extends_it() -> None:
             pacer.pause(2)
 
         pausing = asyncio.create_task(paused_later())
-        second = await pacer.acquire(1)  # would be free at 1.005 without the pause
+        second = await take(pacer, 1)  # would be free at 1.005 without the pause
         second.done()
         await pausing
         return loop.time()
@@ -330,7 +337,7 @@ def test_a_shorter_pause_does_not_shorten_a_longer_one() -> None:
         pacer = Pacer(30, 1)
         pacer.pause(5)
         pacer.pause(1)
-        slot = await pacer.acquire(1)
+        slot = await take(pacer, 1)
         slot.done()
         return loop.time()
 
