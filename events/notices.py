@@ -10,6 +10,7 @@ Redbridge was down go out on start, as long as the event is still ahead.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,88 +29,66 @@ def _stamp(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+def about(
+    registration: Registration,
+    kind: Kind,
+    key: str,
+    params: dict[str, Any] | None = None,
+    due_at: datetime | None = None,
+) -> Message:
+    """A message to a registration's participant, about that registration."""
+    return Message(
+        participant_id=registration.participant_id,
+        kind=kind,
+        dedupe_key=key,
+        params=params or {},
+        event_id=registration.event_id,
+        registration_id=registration.id,
+        due_at=due_at,
+    )
+
+
 async def queue_offers(
     session: AsyncSession, now: datetime, offers: Iterable[Registration]
 ) -> None:
     """A seat was offered: the offer at once, a warning before it expires."""
     messages = []
+    made = _stamp(now)
     for registration in offers:
         expires_at = registration.offer_expires_at
         if expires_at is None:
             continue
-        made = _stamp(now)
         lead = min(OFFER_WARNING, (expires_at - now) / 4)
         for kind, due_at in ((Kind.OFFER, now), (Kind.OFFER_EXPIRING, expires_at - lead)):
-            messages.append(
-                Message(
-                    participant_id=registration.participant_id,
-                    kind=kind,
-                    dedupe_key=f"{kind.value}:{registration.id}:{made}",
-                    params={"offered_at": made},
-                    event_id=registration.event_id,
-                    registration_id=registration.id,
-                    due_at=due_at,
-                )
-            )
+            key = f"{kind.value}:{registration.id}:{made}"
+            messages.append(about(registration, kind, key, {"offered_at": made}, due_at))
     await enqueue(session, now, messages)
 
 
 async def queue_offer_expired(
     session: AsyncSession, now: datetime, registrations: Iterable[Registration]
 ) -> None:
-    await enqueue(
-        session,
-        now,
-        [
-            Message(
-                participant_id=registration.participant_id,
-                kind=Kind.OFFER_EXPIRED,
-                dedupe_key=f"offer-expired:{registration.id}",
-                params={},
-                event_id=registration.event_id,
-                registration_id=registration.id,
-            )
-            for registration in registrations
-        ],
-    )
+    messages = [
+        about(registration, Kind.OFFER_EXPIRED, f"offer-expired:{registration.id}")
+        for registration in registrations
+    ]
+    await enqueue(session, now, messages)
 
 
 async def queue_decision(session: AsyncSession, now: datetime, registration: Registration) -> None:
     """An organiser decided on an application (or confirmed someone waitlisted)."""
-    await enqueue(
-        session,
-        now,
-        [
-            Message(
-                participant_id=registration.participant_id,
-                kind=Kind.DECISION,
-                dedupe_key=f"decision:{registration.id}:{registration.status}:{_stamp(now)}",
-                params={"status": registration.status},
-                event_id=registration.event_id,
-                registration_id=registration.id,
-            )
-        ],
-    )
+    key = f"decision:{registration.id}:{registration.status}:{_stamp(now)}"
+    params = {"status": registration.status}
+    await enqueue(session, now, [about(registration, Kind.DECISION, key, params)])
 
 
 async def queue_confirmation(
     session: AsyncSession, now: datetime, registration: Registration
 ) -> None:
     """Someone was registered by an organiser (not in a chat, where the bot answers)."""
-    await enqueue(
-        session,
-        now,
-        [
-            Message(
-                participant_id=registration.participant_id,
-                kind=Kind.CONFIRMATION,
-                dedupe_key=f"confirmation:{registration.id}",
-                params={"status": registration.status},
-                event_id=registration.event_id,
-                registration_id=registration.id,
-            )
-        ],
-    )
+    key = f"confirmation:{registration.id}"
+    params = {"status": registration.status}
+    await enqueue(session, now, [about(registration, Kind.CONFIRMATION, key, params)])
 
 
 async def _active_registrations(session: AsyncSession, event_id: int) -> Sequence[Registration]:
@@ -123,21 +102,16 @@ async def _active_registrations(session: AsyncSession, event_id: int) -> Sequenc
 
 async def queue_event_changed(session: AsyncSession, now: datetime, event: Event) -> None:
     """The date, time or place changed: everyone still registered hears of it."""
-    await enqueue(
-        session,
-        now,
-        [
-            Message(
-                participant_id=registration.participant_id,
-                kind=Kind.EVENT_CHANGED,
-                dedupe_key=f"event-changed:{event.id}:{event.sequence}:{registration.id}",
-                params={"sequence": event.sequence},
-                event_id=event.id,
-                registration_id=registration.id,
-            )
-            for registration in await _active_registrations(session, event.id)
-        ],
-    )
+    messages = [
+        about(
+            registration,
+            Kind.EVENT_CHANGED,
+            f"event-changed:{event.id}:{event.sequence}:{registration.id}",
+            {"sequence": event.sequence},
+        )
+        for registration in await _active_registrations(session, event.id)
+    ]
+    await enqueue(session, now, messages)
 
 
 async def reschedule_reminders(session: AsyncSession, now: datetime, event: Event) -> None:
@@ -157,21 +131,11 @@ async def reschedule_reminders(session: AsyncSession, now: datetime, event: Even
 async def queue_event_cancelled(session: AsyncSession, now: datetime, event: Event) -> None:
     """Tell everyone registered, and drop the event's pending reminders and offers."""
     await withdraw(session, event_id=event.id)
-    await enqueue(
-        session,
-        now,
-        [
-            Message(
-                participant_id=registration.participant_id,
-                kind=Kind.EVENT_CANCELLED,
-                dedupe_key=f"event-cancelled:{event.id}:{registration.id}",
-                params={},
-                event_id=event.id,
-                registration_id=registration.id,
-            )
-            for registration in await _active_registrations(session, event.id)
-        ],
-    )
+    messages = [
+        about(registration, Kind.EVENT_CANCELLED, f"event-cancelled:{event.id}:{registration.id}")
+        for registration in await _active_registrations(session, event.id)
+    ]
+    await enqueue(session, now, messages)
 
 
 async def withdraw_for_registration(session: AsyncSession, registration_id: int) -> None:
@@ -233,14 +197,7 @@ async def queue_due_reminders(session: AsyncSession, now: datetime) -> int:
             )
         )
         messages = [
-            Message(
-                participant_id=registration.participant_id,
-                kind=Kind.REMINDER,
-                dedupe_key=key,
-                params={"offset": offset},
-                event_id=event.id,
-                registration_id=registration.id,
-            )
+            about(registration, Kind.REMINDER, key, {"offset": offset})
             for registration in registrations
             if (key := f"reminder:{registration.id}:{offset}") not in existing
         ]

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.dialects import insert_for
@@ -280,14 +280,6 @@ async def claim_due(
     return claimed
 
 
-async def next_due_at(session: AsyncSession) -> datetime | None:
-    """When the earliest pending row falls due (for the dispatcher's sleep)."""
-    found: datetime | None = await session.scalar(
-        select(func.min(OutboxMessage.due_at)).where(OutboxMessage.state == State.PENDING)
-    )
-    return found
-
-
 @dataclass(frozen=True)
 class Outcome:
     """What became of one claimed row."""
@@ -364,11 +356,3 @@ async def mark_blocked(session: AsyncSession, now: datetime, participant_id: int
     )
     count: int = getattr(result, "rowcount", 0)
     return count
-
-
-async def open_counts(session: AsyncSession) -> dict[State, int]:
-    """Rows per state (for health and for tests)."""
-    rows = await session.execute(
-        select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
-    )
-    return {State(state): count for state, count in rows.tuples()}
