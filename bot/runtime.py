@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.context import ContextMiddleware
 from bot.i18n import Catalogues
 from bot.routers import (
+    broadcast_reports,
     broadcasts,
     browse,
     fallback,
@@ -111,6 +112,7 @@ def create_dispatcher(
         privacy.create_router(),
         organiser.create_router(),
         broadcasts.create_router(),
+        broadcast_reports.create_router(),
         mine.create_router(),
         browse.create_router(),
         commands_first,

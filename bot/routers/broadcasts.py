@@ -1,14 +1,15 @@
-"""Organisers write to their participants: /broadcast composes, /broadcasts follows up.
+"""Organisers write to their participants: /broadcast composes a broadcast.
 
 Composing: the event, the audience (with the number of people it reaches), the text in
 the event's main language, a preview, translations, then "Send now". The draft lives in
 the conversation (``BROADCAST_DRAFT``); nothing is stored as a broadcast before "Send
 now", and /cancel drops it. Every step re-checks through the use cases that the person
-still manages the event, so a stale button or a lost role changes nothing.
+still manages the event, so a stale button or a lost role changes nothing. Following up
+(/broadcasts, progress, stopping) is bot.routers.broadcast_reports.
 """
 
 from contextlib import suppress
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
@@ -19,10 +20,18 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import BroadcastControl, Compose
+from bot.broadcast_views import (
+    AUDIENCE_KEYS,
+    audience_label,
+    audience_preset,
+    only_organisers,
+    report_keyboard,
+    writable_events,
+)
+from bot.callbacks import Compose
 from bot.i18n import Translator
 from bot.keyboards import LANGUAGE_NAMES, button, main_menu, rows
-from bot.replies import answer_long, edit_or_send
+from bot.replies import edit_or_send
 from bot.states import BROADCAST_DRAFT, BroadcastSteps
 from bot.views import e, event_title
 from bot.wording import refusal
@@ -30,31 +39,18 @@ from events.access import Principal
 from events.broadcast_inputs import BroadcastAudience, BroadcastDraft
 from events.broadcasts import (
     BROADCAST_TEXT_LIMIT,
-    BroadcastReport,
-    BroadcastState,
     broadcast_report,
-    cancel_broadcast,
     count_recipients,
     create_broadcast,
-    list_broadcasts,
 )
-from events.editions import get_event, list_events
-from events.enums import PublicationStatus, RegistrationStatus
+from events.editions import get_event
 from events.errors import DomainError, InvalidInput
 from events.languages import LANGUAGES
 from events.models import Event
 from events.telegram_html import check_html, visible_text
 
-# Events that ended this long ago are still offered: organisers write to alumni after.
-RECENT = timedelta(days=60)
-# Buttons in the event list; an admin sees every programme, so the list is capped.
-EVENT_BUTTONS = 12
-# /broadcasts shows this many of each event's broadcasts, newest first.
-PER_EVENT = 3
 # Titles in button labels are cut: Telegram shows a long label truncated anyway.
 _LABEL_TITLE = 40
-_WRITABLE = (PublicationStatus.PUBLISHED, PublicationStatus.COMPLETED)
-_STOPPABLE = (BroadcastState.SCHEDULED, BroadcastState.SENDING)
 # Steps at which the main text is written: translations may be added, or it may be sent
 # (a translation asked for but not typed yet is simply left out).
 _HAS_TEXT = (
@@ -63,69 +59,9 @@ _HAS_TEXT = (
     BroadcastSteps.translation.state,
 )
 
-# The audiences the bot offers, in the order of their buttons.
-_AUDIENCE_KEYS = ("seats", "waiting", "applied", "in", "absent", "alumni")
-
-
-def _audience(key: str) -> BroadcastAudience | None:
-    """The audiences the bot offers (the API takes any combination of filters)."""
-    presets = {
-        "seats": BroadcastAudience(),
-        "waiting": BroadcastAudience(statuses=[RegistrationStatus.WAITLISTED]),
-        "applied": BroadcastAudience(statuses=[RegistrationStatus.APPLIED]),
-        "in": BroadcastAudience(checked_in=True),
-        "absent": BroadcastAudience(checked_in=False),
-        "alumni": BroadcastAudience(alumni=True),
-    }
-    return presets.get(key)
-
-
-def _audience_label(t: Translator, key: str) -> str:
-    labels = {
-        "seats": t.gettext("Everyone holding a seat"),
-        "waiting": t.gettext("The waiting list"),
-        "applied": t.gettext("Applicants"),
-        "in": t.gettext("Checked in"),
-        "absent": t.gettext("Holding a seat, not checked in"),
-        "alumni": t.gettext("Alumni (attended)"),
-    }
-    return labels.get(key, key)
-
-
-def _audience_key(stored: dict[str, Any]) -> str | None:
-    """Which preset a stored audience is (None for one made through the API)."""
-    for key in _AUDIENCE_KEYS:
-        preset = _audience(key)
-        if preset is not None and preset.model_dump(mode="json") == stored:
-            return key
-    return None
-
-
-def _state_label(t: Translator, state: BroadcastState) -> str:
-    labels = {
-        BroadcastState.SCHEDULED: t.gettext("scheduled"),
-        BroadcastState.SENDING: t.gettext("sending"),
-        BroadcastState.CANCELLED: t.gettext("cancelled"),
-        BroadcastState.DONE: t.gettext("finished"),
-    }
-    return labels[state]
-
 
 def _shorten(text: str) -> str:
     return text if len(text) <= _LABEL_TITLE else text[: _LABEL_TITLE - 1].rstrip() + "…"
-
-
-async def _writable_events(
-    session: AsyncSession, organiser: Principal, now: datetime
-) -> list[Event]:
-    """The organiser's published events that have not ended, or ended recently."""
-    events = await list_events(session, viewer=organiser, upcoming_after=now - RECENT)
-    managed = [
-        event
-        for event in events
-        if organiser.can_manage(event.programme_id) and event.status in _WRITABLE
-    ]
-    return managed[:EVENT_BUTTONS]
 
 
 def _draft(data: dict[str, Any], event_id: int | None = None) -> dict[str, Any] | None:
@@ -204,40 +140,6 @@ def _review_keyboard(t: Translator, event_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def _report_keyboard(t: Translator, report: BroadcastReport) -> InlineKeyboardMarkup:
-    buttons = [
-        button(t.gettext("Progress"), BroadcastControl(action="progress", id=report.id).pack())
-    ]
-    if report.state in _STOPPABLE:
-        buttons.append(
-            button(
-                t.gettext("Cancel the broadcast"),
-                BroadcastControl(action="stop", id=report.id).pack(),
-            )
-        )
-    return rows(*buttons)
-
-
-def _report_text(t: Translator, report: BroadcastReport, event: Event) -> str:
-    key = _audience_key(report.audience)
-    audience = _audience_label(t, key) if key else t.gettext("a custom selection")
-    lines = [
-        f"<b>{e(event_title(t, event))}</b>",
-        t.gettext("Written: {date}").format(date=t.date_time(report.created_at, event.timezone)),
-        t.gettext("Audience: {audience}").format(audience=audience),
-        t.gettext("State: {state}").format(state=_state_label(t, report.state)),
-        t.gettext("Queued: {count}").format(count=report.queued),
-        t.gettext("Sent: {count}").format(count=report.sent),
-        t.gettext("Failed: {count}").format(count=report.failed),
-        t.gettext("Blocked the bot: {count}").format(count=report.blocked),
-    ]
-    return "\n".join(lines)
-
-
-def _only_organisers(t: Translator) -> str:
-    return t.gettext("This is only for organisers.")
-
-
 # --- Composing ----------------------------------------------------------------------------
 
 
@@ -250,10 +152,10 @@ async def broadcast_command(
     organiser: Principal | None,
 ) -> None:
     if organiser is None:
-        await message.answer(_only_organisers(t))
+        await message.answer(only_organisers(t))
         return
     async with db() as session:
-        events = await _writable_events(session, organiser, now)
+        events = await writable_events(session, organiser, now)
     # A new /broadcast starts over: an unfinished draft is dropped.
     await _drop_draft(state)
     if not events:
@@ -281,7 +183,7 @@ async def picked_event(
     organiser: Principal | None,
 ) -> None:
     if organiser is None:
-        await query.answer(_only_organisers(t), show_alert=True)
+        await query.answer(only_organisers(t), show_alert=True)
         return
     try:
         async with db() as session:
@@ -296,10 +198,10 @@ async def picked_event(
     await query.answer()
     buttons = [
         button(
-            _audience_label(t, key),
+            audience_label(t, key),
             Compose(action="audience", event_id=event.id, value=key).pack(),
         )
-        for key in _AUDIENCE_KEYS
+        for key in AUDIENCE_KEYS
     ]
     buttons.append(button(t.gettext("Cancel"), Compose(action="drop", event_id=event.id).pack()))
     await edit_or_send(
@@ -318,7 +220,7 @@ async def picked_audience(
     organiser: Principal | None,
 ) -> None:
     draft = _draft(await state.get_data(), callback_data.event_id)
-    audience = _audience(callback_data.value)
+    audience = audience_preset(callback_data.value)
     step = await state.get_state()
     # The audience may still change until the text is typed.
     if (
@@ -329,7 +231,7 @@ async def picked_audience(
         await query.answer(t.gettext("This button is no longer active."))
         return
     if organiser is None:
-        await query.answer(_only_organisers(t), show_alert=True)
+        await query.answer(only_organisers(t), show_alert=True)
         return
     try:
         async with db() as session:
@@ -350,7 +252,7 @@ async def picked_audience(
             "\n\n".join(
                 [
                     t.gettext("Audience: {audience}").format(
-                        audience=_audience_label(t, callback_data.value)
+                        audience=audience_label(t, callback_data.value)
                     ),
                     reach,
                     _ask_for_text(t, event.default_language, main=True),
@@ -370,7 +272,7 @@ async def got_text(
     draft = _draft(await state.get_data())
     if organiser is None or draft is None or not isinstance(draft.get("language"), str):
         await _drop_draft(state)
-        await message.answer(_only_organisers(t) if organiser is None else _lost(t))
+        await message.answer(only_organisers(t) if organiser is None else _lost(t))
         return
     # Telegram's entities as HTML, the user's own "<" and "&" escaped: formatting on purpose.
     html = message.html_text
@@ -487,12 +389,12 @@ async def send_now(
     organiser: Principal | None,
 ) -> None:
     draft = _draft(await state.get_data(), callback_data.event_id)
-    audience = _audience(str(draft.get("audience", ""))) if draft else None
+    audience = audience_preset(str(draft.get("audience", ""))) if draft else None
     if draft is None or audience is None or await state.get_state() not in _HAS_TEXT:
         await query.answer(t.gettext("This button is no longer active."))
         return
     if organiser is None:
-        await query.answer(_only_organisers(t), show_alert=True)
+        await query.answer(only_organisers(t), show_alert=True)
         return
     texts: dict[str, str] = draft.get("texts", {})
     try:
@@ -522,7 +424,7 @@ async def send_now(
             t.ngettext(
                 "Queued for {count} person.", "Queued for {count} people.", report.recipients
             ).format(count=report.recipients),
-            reply_markup=_report_keyboard(t, report),
+            reply_markup=report_keyboard(t, report),
         )
 
 
@@ -571,121 +473,10 @@ async def drop(
         )
 
 
-# --- Following up -------------------------------------------------------------------------
-
-
-async def show_report(
-    query: CallbackQuery,
-    callback_data: BroadcastControl,
-    t: Translator,
-    db: async_sessionmaker[AsyncSession],
-    now: datetime,
-    organiser: Principal | None,
-) -> None:
-    """Progress in place ("progress"), in a new message ("open"), or after stopping it."""
-    if organiser is None:
-        await query.answer(_only_organisers(t), show_alert=True)
-        return
-    try:
-        async with db() as session:
-            if callback_data.action == "stop_yes":
-                await cancel_broadcast(session, now, organiser, callback_data.id)
-            report = await broadcast_report(session, organiser, callback_data.id)
-            event = await get_event(session, report.event_id)
-    except DomainError as error:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    text = _report_text(t, report, event)
-    if callback_data.action != "stop_yes":
-        await query.answer()
-    elif report.state is BroadcastState.CANCELLED:
-        await query.answer(t.gettext("The broadcast is cancelled."))
-    else:
-        # Nothing was left to stop: cancel_broadcast leaves a finished one as it is.
-        await query.answer(t.gettext("Every message of this broadcast was already sent."))
-    if callback_data.action == "open" and isinstance(query.message, Message):
-        await query.message.answer(text, reply_markup=_report_keyboard(t, report))
-    else:
-        await edit_or_send(query, text, _report_keyboard(t, report))
-
-
-async def ask_to_stop(
-    query: CallbackQuery,
-    callback_data: BroadcastControl,
-    t: Translator,
-    organiser: Principal | None,
-) -> None:
-    if organiser is None:
-        await query.answer(_only_organisers(t), show_alert=True)
-        return
-    await query.answer()
-    await edit_or_send(
-        query,
-        t.gettext(
-            "Cancel this broadcast? Messages not sent yet will not be sent; those already "
-            "sent stay sent."
-        ),
-        rows(
-            button(
-                t.gettext("Yes, cancel the broadcast"),
-                BroadcastControl(action="stop_yes", id=callback_data.id).pack(),
-            ),
-            button(
-                t.gettext("No, keep sending"),
-                BroadcastControl(action="progress", id=callback_data.id).pack(),
-            ),
-        ),
-    )
-
-
-async def broadcasts_command(
-    message: Message,
-    t: Translator,
-    db: async_sessionmaker[AsyncSession],
-    now: datetime,
-    organiser: Principal | None,
-) -> None:
-    if organiser is None:
-        await message.answer(_only_organisers(t))
-        return
-    found: list[tuple[Event, list[BroadcastReport]]] = []
-    async with db() as session:
-        for event in await _writable_events(session, organiser, now):
-            reports = await list_broadcasts(session, organiser, event.id)
-            if reports:
-                found.append((event, reports[:PER_EVENT]))
-    if not found:
-        await message.answer(t.gettext("No broadcasts yet. Write one with /broadcast."))
-        return
-    blocks: list[str] = []
-    buttons = []
-    number = 0
-    for event, reports in found:
-        lines = [f"<b>{e(event_title(t, event))}</b>"]
-        for report in reports:
-            number += 1
-            summary = t.gettext("{date}: {state}, {sent} of {total} sent").format(
-                date=t.date_time(report.created_at, event.timezone),
-                state=_state_label(t, report.state),
-                sent=report.sent,
-                total=report.recipients,
-            )
-            lines.append(f"{number}. {summary}")
-            buttons.append(
-                button(
-                    f"{number}. " + t.gettext("Progress"),
-                    BroadcastControl(action="open", id=report.id).pack(),
-                )
-            )
-        blocks.append("\n".join(lines))
-    await answer_long(message, "\n\n".join(blocks), rows(*buttons, width=3))
-
-
 def create_router() -> Router:
     """A new router with this module's handlers (a router can join only one dispatcher)."""
     router = Router(name=__name__)
     router.message.register(broadcast_command, Command("broadcast"))
-    router.message.register(broadcasts_command, Command("broadcasts"))
     for step in (BroadcastSteps.text, BroadcastSteps.translation):
         router.message.register(got_text, step, F.text, _not_a_command)
         router.message.register(expected_text, step, _not_a_command)
@@ -697,8 +488,4 @@ def create_router() -> Router:
     router.callback_query.register(picked_language, Compose.filter(F.action == "language"))
     router.callback_query.register(send_now, Compose.filter(F.action == "send"))
     router.callback_query.register(drop, Compose.filter(F.action == "drop"))
-    router.callback_query.register(
-        show_report, BroadcastControl.filter(F.action.in_({"open", "progress", "stop_yes"}))
-    )
-    router.callback_query.register(ask_to_stop, BroadcastControl.filter(F.action == "stop"))
     return router

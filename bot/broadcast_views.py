@@ -1,0 +1,85 @@
+"""What composing a broadcast (bot.routers.broadcasts) and following it up
+(bot.routers.broadcast_reports) share: the audiences the bot offers, the events an organiser
+may write about, a report's buttons, and the refusal for people who are not organisers.
+"""
+
+from datetime import datetime, timedelta
+
+from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import BroadcastControl
+from bot.i18n import Translator
+from bot.keyboards import button, rows
+from events.access import Principal
+from events.broadcast_inputs import BroadcastAudience
+from events.broadcasts import BroadcastReport, BroadcastState
+from events.editions import list_events
+from events.enums import PublicationStatus, RegistrationStatus
+from events.models import Event
+
+# Events that ended this long ago are still offered: organisers write to alumni after.
+RECENT = timedelta(days=60)
+# Buttons in the event list; an admin sees every programme, so the list is capped.
+EVENT_BUTTONS = 12
+_WRITABLE = (PublicationStatus.PUBLISHED, PublicationStatus.COMPLETED)
+_STOPPABLE = (BroadcastState.SCHEDULED, BroadcastState.SENDING)
+
+# The audiences the bot offers, in the order of their buttons.
+AUDIENCE_KEYS = ("seats", "waiting", "applied", "in", "absent", "alumni")
+
+
+def audience_preset(key: str) -> BroadcastAudience | None:
+    """The audiences the bot offers (the API takes any combination of filters)."""
+    presets = {
+        "seats": BroadcastAudience(),
+        "waiting": BroadcastAudience(statuses=[RegistrationStatus.WAITLISTED]),
+        "applied": BroadcastAudience(statuses=[RegistrationStatus.APPLIED]),
+        "in": BroadcastAudience(checked_in=True),
+        "absent": BroadcastAudience(checked_in=False),
+        "alumni": BroadcastAudience(alumni=True),
+    }
+    return presets.get(key)
+
+
+def audience_label(t: Translator, key: str) -> str:
+    labels = {
+        "seats": t.gettext("Everyone holding a seat"),
+        "waiting": t.gettext("The waiting list"),
+        "applied": t.gettext("Applicants"),
+        "in": t.gettext("Checked in"),
+        "absent": t.gettext("Holding a seat, not checked in"),
+        "alumni": t.gettext("Alumni (attended)"),
+    }
+    return labels.get(key, key)
+
+
+async def writable_events(
+    session: AsyncSession, organiser: Principal, now: datetime
+) -> list[Event]:
+    """The organiser's published events that have not ended, or ended recently."""
+    events = await list_events(session, viewer=organiser, upcoming_after=now - RECENT)
+    managed = [
+        event
+        for event in events
+        if organiser.can_manage(event.programme_id) and event.status in _WRITABLE
+    ]
+    return managed[:EVENT_BUTTONS]
+
+
+def report_keyboard(t: Translator, report: BroadcastReport) -> InlineKeyboardMarkup:
+    buttons = [
+        button(t.gettext("Progress"), BroadcastControl(action="progress", id=report.id).pack())
+    ]
+    if report.state in _STOPPABLE:
+        buttons.append(
+            button(
+                t.gettext("Cancel the broadcast"),
+                BroadcastControl(action="stop", id=report.id).pack(),
+            )
+        )
+    return rows(*buttons)
+
+
+def only_organisers(t: Translator) -> str:
+    return t.gettext("This is only for organisers.")
