@@ -1,29 +1,21 @@
 """What composing a broadcast (bot.routers.broadcasts) and following it up
 (bot.routers.broadcast_reports) share: the audiences the bot offers, the events an organiser
-may write about, a report's buttons, and the refusal for people who are not organisers.
+a report's buttons, and the refusal for people who are not organisers.
 """
 
-from datetime import datetime, timedelta
-
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import BroadcastControl
 from bot.i18n import Translator
 from bot.keyboards import button, rows
-from events.access import Principal
 from events.broadcast_inputs import BroadcastAudience
 from events.broadcasts import BroadcastReport, BroadcastState
-from events.editions import list_events
-from events.enums import PublicationStatus, RegistrationStatus
-from events.models import Event
+from events.enums import RegistrationStatus
 
-# Events that ended this long ago are still offered: organisers write to alumni after.
-RECENT = timedelta(days=60)
-# Buttons in the event list; an admin sees every programme, so the list is capped.
-EVENT_BUTTONS = 12
-_WRITABLE = (PublicationStatus.PUBLISHED, PublicationStatus.COMPLETED)
 _STOPPABLE = (BroadcastState.SCHEDULED, BroadcastState.SENDING)
+
+# Events offered as buttons; an admin sees every programme, so the list is capped.
+EVENT_BUTTONS = 12
 
 # The audiences the bot offers, in the order of their buttons.
 AUDIENCE_KEYS = ("seats", "waiting", "applied", "in", "absent", "alumni")
@@ -52,19 +44,6 @@ def audience_label(t: Translator, key: str) -> str:
         "alumni": t.gettext("Alumni (attended)"),
     }
     return labels.get(key, key)
-
-
-async def writable_events(
-    session: AsyncSession, organiser: Principal, now: datetime
-) -> list[Event]:
-    """The organiser's published events that have not ended, or ended recently."""
-    events = await list_events(session, viewer=organiser, upcoming_after=now - RECENT)
-    managed = [
-        event
-        for event in events
-        if organiser.can_manage(event.programme_id) and event.status in _WRITABLE
-    ]
-    return managed[:EVENT_BUTTONS]
 
 
 def report_keyboard(t: Translator, report: BroadcastReport) -> InlineKeyboardMarkup:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from events.access import SYSTEM, Principal
 from events.audit import record
 from events.broadcast_inputs import BroadcastAudience, BroadcastDraft
-from events.editions import get_event
+from events.editions import get_event, list_events
 from events.enums import PublicationStatus, RegistrationStatus
 from events.errors import InvalidInput, InvalidTransition, NotFound
 from events.models import Broadcast, Event, OutboxMessage, Participant, Registration
@@ -35,6 +35,9 @@ BROADCAST_TEXT_LIMIT = 3800
 # A form filled in a minute ago still means "now"; further back is a mistake.
 SEND_AT_GRACE = timedelta(minutes=1)
 SEND_AT_HORIZON = timedelta(days=365)
+# Events that ended this long ago can still be written about: organisers write to alumni.
+RECENT = timedelta(days=60)
+_WRITABLE = (PublicationStatus.PUBLISHED, PublicationStatus.COMPLETED)
 
 
 class BroadcastState(StrEnum):
@@ -366,3 +369,17 @@ def _report(broadcast: Broadcast, counts: Counter[str]) -> BroadcastReport:
         released_at=broadcast.released_at,
         cancelled_at=broadcast.cancelled_at,
     )
+
+
+async def broadcastable_events(
+    session: AsyncSession, actor: Principal, now: datetime, limit: int
+) -> list[Event]:
+    """The published events ``actor`` manages that have not ended, or ended recently:
+    what an organiser is offered to write about (at most ``limit``)."""
+    events = await list_events(session, viewer=actor, upcoming_after=now - RECENT)
+    managed = [
+        event
+        for event in events
+        if actor.can_manage(event.programme_id) and event.status in _WRITABLE
+    ]
+    return managed[:limit]

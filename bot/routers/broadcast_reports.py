@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.broadcast_views import (
     AUDIENCE_KEYS,
+    EVENT_BUTTONS,
     audience_label,
     audience_preset,
     only_organisers,
     report_keyboard,
-    writable_events,
 )
 from bot.callbacks import BroadcastControl
 from bot.i18n import Translator
@@ -32,6 +32,7 @@ from events.broadcasts import (
     BroadcastReport,
     BroadcastState,
     broadcast_report,
+    broadcastable_events,
     cancel_broadcast,
     list_broadcasts,
 )
@@ -154,7 +155,7 @@ async def broadcasts_command(
         return
     found: list[tuple[Event, list[BroadcastReport]]] = []
     async with db() as session:
-        for event in await writable_events(session, organiser, now):
+        for event in await broadcastable_events(session, organiser, now, EVENT_BUTTONS):
             reports = await list_broadcasts(session, organiser, event.id)
             if reports:
                 found.append((event, reports[:PER_EVENT]))

@@ -22,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.broadcast_views import (
     AUDIENCE_KEYS,
+    EVENT_BUTTONS,
     audience_label,
     audience_preset,
     only_organisers,
     report_keyboard,
-    writable_events,
 )
 from bot.callbacks import Compose
 from bot.i18n import Translator
@@ -40,6 +40,7 @@ from events.broadcast_inputs import BroadcastAudience, BroadcastDraft
 from events.broadcasts import (
     BROADCAST_TEXT_LIMIT,
     broadcast_report,
+    broadcastable_events,
     count_recipients,
     create_broadcast,
 )
@@ -155,7 +156,7 @@ async def broadcast_command(
         await message.answer(only_organisers(t))
         return
     async with db() as session:
-        events = await writable_events(session, organiser, now)
+        events = await broadcastable_events(session, organiser, now, EVENT_BUTTONS)
     # A new /broadcast starts over: an unfinished draft is dropped.
     await _drop_draft(state)
     if not events:
