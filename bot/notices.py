@@ -156,7 +156,7 @@ def _broadcast(t: Translator, ready: Ready) -> Rendered:
     if broadcast is None:
         raise ValueError("a broadcast message needs its broadcast")
     fallback = ready.event.default_language if ready.event is not None else "en"
-    body = pick(broadcast.texts, t.language, fallback) or next(iter(broadcast.texts.values()))
+    body = pick(broadcast.texts, t.language, fallback)
     if ready.event is None:
         return Rendered(body)
     heading = t.gettext("From the organisers of {title}:").format(

@@ -36,7 +36,7 @@ from aiogram.exceptions import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogues
-from bot.notices import render
+from bot.notices import Rendered, render
 from events.notices import Later, Obsolete, Ready, examine
 from events.outbox import (
     Claimed,
@@ -184,7 +184,7 @@ class OutboxDispatcher:
 
     async def _dispatch(self, batch: Sequence[Claimed]) -> None:
         now = self._clock()
-        to_send: list[tuple[Ready, str, object]] = []
+        to_send: list[tuple[Ready, Rendered]] = []
         seen: set[int] = set()
         async with self._sessionmaker() as session:
             for message in batch:
@@ -214,8 +214,8 @@ class OutboxDispatcher:
                         self.stats.failed += 1
                         self._outcome(Outcome(message.id, State.FAILED, error=repr(error)))
                         continue
-                    to_send.append((verdict, rendered.text, rendered.markup))
-        for position, (ready, text, markup) in enumerate(to_send):
+                    to_send.append((verdict, rendered))
+        for position, (ready, rendered) in enumerate(to_send):
             message = ready.message
             paid = self.settings.paid_broadcast and message.kind == Kind.BROADCAST
             pacer = self._paid_pacer if paid else self._pacer
@@ -223,22 +223,22 @@ class OutboxDispatcher:
             if slot is None or not await self._lead():
                 # Stopping: the rest goes back to the queue. Deposed: the new holder has
                 # taken the rows over already, and this outcome would not be stored.
-                for rest, _text, _markup in to_send[position:]:
+                for rest, _rendered in to_send[position:]:
                     self._outcome(Outcome(rest.message.id, State.PENDING, attempted=False))
                 if slot is not None:
                     slot.done()
                 return
-            task = asyncio.create_task(self._send(slot, message, text, markup))
+            task = asyncio.create_task(self._send(slot, message, rendered))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
 
-    async def _send(self, slot: Slot, message: Claimed, text: str, markup: object) -> None:
+    async def _send(self, slot: Slot, message: Claimed, rendered: Rendered) -> None:
         assert message.chat_id is not None  # examine() passes over people with no chat
         try:
             sent = await self._bot.send_message(
                 message.chat_id,
-                text,
-                reply_markup=markup,  # type: ignore[arg-type]
+                rendered.text,
+                reply_markup=rendered.markup,
                 allow_paid_broadcast=(
                     True
                     if self.settings.paid_broadcast and message.kind == Kind.BROADCAST
