@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from events import sqlite_driver
 from events.errors import NotFound
 from events.models import Event
 
@@ -44,6 +45,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 120)
+        kwargs.setdefault("module", sqlite_driver.dbapi())
         engine = create_async_engine(parsed, **kwargs)
         _configure_sqlite(engine)
         return engine
