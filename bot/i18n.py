@@ -74,17 +74,21 @@ class Translator:
 
 
 class Catalogues:
-    """The five catalogues, loaded once."""
+    """The five catalogues, loaded once, and one translator per language."""
 
     def __init__(self, directory: Path = CATALOGUE_DIR) -> None:
-        self._translations = {
-            language: _compile(directory / language / "LC_MESSAGES" / f"{DOMAIN}.po")
+        self._translators = {
+            language: Translator(
+                language, _compile(directory / language / "LC_MESSAGES" / f"{DOMAIN}.po")
+            )
             for language in LANGUAGES
         }
+        for translator in self._translators.values():
+            # Babel reads a locale's data on first use, ~0.1 s: not in someone's first reply.
+            translator.locale.date_formats  # noqa: B018
 
     def translator(self, language: str) -> Translator:
-        code = language_from_tag(language)
-        return Translator(code, self._translations[code])
+        return self._translators[language_from_tag(language)]
 
 
 def _compile(path: Path) -> gettext.NullTranslations:

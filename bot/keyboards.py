@@ -1,5 +1,7 @@
 """Inline keyboards, labelled in the reader's language."""
 
+from functools import cache, lru_cache
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Browse, LanguageChoice, Mine
@@ -24,6 +26,7 @@ def rows(*buttons: InlineKeyboardButton, width: int = 1) -> InlineKeyboardMarkup
     return InlineKeyboardMarkup(inline_keyboard=grid)
 
 
+@cache
 def language_picker() -> InlineKeyboardMarkup:
     return rows(
         *(button(name, LanguageChoice(code=code).pack()) for code, name in LANGUAGE_NAMES.items()),
@@ -31,6 +34,8 @@ def language_picker() -> InlineKeyboardMarkup:
     )
 
 
+# Keyboards are immutable and translators live as long as their catalogues: built once.
+@lru_cache(maxsize=64)
 def main_menu(t: Translator) -> InlineKeyboardMarkup:
     return rows(
         button(t.gettext("Programmes"), Browse(what="all").pack()),

@@ -7,7 +7,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
@@ -38,6 +37,7 @@ from bot.routers import (
 )
 from bot.services import BotServices
 from bot.storage import DatabaseStorage, SaveBeforeSending
+from bot.telegram_session import JsonSession
 from events.languages import LANGUAGES
 from events.participation import set_reachable
 from redbridge.clock import Clock
@@ -82,7 +82,7 @@ class KeepResponseModels(BaseRequestMiddleware):
 
 def create_bot(token: str, api_url: str) -> Bot:
     """A bot talking to ``{api_url}/bot{token}/{method}`` (Telegram or a self-hosted server)."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    session = JsonSession(api=TelegramAPIServer.from_base(api_url))
     session.middleware(KeepResponseModels())
     session.middleware(SaveBeforeSending())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -12,7 +12,7 @@ the bot's time. Outside an update (tests, tools) each call is its own transactio
 A conversation with no state and no data is deleted rather than stored empty.
 """
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -28,10 +28,10 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from events.dialects import insert_for
 from events.models import ConversationState
 
 
@@ -89,13 +89,7 @@ class DatabaseStorage(BaseStorage):
 
     @staticmethod
     async def _read(session: AsyncSession, key: StorageKey) -> _Conversation:
-        row = (
-            await session.execute(
-                select(ConversationState.state, ConversationState.data).where(
-                    ConversationState.key == storage_key(key)
-                )
-            )
-        ).one_or_none()
+        row = (await session.execute(_READ, {"key": storage_key(key)})).one_or_none()
         if row is None:
             return _Conversation(key.user_id, None, {})
         return _Conversation(key.user_id, row.state, dict(row.data or {}))
@@ -158,7 +152,7 @@ class DatabaseStorage(BaseStorage):
 async def write(session: AsyncSession, name: str, conversation: _Conversation) -> None:
     """Insert or update a conversation in one statement; an empty one is deleted."""
     if conversation.state is None and not conversation.data:
-        await session.execute(delete(ConversationState).where(ConversationState.key == name))
+        await session.execute(_DELETE, {"key": name})
         return
     values = {
         "key": name,
@@ -167,17 +161,31 @@ async def write(session: AsyncSession, name: str, conversation: _Conversation) -
         "data": conversation.data,
         "updated_at": datetime.now(UTC),
     }
-    statement = insert_for(session, ConversationState).values(values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[ConversationState.key],
-            set_={
-                "state": statement.excluded.state,
-                "data": statement.excluded.data,
-                "updated_at": statement.excluded.updated_at,
-            },
-        )
+    await session.execute(_UPSERT[session.get_bind().dialect.name], values)
+
+
+# The statements of every update, built once: building one cost more than running it.
+_READ = select(ConversationState.state, ConversationState.data).where(
+    ConversationState.key == bindparam("key")
+)
+_DELETE = delete(ConversationState).where(ConversationState.key == bindparam("key"))
+
+
+def _upsert(
+    insert: Callable[[type[ConversationState]], postgresql.Insert | sqlite.Insert],
+) -> postgresql.Insert | sqlite.Insert:
+    columns = ConversationState.__table__.c
+    statement = insert(ConversationState).values(
+        {name: bindparam(name, type_=columns[name].type) for name in _WRITTEN}
     )
+    return statement.on_conflict_do_update(
+        index_elements=[ConversationState.key],
+        set_={name: statement.excluded[name] for name in _WRITTEN if name != "key"},
+    )
+
+
+_WRITTEN = ("key", "user_id", "state", "data", "updated_at")
+_UPSERT = {"sqlite": _upsert(sqlite.insert), "postgresql": _upsert(postgresql.insert)}
 
 
 class SaveBeforeSending(BaseRequestMiddleware):

@@ -5,7 +5,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.audit import record
@@ -131,13 +131,19 @@ async def revoke_token(
     await session.commit()
 
 
+# Read on every bot update, so built once.
+_TELEGRAM_TOKEN = (
+    select(ApiToken.id)
+    .where(
+        ApiToken.telegram_user_id == bindparam("telegram_user_id"), ApiToken.revoked_at.is_(None)
+    )
+    .order_by(ApiToken.id.desc())
+)
+
+
 async def telegram_principal(session: AsyncSession, telegram_user_id: int) -> Principal | None:
     """The organiser role of a Telegram account, or None for everyone else."""
-    token_id = await session.scalar(
-        select(ApiToken.id)
-        .where(ApiToken.telegram_user_id == telegram_user_id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.id.desc())
-    )
+    token_id = await session.scalar(_TELEGRAM_TOKEN, {"telegram_user_id": telegram_user_id})
     if token_id is None:
         return None
     return await _principal_of(session, token_id)

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -72,10 +72,14 @@ async def get_participant(session: AsyncSession, participant_id: int) -> Partici
     return participant
 
 
+# Read on every bot update; building the statement cost more than running it.
+_BY_TELEGRAM_USER = select(Participant).where(
+    Participant.telegram_user_id == bindparam("telegram_user_id")
+)
+
+
 async def find_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Participant | None:
-    return await session.scalar(
-        select(Participant).where(Participant.telegram_user_id == telegram_user_id)
-    )
+    return await session.scalar(_BY_TELEGRAM_USER, {"telegram_user_id": telegram_user_id})
 
 
 async def visible_participant(

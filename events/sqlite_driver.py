@@ -9,7 +9,8 @@ the dialect uses, but a statement, its rows and its cursor's end make one hop, t
 ``BEGIN`` travels with the transaction's first statement, and a rollback with no
 transaction open makes none. SQLite itself sees the same statements in the same order.
 
-Use it through :func:`dbapi`, passed as ``module=`` to ``create_async_engine``.
+Use it through :func:`dbapi`, passed as ``module=`` to ``create_async_engine``; a
+"begin" event listener can hand its BEGIN to :meth:`Connection.begin_with_next`.
 """
 
 import asyncio
@@ -84,7 +85,11 @@ class Connection:
 
     async def _open(self) -> "Connection":
         self._thread.start()
-        self._connection = await self._run(self._connector)
+        try:
+            self._connection = await self._run(self._connector)
+        except BaseException:
+            self._tx.put_nowait((None, lambda: _STOP))
+            raise
         return self
 
     @property
@@ -110,8 +115,7 @@ class Connection:
 
     async def statement(self, sql: str, parameters: Any, many: bool = False) -> _Outcome:
         if _is_begin(sql):
-            # Sent with the next statement; nothing in between could have seen it.
-            self._begin = sql
+            self.begin_with_next(sql)
             return _Outcome(None, None, -1, None, True)
         begin, self._begin = self._begin, None
         connection = self._conn
@@ -146,6 +150,10 @@ class Connection:
         self._in_transaction = outcome.in_transaction
         return outcome
 
+    def begin_with_next(self, sql: str) -> None:
+        """Send this BEGIN with the next statement: nothing in between could see it."""
+        self._begin = sql
+
     def cursor(self) -> "Cursor":
         return Cursor(self)
 
@@ -175,19 +183,27 @@ class Connection:
         if self._connection is None:
             return
         try:
-            await self._run(self._close)
+            await self._run(self._closer())
         finally:
             self._connection = None
 
-    def _close(self) -> object:
-        if self._connection is not None:
-            self._connection.close()
-        return _STOP
-
     def stop(self) -> None:
         """Close without waiting (SQLAlchemy's terminate)."""
-        self._tx.put_nowait((None, self._close))
+        if self._connection is None:
+            return
+        self._tx.put_nowait((None, self._closer()))
         self._connection = None
+
+    def _closer(self) -> Callable[[], object]:
+        # Closed explicitly: a dropped sqlite3 connection keeps its transaction and the
+        # file's write lock until the garbage collector breaks its reference cycle.
+        connection = self._conn
+
+        def close() -> object:
+            connection.close()
+            return _STOP
+
+        return close
 
 
 def _is_begin(sql: str) -> bool:
