@@ -16,10 +16,11 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.broadcast_prompts import ask_for_text, review_keyboard, text_problem
 from bot.broadcast_views import (
     AUDIENCE_KEYS,
     EVENT_BUTTONS,
@@ -38,7 +39,6 @@ from bot.wording import refusal
 from events.access import Principal
 from events.broadcast_inputs import BroadcastAudience, BroadcastDraft
 from events.broadcasts import (
-    BROADCAST_TEXT_LIMIT,
     broadcast_report,
     broadcastable_events,
     count_recipients,
@@ -48,7 +48,6 @@ from events.editions import get_event
 from events.errors import DomainError, InvalidInput
 from events.languages import LANGUAGES
 from events.models import Event
-from events.telegram_html import check_html, visible_text
 
 # Titles in button labels are cut: Telegram shows a long label truncated anyway.
 _LABEL_TITLE = 40
@@ -83,62 +82,6 @@ async def _drop_draft(state: FSMContext) -> None:
 def _not_a_command(message: Message) -> bool:
     # Commands go on to their own handlers (or to "Unknown command").
     return not (message.text or "").startswith("/")
-
-
-# --- Messages -----------------------------------------------------------------------------
-
-
-def _text_problem(t: Translator, html: str) -> str | None:
-    """Why this text cannot be broadcast, in the organiser's words; None if it can.
-
-    ``check_html`` is what ``create_broadcast`` applies; the reason is then told apart
-    from the visible text, so the organiser learns what to change.
-    """
-    try:
-        check_html(html, limit=BROADCAST_TEXT_LIMIT)
-    except InvalidInput:
-        return _why_refused(t, html)
-    return None
-
-
-def _why_refused(t: Translator, html: str) -> str:
-    try:
-        shown = visible_text(html)
-    except InvalidInput:
-        return t.gettext(
-            "Telegram cannot show this formatting. Please send the text again with simpler "
-            "formatting, or /cancel to stop."
-        )
-    if len(shown) > BROADCAST_TEXT_LIMIT:
-        return t.ngettext(
-            "This text is {count} character long; a broadcast can have at most {limit}. "
-            "Please shorten it and send it again, or /cancel to stop.",
-            "This text is {count} characters long; a broadcast can have at most {limit}. "
-            "Please shorten it and send it again, or /cancel to stop.",
-            len(shown),
-        ).format(count=len(shown), limit=BROADCAST_TEXT_LIMIT)
-    return t.gettext("This text is empty. Please write the message, or /cancel to stop.")
-
-
-def _ask_for_text(t: Translator, language: str, main: bool) -> str:
-    if main:
-        return t.gettext(
-            "Please type the message in {language}, the event's main language. Telegram's "
-            "formatting (bold, italics, links) is kept."
-        ).format(language=t.language_name(language))
-    return t.gettext("Please type the message in {language}.").format(
-        language=t.language_name(language)
-    )
-
-
-def _review_keyboard(t: Translator, event_id: int) -> InlineKeyboardMarkup:
-    return rows(
-        button(
-            t.gettext("Add a translation"), Compose(action="translate", event_id=event_id).pack()
-        ),
-        button(t.gettext("Send now"), Compose(action="send", event_id=event_id).pack()),
-        button(t.gettext("Cancel"), Compose(action="drop", event_id=event_id).pack()),
-    )
 
 
 # --- Composing ----------------------------------------------------------------------------
@@ -256,7 +199,7 @@ async def picked_audience(
                         audience=audience_label(t, callback_data.value)
                     ),
                     reach,
-                    _ask_for_text(t, event.default_language, main=True),
+                    ask_for_text(t, event.default_language, main=True),
                 ]
             )
         )
@@ -277,7 +220,7 @@ async def got_text(
         return
     # Telegram's entities as HTML, the user's own "<" and "&" escaped: formatting on purpose.
     html = message.html_text
-    problem = _text_problem(t, html)
+    problem = text_problem(t, html)
     if problem is not None:
         await message.answer(problem)
         return
@@ -314,7 +257,7 @@ async def _preview(
         )
     )
     # The body alone, exactly as it will be sent (the heading is added per recipient).
-    await message.answer(texts[language], reply_markup=_review_keyboard(t, event.id))
+    await message.answer(texts[language], reply_markup=review_keyboard(t, event.id))
 
 
 def _lost(t: Translator) -> str:
@@ -377,7 +320,7 @@ async def picked_language(
     await state.update_data({BROADCAST_DRAFT: draft})
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.answer(_ask_for_text(t, code, main=False))
+        await query.message.answer(ask_for_text(t, code, main=False))
 
 
 async def send_now(
@@ -439,7 +382,7 @@ async def _text_refused(
     """The use case refused one of the texts: ask for that one again."""
     language = error.field.removeprefix("texts.")
     texts: dict[str, str] = draft.get("texts", {})
-    problem = _text_problem(t, texts.get(language, "")) if language in texts else None
+    problem = text_problem(t, texts.get(language, "")) if language in texts else None
     if problem is None:
         await query.answer(refusal(t, error), show_alert=True)
         return
@@ -448,7 +391,7 @@ async def _text_refused(
     await state.update_data({BROADCAST_DRAFT: draft})
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.answer(f"{problem}\n\n{_ask_for_text(t, language, main=False)}")
+        await query.message.answer(f"{problem}\n\n{ask_for_text(t, language, main=False)}")
 
 
 async def _remove_buttons(query: CallbackQuery) -> None:
