@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
@@ -21,6 +21,7 @@ from aiogram.types import BotCommand, ErrorEvent, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import ContextMiddleware
+from bot.filters import IS_COMMAND
 from bot.i18n import Catalogues
 from bot.routers import (
     broadcast_reports,
@@ -103,7 +104,7 @@ def create_dispatcher(
     dispatcher["services"] = services
     dispatcher["ledger"] = ledger or ErrorLedger()
     commands_first = Router(name="unknown-commands")
-    commands_first.message.register(fallback.unknown_command, F.text.startswith("/"))
+    commands_first.message.register(fallback.unknown_command, IS_COMMAND)
     # New routers each time: aiogram lets a router join one dispatcher only.
     dispatcher.include_routers(
         start.create_router(),

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from pydantic import ValidationError
@@ -30,6 +30,7 @@ from bot.broadcast_views import (
     report_keyboard,
 )
 from bot.callbacks import Compose
+from bot.filters import HAS_TEXT, NotACommand
 from bot.i18n import Translator
 from bot.keyboards import LANGUAGE_NAMES, button, main_menu, rows
 from bot.replies import edit_or_send
@@ -77,11 +78,6 @@ def _draft(data: dict[str, Any], event_id: int | None = None) -> dict[str, Any] 
 async def _drop_draft(state: FSMContext) -> None:
     await state.set_state(None)
     await state.update_data({BROADCAST_DRAFT: None})
-
-
-def _not_a_command(message: Message) -> bool:
-    # Commands go on to their own handlers (or to "Unknown command").
-    return not (message.text or "").startswith("/")
 
 
 # --- Composing ----------------------------------------------------------------------------
@@ -422,10 +418,10 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(broadcast_command, Command("broadcast"))
     for step in (BroadcastSteps.text, BroadcastSteps.translation):
-        router.message.register(got_text, step, F.text, _not_a_command)
-        router.message.register(expected_text, step, _not_a_command)
+        router.message.register(got_text, StateFilter(step), HAS_TEXT, NotACommand())
+        router.message.register(expected_text, StateFilter(step), NotACommand())
     for step in (BroadcastSteps.audience, BroadcastSteps.review, BroadcastSteps.language):
-        router.message.register(expected_a_button, step, _not_a_command)
+        router.message.register(expected_a_button, StateFilter(step), NotACommand())
     router.callback_query.register(picked_event, Compose.filter(F.action == "event"))
     router.callback_query.register(picked_audience, Compose.filter(F.action == "audience"))
     router.callback_query.register(ask_language, Compose.filter(F.action == "translate"))

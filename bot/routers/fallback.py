@@ -1,8 +1,9 @@
 """Whatever no other handler took: unknown commands, stray text, stale or forged buttons."""
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
+from bot.filters import IS_COMMAND
 from bot.i18n import Translator
 from bot.keyboards import main_menu
 
@@ -24,7 +25,7 @@ async def stale_button(query: CallbackQuery, t: Translator) -> None:
 def create_router() -> Router:
     """A new router with this module's handlers (a router can join only one dispatcher)."""
     router = Router(name=__name__)
-    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(unknown_command, IS_COMMAND)
     router.message.register(anything_else)
     router.callback_query.register(stale_button)
     return router

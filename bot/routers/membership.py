@@ -8,6 +8,7 @@ from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.types import ChatMemberUpdated
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.filters import Matches
 from events.participation import set_reachable
 
 
@@ -22,5 +23,5 @@ async def membership_changed(
 def create_router() -> Router:
     """A new router with this module's handlers (a router can join only one dispatcher)."""
     router = Router(name=__name__)
-    router.my_chat_member.register(membership_changed, F.chat.type == ChatType.PRIVATE)
+    router.my_chat_member.register(membership_changed, Matches(F.chat.type == ChatType.PRIVATE))
     return router

@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Mine, Signup
+from bot.filters import HAS_TEXT
 from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
 from bot.signup_steps import (
@@ -308,19 +310,19 @@ def create_router() -> Router:
         begin_profile, Signup.filter((F.action == "start") & (F.event_id == PROFILE_ONLY))
     )
     router.callback_query.register(begin, Signup.filter(F.action == "start"))
-    router.message.register(got_profile_text, SignupSteps.birth_year, F.text)
-    router.message.register(got_profile_text, SignupSteps.country, F.text)
-    router.message.register(got_profile_text, SignupSteps.name, F.text)
+    router.message.register(got_profile_text, StateFilter(SignupSteps.birth_year), HAS_TEXT)
+    router.message.register(got_profile_text, StateFilter(SignupSteps.country), HAS_TEXT)
+    router.message.register(got_profile_text, StateFilter(SignupSteps.name), HAS_TEXT)
     router.callback_query.register(
         got_button, Signup.filter(F.action.in_({"country", "gender", "skip", "choice"}))
     )
-    router.message.register(got_answer, SignupSteps.question, F.text)
-    router.message.register(expected_a_button, SignupSteps.consent)
-    router.message.register(expected_a_button, SignupSteps.gender)
-    router.message.register(expected_a_button, SignupSteps.country)
-    router.message.register(expected_text, SignupSteps.question)
-    router.message.register(expected_text, SignupSteps.birth_year)
-    router.message.register(expected_text, SignupSteps.name)
+    router.message.register(got_answer, StateFilter(SignupSteps.question), HAS_TEXT)
+    router.message.register(expected_a_button, StateFilter(SignupSteps.consent))
+    router.message.register(expected_a_button, StateFilter(SignupSteps.gender))
+    router.message.register(expected_a_button, StateFilter(SignupSteps.country))
+    router.message.register(expected_text, StateFilter(SignupSteps.question))
+    router.message.register(expected_text, StateFilter(SignupSteps.birth_year))
+    router.message.register(expected_text, StateFilter(SignupSteps.name))
     router.callback_query.register(abort, Signup.filter(F.action == "abort"))
     router.callback_query.register(consent, Signup.filter(F.action == "consent"))
     return router
