@@ -142,6 +142,8 @@ class Connection:
             finally:
                 cursor.close()
 
+        # Until the thread says otherwise: a cancelled wait must not make a rollback skipped.
+        self._in_transaction = True
         try:
             outcome: _Outcome = await self._run(run)
         except BaseException:

@@ -632,3 +632,36 @@ async def test_stop_closes_the_connection_and_releases_the_write_lock(tmp_path: 
     finally:
         gc.enable()
         gc.collect()
+
+
+async def test_a_statement_cancelled_while_it_ran_still_gets_rolled_back(tmp_path: Path) -> None:
+    """The statement finishes in the thread whatever happens to the task that waited for
+    it, even one cancelled twice (once more while it asks whether a transaction is open):
+    the rollback that follows must not be skipped, or the write lock stays held."""
+    path = tmp_path / "x.db"
+    driver = await _open_driver(path)
+    cursor = driver.cursor()
+    await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    statement_gate, question_gate = threading.Event(), threading.Event()
+    driver._tx.put_nowait((None, statement_gate.wait))
+    await cursor.execute("BEGIN IMMEDIATE")
+    waiting = asyncio.create_task(cursor.execute("INSERT INTO t VALUES (1)"))
+    await asyncio.sleep(0)
+    driver._tx.put_nowait((None, question_gate.wait))
+    waiting.cancel()
+    await asyncio.sleep(0)
+    waiting.cancel()
+    statement_gate.set()
+    question_gate.set()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert driver.in_transaction
+    await driver.rollback()
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (0,)
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+        await driver.close()
