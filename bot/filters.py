@@ -12,7 +12,7 @@ from typing import Any
 
 from aiogram import F
 from aiogram.filters import Filter
-from aiogram.types import Message, TelegramObject
+from aiogram.types import TelegramObject
 from magic_filter import MagicFilter
 
 
@@ -26,12 +26,7 @@ class Matches(Filter):
         return self._rule.resolve(event)
 
 
-class NotACommand(Filter):
-    """Text that is not a command: commands go on to their own handlers."""
-
-    async def __call__(self, message: Message) -> bool:
-        return not (message.text or "").startswith("/")
-
-
 HAS_TEXT = Matches(F.text)
 IS_COMMAND = Matches(F.text.startswith("/"))
+# A message without text is not a command either.
+NOT_A_COMMAND = Matches(~F.text.startswith("/"))

@@ -12,7 +12,7 @@ the bot's time. Outside an update (tests, tools) each call is its own transactio
 A conversation with no state and no data is deleted rather than stored empty.
 """
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -29,9 +29,9 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from events.dialects import INSERTS, Inserter, Upsert, dialect_of
 from events.models import ConversationState
 
 
@@ -161,7 +161,7 @@ async def write(session: AsyncSession, name: str, conversation: _Conversation) -
         "data": conversation.data,
         "updated_at": datetime.now(UTC),
     }
-    await session.execute(_UPSERT[session.get_bind().dialect.name], values)
+    await session.execute(_UPSERT[dialect_of(session)], values)
 
 
 # The statements of every update, built once: building one cost more than running it.
@@ -171,9 +171,7 @@ _READ = select(ConversationState.state, ConversationState.data).where(
 _DELETE = delete(ConversationState).where(ConversationState.key == bindparam("key"))
 
 
-def _upsert(
-    insert: Callable[[type[ConversationState]], postgresql.Insert | sqlite.Insert],
-) -> postgresql.Insert | sqlite.Insert:
+def _upsert(insert: Inserter) -> Upsert:
     columns = ConversationState.__table__.c
     statement = insert(ConversationState).values(
         {name: bindparam(name, type_=columns[name].type) for name in _WRITTEN}
@@ -185,7 +183,7 @@ def _upsert(
 
 
 _WRITTEN = ("key", "user_id", "state", "data", "updated_at")
-_UPSERT = {"sqlite": _upsert(sqlite.insert), "postgresql": _upsert(postgresql.insert)}
+_UPSERT = {name: _upsert(insert) for name, insert in INSERTS.items()}
 
 
 class SaveBeforeSending(BaseRequestMiddleware):

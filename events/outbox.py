@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.dialects import insert_for
+from events.dialects import dialect_of, insert_for
 from events.models import DispatcherLease, OutboxMessage, Participant
 
 
@@ -250,7 +250,7 @@ async def claim_due(
     busy = list(busy_participants)
     if busy:
         query = query.where(OutboxMessage.participant_id.not_in(busy))
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_of(session) == "postgresql":
         query = query.with_for_update(of=OutboxMessage, skip_locked=True)
     rows = (await session.execute(query)).all()
     claimed = [

@@ -30,7 +30,7 @@ from bot.broadcast_views import (
     report_keyboard,
 )
 from bot.callbacks import Compose
-from bot.filters import HAS_TEXT, NotACommand
+from bot.filters import HAS_TEXT, NOT_A_COMMAND
 from bot.i18n import Translator
 from bot.keyboards import LANGUAGE_NAMES, button, main_menu, rows
 from bot.replies import edit_or_send
@@ -418,10 +418,10 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(broadcast_command, Command("broadcast"))
     for step in (BroadcastSteps.text, BroadcastSteps.translation):
-        router.message.register(got_text, StateFilter(step), HAS_TEXT, NotACommand())
-        router.message.register(expected_text, StateFilter(step), NotACommand())
+        router.message.register(got_text, StateFilter(step), HAS_TEXT, NOT_A_COMMAND)
+        router.message.register(expected_text, StateFilter(step), NOT_A_COMMAND)
     for step in (BroadcastSteps.audience, BroadcastSteps.review, BroadcastSteps.language):
-        router.message.register(expected_a_button, StateFilter(step), NotACommand())
+        router.message.register(expected_a_button, StateFilter(step), NOT_A_COMMAND)
     router.callback_query.register(picked_event, Compose.filter(F.action == "event"))
     router.callback_query.register(picked_audience, Compose.filter(F.action == "audience"))
     router.callback_query.register(ask_language, Compose.filter(F.action == "translate"))
