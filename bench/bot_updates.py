@@ -19,6 +19,13 @@ bot's answer to each before the next, as a person would:
   steps; the last one stores the registration). Languages rotate through the five.
 - The echo bot: a bare aiogram ``Dispatcher`` with one handler answering every message
   with its text; each person sends twelve messages.
+- Two floor bots, bare aiogram ``Dispatcher``s that answer Redbridge's twelve steps with
+  the very requests Redbridge makes (messages, answers to presses, edits; every message
+  with the walk's buttons) and do nothing else: "floor, no database" stores nothing;
+  "floor, SQLite" also reads each person's conversation and writes it back, one
+  transaction each, through ``bot.storage`` into the same SQLite file. They show
+  what the Bot API traffic and a persistent conversation cost by themselves, beside what
+  Redbridge's own work adds.
 
 The rate is updates / seconds from the first update queued to the last reply received.
 The bot process's CPU time per update is printed too: the emulator and the simulated
@@ -48,13 +55,16 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Literal
 
-from aiogram import Dispatcher
-from aiogram.types import Message
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Browse, Signup
 from bot.i18n import Catalogues
 from bot.runtime import ErrorLedger, create_bot, create_dispatcher
 from bot.services import BotServices
+from bot.storage import DatabaseStorage
 from emulator import SimulatedUser, TelegramEmulator
 from events.access import SYSTEM
 from events.editions import create_event, publish_event
@@ -72,7 +82,7 @@ BOT_USERNAME = "redbridge_bench_bot"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 STEPS = 12
 STEP_TIMEOUT_S = 120.0
-Kind = Literal["redbridge", "echo"]
+Kind = Literal["redbridge", "echo", "floor", "floor-stateless"]
 
 
 @dataclass(frozen=True)
@@ -163,6 +173,22 @@ async def prepare_database(url: str, now: datetime) -> Target:
         await engine.dispose()
 
 
+def presses(target: Target) -> dict[str, str]:
+    """The callback data of every button the Redbridge walk presses, by step."""
+    event = target.event_id
+    return {
+        "programmes": Browse(what="all").pack(),
+        "programme": Browse(what="programme", id=target.programme_id).pack(),
+        "event": Browse(what="event", id=event).pack(),
+        "register": Signup(action="start", event_id=event).pack(),
+        "country": Signup(action="country", event_id=event, value="GE").pack(),
+        "gender": Signup(action="gender", event_id=event, value="-").pack(),
+        "birth year": Signup(action="skip", event_id=event).pack(),
+        "track": Signup(action="choice", event_id=event, value="culture").pack(),
+        "consent": Signup(action="consent", event_id=event).pack(),
+    }
+
+
 # --- The bot process ----------------------------------------------------------------------
 
 
@@ -176,7 +202,56 @@ def echo_dispatcher() -> Dispatcher:
     return dispatcher
 
 
-def bot_process(kind: Kind, api_url: str, database_url: str, control: Connection) -> None:
+def floor_dispatcher(
+    target: Target, sessionmaker: async_sessionmaker[AsyncSession] | None
+) -> Dispatcher:
+    """Redbridge's requests to Telegram for each step, and at most a conversation read
+    and written back (see the module's text)."""
+    storage = None if sessionmaker is None else DatabaseStorage(sessionmaker)
+    buttons = presses(target)
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=name, callback_data=data)] for name, data in buttons.items()
+        ]
+    )
+    dispatcher = Dispatcher()
+
+    async def remember(bot: Bot, chat_id: int, user_id: int) -> None:
+        """One transaction reads the conversation, one writes it back (as in Redbridge)."""
+        if storage is not None:
+            key = StorageKey(bot_id=bot.id, chat_id=chat_id, user_id=user_id)
+            async with storage.update_scope():
+                data = await storage.get_data(key)
+                await storage.set_data(key, {**data, "steps": int(data.get("steps", 0)) + 1})
+
+    @dispatcher.message()
+    async def said(message: Message, bot: Bot) -> None:
+        await remember(bot, message.chat.id, message.chat.id)
+        for _ in range(2 if message.text == "/start" else 1):
+            await message.answer("Noted.", reply_markup=keyboard)
+
+    @dispatcher.callback_query()
+    async def pressed(query: CallbackQuery, bot: Bot) -> None:
+        await remember(bot, query.from_user.id, query.from_user.id)
+        await query.answer()
+        if (query.data or "").startswith(f"{Browse.__prefix__}:"):
+            if query.message is not None:
+                await bot.edit_message_text(
+                    text=f"Step {query.id}",
+                    chat_id=query.from_user.id,
+                    message_id=query.message.message_id,
+                    reply_markup=keyboard,
+                )
+            return
+        for _ in range(2 if query.data == buttons["register"] else 1):
+            await bot.send_message(query.from_user.id, "Noted.", reply_markup=keyboard)
+
+    return dispatcher
+
+
+def bot_process(
+    kind: Kind, api_url: str, database_url: str, target: Target, control: Connection
+) -> None:
     """The bot: long polling until told to stop. Answers "cpu" with its CPU time so far
     and reports unhandled errors at the end."""
 
@@ -193,6 +268,11 @@ def bot_process(kind: Kind, api_url: str, database_url: str, control: Connection
                 BotServices("http://127.0.0.1:8000", FeedCache()),
                 ledger,
             )
+        elif kind == "floor":
+            engine = create_engine(database_url)
+            dispatcher = floor_dispatcher(target, create_sessionmaker(engine))
+        elif kind == "floor-stateless":
+            dispatcher = floor_dispatcher(target, None)
         else:
             dispatcher = echo_dispatcher()
         polling = asyncio.create_task(
@@ -216,12 +296,16 @@ def bot_process(kind: Kind, api_url: str, database_url: str, control: Connection
 
 
 class BotProcess:
-    def __init__(self, kind: Kind, tg: TelegramEmulator, database_url: str) -> None:
+    def __init__(
+        self, kind: Kind, tg: TelegramEmulator, database_url: str, target: Target
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self._control, child = context.Pipe()
         polls = tg.stats.calls["getUpdates"]
         self._process = context.Process(
-            target=bot_process, args=(kind, tg.base_url, database_url, child), daemon=True
+            target=bot_process,
+            args=(kind, tg.base_url, database_url, target, child),
+            daemon=True,
         )
         self._process.start()
         self._tg = tg
@@ -282,29 +366,28 @@ async def step(
 
 async def register(user: SimulatedUser, target: Target, number: int) -> None:
     """The twelve Redbridge steps: browse to the event, then register."""
-    event = target.event_id
+    buttons = presses(target)
 
-    def press(data: str) -> Callable[[], Awaitable[object]]:
-        return lambda: user.press(data=data)
+    def press(step: str) -> Callable[[], Awaitable[object]]:
+        return lambda: user.press(data=buttons[step])
 
     def say(text: str) -> Callable[[], Awaitable[object]]:
         return lambda: user.send(text)
 
     edit = Expect(edits=1, answers=1)
     await step(user, say("/start"), Expect(messages=2))  # greeting and language picker
-    await step(user, press(Browse(what="all").pack()), edit)
-    await step(user, press(Browse(what="programme", id=target.programme_id).pack()), edit)
-    await step(user, press(Browse(what="event", id=event).pack()), edit)
-    await step(user, press(Signup(action="start", event_id=event).pack()), Expect(2, 0, 1))
+    await step(user, press("programmes"), edit)
+    await step(user, press("programme"), edit)
+    await step(user, press("event"), edit)
+    await step(user, press("register"), Expect(2, 0, 1))
     await step(user, say(f"Bench person {number}"), Expect(messages=1))
     reply = Expect(messages=1, answers=1)
-    await step(user, press(Signup(action="country", event_id=event, value="GE").pack()), reply)
-    await step(user, press(Signup(action="gender", event_id=event, value="-").pack()), reply)
-    await step(user, press(Signup(action="skip", event_id=event).pack()), reply)
+    await step(user, press("country"), reply)
+    await step(user, press("gender"), reply)
+    await step(user, press("birth year"), reply)
     await step(user, say("To listen and to be heard."), Expect(messages=1))
-    track = Signup(action="choice", event_id=event, value="culture").pack()
-    await step(user, press(track), reply)
-    await step(user, press(Signup(action="consent", event_id=event).pack()), reply)
+    await step(user, press("track"), reply)
+    await step(user, press("consent"), reply)
 
 
 async def echo(user: SimulatedUser, target: Target, number: int) -> None:
@@ -326,8 +409,8 @@ async def measure(
     target: Target,
     users: int,
 ) -> Result:
-    walk = register if kind == "redbridge" else echo
-    process = BotProcess(kind, tg, database_url)
+    walk = echo if kind == "echo" else register
+    process = BotProcess(kind, tg, database_url, target)
     try:
         await process.ready()
         # Warm-up, not timed: first-use costs (imports, caches) of every step.
@@ -415,6 +498,15 @@ async def run_all(users: int, sqlite_url: str | None, postgres_url: str | None) 
             if url is None:
                 continue
             target = await prepare_database(url, now)
+            if url == sqlite_url:
+                floors: tuple[tuple[str, Kind], ...] = (
+                    ("floor, no database", "floor-stateless"),
+                    ("floor, SQLite", "floor"),
+                )
+                for floor_name, kind in floors:
+                    floor = await measure(floor_name, kind, tg, url, target, users)
+                    print(floor.line(), flush=True)
+                    results.append(floor)
             result = await measure(name, "redbridge", tg, url, target, users)
             print(result.line(), flush=True)
             results.append(result)
@@ -424,7 +516,7 @@ async def run_all(users: int, sqlite_url: str | None, postgres_url: str | None) 
             f"{result.name}: {result.rate / echo_result.rate:.2f} × the echo bot's rate, "
             f"{result.bot_cpu_seconds / echo_result.bot_cpu_seconds:.1f} × its CPU per update"
         )
-    sqlite = next((r for r in results if "SQLite" in r.name), None)
+    sqlite = next((r for r in results if r.name == "Redbridge, SQLite"), None)
     if sqlite is not None:
         met = sqlite.rate >= echo_result.rate / 2
         print(

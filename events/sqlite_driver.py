@@ -1,95 +1,88 @@
-"""An asyncio SQLite driver that crosses to its thread once per statement.
+"""An asyncio SQLite driver that runs each statement where it is awaited.
 
 SQLAlchemy's ``sqlite+aiosqlite`` dialect drives aiosqlite, which runs every DBAPI
-call in the connection's thread and hands the result back through the event loop: a
-SELECT costs four such hops (open a cursor, execute, fetch, close), the ``BEGIN
-IMMEDIATE`` of every transaction four more, and each hop about 100 µs of CPU here
-(``bench/bot_updates.py``). This module speaks the part of aiosqlite's interface that
-the dialect uses, but a statement, its rows and its cursor's end make one hop, the
-``BEGIN`` travels with the transaction's first statement, and a rollback with no
-transaction open makes none. SQLite itself sees the same statements in the same order.
+call in a thread of the connection's own and hands the result back through the event
+loop. On this project's 2-core machines one such hop costs 100–300 µs of CPU, while
+the indexed statements a bot update makes take SQLite 10–20 µs: the hops were most of
+the bot's time (``bench/bot_updates.py``). The embedded default is one process with
+one pooled connection (``events.store``), so this driver calls sqlite3 directly, on the
+event loop's thread. It speaks the part of aiosqlite's interface that the dialect uses.
 
-Use it through :func:`dbapi`, passed as ``module=`` to ``create_async_engine``; a
-"begin" event listener can hand its BEGIN to :meth:`Connection.begin_with_next`.
+The one wait SQLite can impose is another connection's write lock (a second process, a
+command-line tool, a backup). SQLite's own busy handler would sleep inside the call
+and stall the event loop, so it is off: a statement that finds the database locked,
+and changed nothing, is tried again after an ``asyncio.sleep`` with SQLite's own
+backoff, until the connection's busy timeout (``timeout=`` at connect, or ``PRAGMA
+busy_timeout``) has passed. Everyone else is served meanwhile.
+
+The price: a statement that is slow in itself (a report over many thousands of rows)
+holds the event loop while it runs. With one pooled connection every other database
+user waited for it anyway.
+
+A "begin" event listener can hand its BEGIN to :meth:`Connection.begin_with_next`, so
+that a transaction with no statements never takes the write lock.
 """
 
 import asyncio
+import re
 import sqlite3
-import threading
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
-from queue import SimpleQueue
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_dbapi
 
-# The thread's work: a function of the sqlite3 connection, and the future for its result.
-_Job = tuple[asyncio.Future[Any] | None, Callable[[], Any]]
-_STOP = object()
+T = TypeVar("T")
+
+# SQLite's own busy handler waits this long between tries (sqlite3BusyHandler), then
+# the last delay again until the timeout.
+_BACKOFF_S = (0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.025, 0.025, 0.05, 0.05, 0.1)
+_DEFAULT_TIMEOUT_S = 5.0  # sqlite3.connect's default
+_BUSY_TIMEOUT = re.compile(r"\s*PRAGMA\s+(?:main\.)?busy_timeout\s*(?:=\s*(\d+))?\s*;?\s*$", re.I)
 
 
 @dataclass(frozen=True)
 class _Outcome:
-    """What one statement left behind, read in the connection's thread."""
+    """What one statement left behind."""
 
     rows: list[Any] | None
     description: Any
     rowcount: int
     lastrowid: int | None
-    in_transaction: bool
 
 
-def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
-    if future.done():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)
+class _Immediately:
+    """Stands in for aiosqlite's job queue, which SQLAlchemy's adapter uses directly to
+    set the isolation level: the job runs at once and settles its future."""
 
-
-def _serve(jobs: "SimpleQueue[_Job]") -> None:
-    """The connection's thread: run each job in turn and settle its future."""
-    while True:
-        future, job = jobs.get()
-        result: Any = None
-        error: BaseException | None = None
+    @staticmethod
+    def put_nowait(item: tuple[asyncio.Future[Any], Callable[[], Any]]) -> None:
+        future, job = item
         try:
-            result = job()
-        except BaseException as failure:  # noqa: BLE001 - handed to the awaiting coroutine
-            error = failure
-        if future is not None:
-            # A closed loop means nobody is waiting any more.
-            with suppress(RuntimeError):
-                future.get_loop().call_soon_threadsafe(_settle, future, result, error)
-        if result is _STOP:
-            return
+            future.set_result(job())
+        except Exception as error:  # noqa: BLE001 - handed to the awaiting coroutine
+            future.set_exception(error)
 
 
 class Connection:
-    """One sqlite3 connection and the thread that owns it."""
+    """One sqlite3 connection, used from the event loop's thread."""
 
-    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(self, connector: Callable[[], sqlite3.Connection], busy_timeout_s: float) -> None:
         self._connector = connector
         self._connection: sqlite3.Connection | None = None
-        # Named as in aiosqlite: SQLAlchemy's adapter uses both.
-        self._tx: SimpleQueue[_Job] = SimpleQueue()
-        self._thread = threading.Thread(target=_serve, args=(self._tx,), name="sqlite")
+        self._busy_timeout_s = busy_timeout_s
         self._begin: str | None = None
-        self._in_transaction = False
+        # Named as in aiosqlite: SQLAlchemy's adapter uses both. There is no thread; the
+        # adapter only marks it a daemon.
+        self._tx = _Immediately()
+        self._thread = SimpleNamespace(daemon=False)
 
     def __await__(self) -> Any:
         return self._open().__await__()
 
     async def _open(self) -> "Connection":
-        self._thread.start()
-        try:
-            self._connection = await self._run(self._connector)
-        except BaseException:
-            self._tx.put_nowait((None, lambda: _STOP))
-            raise
+        self._connection = self._connector()
         return self
 
     @property
@@ -104,53 +97,56 @@ class Connection:
 
     @property
     def in_transaction(self) -> bool:
-        return self._in_transaction or self._begin is not None
+        if self._begin is not None:
+            return True
+        return self._connection is not None and self._connection.in_transaction
 
-    async def _run(self, job: Callable[[], Any]) -> Any:
-        if self._connection is None and job is not self._connector:
-            raise ValueError("no active connection")
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._tx.put_nowait((future, job))
-        return await future
+    @property
+    def busy_timeout_s(self) -> float:
+        return self._busy_timeout_s
 
     async def statement(self, sql: str, parameters: Any, many: bool = False) -> _Outcome:
         if _is_begin(sql):
             self.begin_with_next(sql)
-            return _Outcome(None, None, -1, None, True)
+            return _Outcome(None, None, -1, None)
+        setting = _BUSY_TIMEOUT.match(sql)
+        if setting is not None:
+            return self._busy_timeout_pragma(setting.group(1))
         begin, self._begin = self._begin, None
         connection = self._conn
+        if begin is not None:
+            await self._patiently(lambda: connection.execute(begin))
+        return await self._patiently(lambda: _execute(connection, sql, parameters, many))
 
-        def run() -> _Outcome:
-            if begin is not None:
-                connection.execute(begin)
-            cursor = connection.cursor()
+    def _busy_timeout_pragma(self, milliseconds: str | None) -> _Outcome:
+        """The busy timeout is this driver's to keep: SQLite's stays zero."""
+        if milliseconds is not None:
+            self._busy_timeout_s = int(milliseconds) / 1000
+        value = round(self._busy_timeout_s * 1000)
+        return _Outcome([(value,)], (("timeout", None, None, None, None, None, None),), -1, None)
+
+    async def _patiently(self, job: Callable[[], T]) -> T:
+        """Run ``job``; while it finds the database locked and has changed nothing, wait
+        without blocking the loop and try again, until the busy timeout has passed."""
+        connection = self._conn
+        loop = asyncio.get_running_loop()
+        deadline: float | None = None
+        tries = 0
+        while True:
+            changes = connection.total_changes
             try:
-                if many:
-                    cursor.executemany(sql, parameters)
-                elif parameters is None:
-                    cursor.execute(sql)
-                else:
-                    cursor.execute(sql, parameters)
-                rows = cursor.fetchall() if cursor.description else None
-                return _Outcome(
-                    rows,
-                    cursor.description,
-                    cursor.rowcount,
-                    cursor.lastrowid,
-                    connection.in_transaction,
-                )
-            finally:
-                cursor.close()
-
-        # Until the thread says otherwise: a cancelled wait must not make a rollback skipped.
-        self._in_transaction = True
-        try:
-            outcome: _Outcome = await self._run(run)
-        except BaseException:
-            self._in_transaction = await self._run(lambda: connection.in_transaction)
-            raise
-        self._in_transaction = outcome.in_transaction
-        return outcome
+                return job()
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or connection.total_changes != changes:
+                    raise
+                now = loop.time()
+                if deadline is None:
+                    deadline = now + self._busy_timeout_s
+                delay = min(_BACKOFF_S[min(tries, len(_BACKOFF_S) - 1)], deadline - now)
+                if delay <= 0:
+                    raise
+                tries += 1
+                await asyncio.sleep(delay)
 
     def begin_with_next(self, sql: str) -> None:
         """Send this BEGIN with the next statement: nothing in between could see it."""
@@ -160,60 +156,65 @@ class Connection:
         return Cursor(self)
 
     async def commit(self) -> None:
-        await self._end(lambda connection: connection.commit())
+        self._begin = None
+        connection = self._conn
+        if connection.in_transaction:
+            # A COMMIT that finds the database locked leaves the transaction open to retry.
+            await self._patiently(connection.commit)
 
     async def rollback(self) -> None:
-        await self._end(lambda connection: connection.rollback())
-
-    async def _end(self, finish: Callable[[sqlite3.Connection], None]) -> None:
         self._begin = None
-        if not self._in_transaction:
-            return
         connection = self._conn
-
-        def run() -> bool:
-            finish(connection)
-            return connection.in_transaction
-
-        self._in_transaction = await self._run(run)
+        if connection.in_transaction:
+            await self._patiently(connection.rollback)
 
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
-        connection = self._conn
-        await self._run(lambda: connection.create_function(*args, **kwargs))
+        self._conn.create_function(*args, **kwargs)
 
     async def close(self) -> None:
-        if self._connection is None:
-            return
-        try:
-            await self._run(self._closer())
-        finally:
-            self._connection = None
+        self.stop()
 
     def stop(self) -> None:
-        """Close without waiting (SQLAlchemy's terminate)."""
-        if self._connection is None:
-            return
-        self._tx.put_nowait((None, self._closer()))
-        self._connection = None
-
-    def _closer(self) -> Callable[[], object]:
-        # Closed explicitly: a dropped sqlite3 connection keeps its transaction and the
-        # file's write lock until the garbage collector breaks its reference cycle.
-        connection = self._conn
-
-        def close() -> object:
+        """Close at once (SQLAlchemy's terminate, too)."""
+        connection, self._connection = self._connection, None
+        self._begin = None
+        if connection is not None:
+            # Closed explicitly: a dropped sqlite3 connection keeps its transaction and
+            # the file's write lock until the garbage collector breaks its reference cycle.
             connection.close()
-            return _STOP
-
-        return close
 
 
 def _is_begin(sql: str) -> bool:
     return sql.lstrip()[:5].upper() == "BEGIN"
 
 
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY, but not BUSY_SNAPSHOT: a stale snapshot stays stale however long one
+    waits; its transaction has to start again."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY and code != _BUSY_SNAPSHOT
+
+
+_BUSY_SNAPSHOT = sqlite3.SQLITE_BUSY_SNAPSHOT
+
+
+def _execute(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool) -> _Outcome:
+    cursor = connection.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, parameters)
+        elif parameters is None:
+            cursor.execute(sql)
+        else:
+            cursor.execute(sql, parameters)
+        rows = cursor.fetchall() if cursor.description else None
+        return _Outcome(rows, cursor.description, cursor.rowcount, cursor.lastrowid)
+    finally:
+        cursor.close()
+
+
 class Cursor:
-    """A cursor whose statement runs, is fetched and closed in one hop."""
+    """A cursor whose statement is run, fetched and closed at once."""
 
     arraysize = 1
 
@@ -260,10 +261,10 @@ class Cursor:
         self._rows = []
 
 
-def connect(database: str, **kwargs: Any) -> Connection:
-    # The connection is made in its thread; only its isolation level is read elsewhere.
+def connect(database: str, timeout: float = _DEFAULT_TIMEOUT_S, **kwargs: Any) -> Connection:
+    """A connection whose busy timeout this driver keeps (see the module's text)."""
     kwargs["check_same_thread"] = False
-    return Connection(lambda: sqlite3.connect(database, **kwargs))
+    return Connection(lambda: sqlite3.connect(database, timeout=0, **kwargs), timeout)
 
 
 def dbapi() -> AsyncAdapt_aiosqlite_dbapi:

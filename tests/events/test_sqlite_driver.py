@@ -2,7 +2,7 @@
 
 Engines come from ``events.store.create_engine`` as the application makes them: one
 pooled connection, ``BEGIN IMMEDIATE`` for every transaction, a 30 s busy timeout.
-Thread hops are counted on the driver connection's job queue, not assumed.
+Where statements run and how a wait for the lock behaves are observed, not assumed.
 """
 
 import asyncio
@@ -12,7 +12,6 @@ import threading
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
-from queue import SimpleQueue
 from typing import Any
 
 import pytest
@@ -80,27 +79,6 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return create_sessionmaker(engine)
 
 
-class Hops:
-    """Counts the jobs a driver connection hands to its thread, passing each one on."""
-
-    def __init__(self, driver: sqlite_driver.Connection) -> None:
-        self.driver = driver
-        self.count = 0
-        self._queue: SimpleQueue[Any] = driver._tx
-
-    def put_nowait(self, job: Any) -> None:
-        self.count += 1
-        self._queue.put_nowait(job)
-
-
-@pytest.fixture
-async def hops(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> Hops:
-    driver = await _driver(engine)
-    counter = Hops(driver)
-    monkeypatch.setattr(driver, "_tx", counter)
-    return counter
-
-
 async def _driver(engine: AsyncEngine) -> sqlite_driver.Connection:
     """The driver connection behind the engine's pool of one."""
     async with engine.connect() as connection:
@@ -109,16 +87,23 @@ async def _driver(engine: AsyncEngine) -> sqlite_driver.Connection:
     return driver
 
 
-async def _open_driver(path: Path) -> sqlite_driver.Connection:
-    """A bare driver connection, its thread a daemon as SQLAlchemy makes it."""
-    connection = sqlite_driver.connect(str(path), isolation_level=None)
-    connection._thread.daemon = True
+async def _open_driver(path: Path, timeout: float = 5.0) -> sqlite_driver.Connection:
+    """A bare driver connection, as SQLAlchemy's adapter opens one."""
+    connection = sqlite_driver.connect(str(path), timeout=timeout, isolation_level=None)
     await connection
     return connection
 
 
-def _sqlite_threads() -> set[threading.Thread]:
-    return {thread for thread in threading.enumerate() if thread.name == "sqlite"}
+def _holds_write_lock(path: Path) -> bool:
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        other.close()
+    return False
 
 
 def _participant(telegram_user_id: int, now: datetime) -> Participant:
@@ -518,150 +503,167 @@ async def test_sqlite_errors_surface_as_sqlalchemy_errors(
 # Lifecycle
 
 
-async def test_dispose_closes_the_connection_and_ends_its_thread(
-    engine: AsyncEngine, tmp_path: Path
-) -> None:
+async def test_dispose_closes_the_connection(engine: AsyncEngine, tmp_path: Path) -> None:
     async with engine.begin() as connection:
         await connection.execute(insert(ITEMS).values(label="kept"))
     driver = await _driver(engine)
-    others = _sqlite_threads() - {driver._thread}
     await engine.dispose()
-    driver._thread.join(timeout=1)
-    assert not driver._thread.is_alive()
-    assert _sqlite_threads() == others
+    assert driver._connection is None
     # The last connection to close checkpoints the WAL and deletes it.
     assert not (tmp_path / "x.db-wal").exists()
     assert await _labels(engine) == ["kept"]
-    again = await _driver(engine)
-    assert again is not driver
-    assert _sqlite_threads() == others | {again._thread}
+    assert await _driver(engine) is not driver
 
 
-# Thread hops
-
-
-async def test_a_transaction_of_one_select_costs_two_hops(engine: AsyncEngine, hops: Hops) -> None:
-    """BEGIN travels with the SELECT (one hop), then COMMIT (one); the return to the pool none."""
-    async with engine.connect() as connection:
-        assert (await connection.get_raw_connection()).driver_connection is hops.driver
-        async with connection.begin():
-            await connection.execute(select(ITEMS.c.id))
-            assert hops.count == 1
-    assert hops.count == 2
-
-
-async def test_a_read_only_session_costs_two_hops(
-    sessions: async_sessionmaker[AsyncSession], hops: Hops
-) -> None:
-    """BEGIN with the SELECT, then the rollback when the session gives its connection back."""
-    async with sessions() as session:
-        await session.scalar(select(func.count()).select_from(ITEMS))
-        assert hops.count == 1
-    assert hops.count == 2
-
-
-async def test_a_write_transaction_costs_one_hop_per_statement_and_one_for_commit(
-    sessions: async_sessionmaker[AsyncSession], hops: Hops
-) -> None:
-    async with sessions() as session:
-        await session.execute(insert(ITEMS).values(label="a"))
-        await session.execute(update(ITEMS).values(number=1))
-        await session.scalar(select(ITEMS.c.number))
-        await session.commit()
-    assert hops.count == 4
-
-
-async def test_a_transaction_without_statements_costs_no_hop(
-    engine: AsyncEngine, hops: Hops
-) -> None:
-    async with engine.connect() as connection:
-        await connection.begin()
-        await connection.commit()
-        await connection.begin()
-        await connection.rollback()
-    assert hops.count == 0
-
-
-# Ending a connection
-
-
-async def test_a_failed_connect_ends_its_thread(tmp_path: Path) -> None:
-    """Every failed checkout (say, a missing directory) would leave a thread behind."""
+async def test_a_failed_connect_raises_and_leaves_nothing_open(tmp_path: Path) -> None:
     connection = sqlite_driver.connect(str(tmp_path / "missing" / "x.db"))
-    connection._thread.daemon = True
-    try:
-        with pytest.raises(sqlite3.OperationalError, match="unable to open"):
-            await connection
-        connection._thread.join(timeout=0.2)
-        assert not connection._thread.is_alive()
-    finally:
-        connection.stop()
-        connection._thread.join(timeout=1)
+    with pytest.raises(sqlite3.OperationalError, match="unable to open"):
+        await connection
+    assert not connection.in_transaction
+    connection.stop()
 
 
 async def test_stop_closes_the_connection_and_releases_the_write_lock(tmp_path: Path) -> None:
-    """SQLAlchemy's terminate calls stop(); the file must be free once the thread has ended.
-
-    A sqlite3 connection is in a reference cycle (its statement cache), so one merely
-    dropped stays open, transaction and lock included, until the cyclic collector runs:
-    the collector is off here. The gate pins the order the GIL gives in practice: the
-    thread runs ``_close`` after ``stop()`` has returned.
-    """
+    """SQLAlchemy's terminate calls stop(). A sqlite3 connection is in a reference cycle
+    (its statement cache), so one merely dropped keeps its transaction and the lock
+    until the cyclic collector runs: the collector is off here."""
     path = tmp_path / "x.db"
     driver = await _open_driver(path)
     cursor = driver.cursor()
     await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
     await cursor.execute("BEGIN IMMEDIATE")
     await cursor.execute("INSERT INTO t VALUES (1)")
-    gate = threading.Event()
+    assert _holds_write_lock(path)
     gc.disable()
     try:
-        driver._tx.put_nowait((None, gate.wait))
         driver.stop()
-        gate.set()
-        driver._thread.join(timeout=1)
-        assert not driver._thread.is_alive()
-        other = sqlite3.connect(path, timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("ROLLBACK")
-        except sqlite3.OperationalError as locked:
-            raise AssertionError("the stopped connection still holds the write lock") from locked
-        finally:
-            other.close()
+        assert not _holds_write_lock(path)
     finally:
         gc.enable()
         gc.collect()
 
 
-async def test_a_statement_cancelled_while_it_ran_still_gets_rolled_back(tmp_path: Path) -> None:
-    """The statement finishes in the thread whatever happens to the task that waited for
-    it, even one cancelled twice (once more while it asks whether a transaction is open):
-    the rollback that follows must not be skipped, or the write lock stays held."""
+# Where statements run, and waiting for the lock
+
+
+async def test_statements_run_on_the_event_loops_thread(engine: AsyncEngine) -> None:
+    """No thread hop: SQLite is called where the statement is awaited."""
+    driver = await _driver(engine)
+    await driver.create_function("thread_of_call", 0, threading.get_ident)
+    async with create_sessionmaker(engine)() as session:
+        caller = await session.scalar(select(func.thread_of_call()))
+    assert caller == threading.get_ident()
+
+
+async def test_a_writer_waiting_for_the_lock_leaves_the_event_loop_free(
+    engine: AsyncEngine, other_engine: AsyncEngine
+) -> None:
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    try:
+        async with create_sessionmaker(engine)() as holder:
+            await holder.execute(insert(ITEMS).values(label="first"))
+            async with create_sessionmaker(other_engine)() as waiting:
+                write = asyncio.create_task(waiting.execute(insert(ITEMS).values(label="second")))
+                await asyncio.sleep(HOLD)
+                assert not write.done()
+                waited_ticks = ticks
+                await holder.commit()
+                await write
+                await waiting.commit()
+    finally:
+        ticker.cancel()
+    # Ticks every 10 ms, and the loop was never held for long: at least half of them came.
+    assert waited_ticks >= HOLD / 0.01 / 2
+    assert await _labels(engine) == ["first", "second"]
+
+
+async def test_the_busy_timeout_is_the_drivers_and_sqlites_own_stays_zero(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "x.db"
+    driver = await _open_driver(path, timeout=0.05)
+    cursor = driver.cursor()
+    await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    assert await (await cursor.execute("PRAGMA busy_timeout")).fetchall() == [(50,)]
+    holder = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        await cursor.execute("BEGIN IMMEDIATE")
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            await cursor.execute("INSERT INTO t VALUES (1)")
+        waited = asyncio.get_running_loop().time() - started
+        assert 0.05 <= waited < 1
+        assert not driver.in_transaction
+
+        await cursor.execute("PRAGMA busy_timeout = 2000")
+        assert driver.busy_timeout_s == 2
+        assert driver._conn.execute("PRAGMA busy_timeout").fetchone() == (0,)
+        await cursor.execute("BEGIN IMMEDIATE")
+        write = asyncio.create_task(cursor.execute("INSERT INTO t VALUES (2)"))
+        await asyncio.sleep(HOLD)
+        assert not write.done()
+        holder.execute("ROLLBACK")
+        await write
+        await driver.commit()
+        assert holder.execute("SELECT id FROM t").fetchall() == [(2,)]
+    finally:
+        holder.close()
+        await driver.close()
+
+
+async def test_a_stale_snapshot_is_not_waited_for(tmp_path: Path) -> None:
+    """A deferred transaction that read before another connection wrote can never write:
+    waiting would not help, so the error comes at once (SQLITE_BUSY_SNAPSHOT)."""
+    path = tmp_path / "x.db"
+    driver = await _open_driver(path, timeout=5)
+    cursor = driver.cursor()
+    await cursor.execute("PRAGMA journal_mode=WAL")
+    await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        await cursor.execute("BEGIN")
+        await cursor.execute("SELECT count(*) FROM t")
+        other.execute("INSERT INTO t VALUES (1)")
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(sqlite3.OperationalError) as caught:
+            await cursor.execute("INSERT INTO t VALUES (2)")
+        assert caught.value.sqlite_errorcode == sqlite3.SQLITE_BUSY_SNAPSHOT
+        assert asyncio.get_running_loop().time() - started < 0.5
+        await driver.rollback()
+    finally:
+        other.close()
+        await driver.close()
+
+
+async def test_a_statement_cancelled_while_waiting_for_the_lock_leaves_nothing_open(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "x.db"
     driver = await _open_driver(path)
     cursor = driver.cursor()
     await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
-    statement_gate, question_gate = threading.Event(), threading.Event()
-    driver._tx.put_nowait((None, statement_gate.wait))
-    await cursor.execute("BEGIN IMMEDIATE")
-    waiting = asyncio.create_task(cursor.execute("INSERT INTO t VALUES (1)"))
-    await asyncio.sleep(0)
-    driver._tx.put_nowait((None, question_gate.wait))
-    waiting.cancel()
-    await asyncio.sleep(0)
-    waiting.cancel()
-    statement_gate.set()
-    question_gate.set()
-    with pytest.raises(asyncio.CancelledError):
-        await waiting
-    assert driver.in_transaction
-    await driver.rollback()
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    holder = sqlite3.connect(path, timeout=0, isolation_level=None)
     try:
-        other.execute("BEGIN IMMEDIATE")
-        assert other.execute("SELECT count(*) FROM t").fetchone() == (0,)
-        other.execute("ROLLBACK")
+        holder.execute("BEGIN IMMEDIATE")
+        await cursor.execute("BEGIN IMMEDIATE")
+        waiting = asyncio.create_task(cursor.execute("INSERT INTO t VALUES (1)"))
+        await asyncio.sleep(HOLD)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert not driver.in_transaction
+        holder.execute("ROLLBACK")
+        await cursor.execute("INSERT INTO t VALUES (2)")
+        assert holder.execute("SELECT id FROM t").fetchall() == [(2,)]
     finally:
-        other.close()
+        holder.close()
         await driver.close()
