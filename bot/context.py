@@ -21,9 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogues
 from bot.storage import DatabaseStorage
-from events.access import telegram_principal
 from events.languages import language_from_tag
-from events.participants import find_by_telegram_id
+from events.participants import find_telegram_person
 from events.participation import set_reachable
 from redbridge.clock import Clock
 
@@ -80,8 +79,8 @@ class ContextMiddleware(FSMContextMiddleware):
         language = "en"
         if user is not None:
             async with self._sessionmaker() as session:
-                participant = await find_by_telegram_id(session, user.id)
-                organiser = await telegram_principal(session, user.id)
+                person = await find_telegram_person(session, user.id)
+                participant, organiser = person.participant, person.organiser
                 if state is not None:
                     await self._conversations.preload(session, state.key)
                 # Only a message or a button press means they talk to the bot again; a

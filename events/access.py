@@ -105,10 +105,11 @@ async def authenticate(session: AsyncSession, secret: str) -> Principal | None:
             ApiToken.token_hash == hash_secret(secret), ApiToken.revoked_at.is_(None)
         )
     )
-    return None if token_id is None else await _principal_of(session, token_id)
+    return None if token_id is None else await principal_of_token(session, token_id)
 
 
-async def _principal_of(session: AsyncSession, token_id: int) -> Principal:
+async def principal_of_token(session: AsyncSession, token_id: int) -> Principal:
+    """The principal of a token the caller has just found valid."""
     token = await session.get(ApiToken, token_id)
     assert token is not None  # the caller just found it
     programme_ids = await session.scalars(
@@ -131,14 +132,17 @@ async def revoke_token(
     await session.commit()
 
 
-# Read on every bot update, so built once.
+# The newest valid organiser token of a Telegram account. Read on every bot update, so
+# built once (see events.participants.find_telegram_person).
 _TELEGRAM_TOKEN = (
     select(ApiToken.id)
     .where(
         ApiToken.telegram_user_id == bindparam("telegram_user_id"), ApiToken.revoked_at.is_(None)
     )
     .order_by(ApiToken.id.desc())
+    .limit(1)
 )
+TELEGRAM_TOKEN_ID = _TELEGRAM_TOKEN.scalar_subquery()
 
 
 async def telegram_principal(session: AsyncSession, telegram_user_id: int) -> Principal | None:
@@ -146,4 +150,4 @@ async def telegram_principal(session: AsyncSession, telegram_user_id: int) -> Pr
     token_id = await session.scalar(_TELEGRAM_TOKEN, {"telegram_user_id": telegram_user_id})
     if token_id is None:
         return None
-    return await _principal_of(session, token_id)
+    return await principal_of_token(session, token_id)

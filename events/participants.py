@@ -1,13 +1,14 @@
 """Participants: profiles, look-up and erasure on request."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import BigInteger, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import Principal
+from events.access import TELEGRAM_TOKEN_ID, Principal, principal_of_token
 from events.audit import record
 from events.enums import ACTIVE, SEAT_HOLDING, RegistrationStatus
 from events.errors import NotFound, ParticipantErased
@@ -80,6 +81,33 @@ _BY_TELEGRAM_USER = select(Participant).where(
 
 async def find_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Participant | None:
     return await session.scalar(_BY_TELEGRAM_USER, {"telegram_user_id": telegram_user_id})
+
+
+@dataclass(frozen=True)
+class TelegramPerson:
+    """Who wrote to the bot: their participant record and their organiser role, if any."""
+
+    participant: Participant | None
+    organiser: Principal | None
+
+
+# One row whatever exists: the Telegram id, the participant with it (or nulls) and the
+# id of the account's organiser token (or null).
+_ME = select(bindparam("telegram_user_id", type_=BigInteger).label("id")).subquery("me")
+_PERSON = (
+    select(Participant, TELEGRAM_TOKEN_ID.label("token_id"))
+    .select_from(_ME)
+    .outerjoin(Participant, Participant.telegram_user_id == _ME.c.id)
+)
+
+
+async def find_telegram_person(session: AsyncSession, telegram_user_id: int) -> TelegramPerson:
+    """The participant and organiser role of a Telegram account, in one statement for
+    both: the bot reads them for every update."""
+    row = (await session.execute(_PERSON, {"telegram_user_id": telegram_user_id})).one()
+    participant, token_id = row
+    organiser = None if token_id is None else await principal_of_token(session, token_id)
+    return TelegramPerson(participant, organiser)
 
 
 async def visible_participant(

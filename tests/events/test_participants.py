@@ -6,12 +6,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import SYSTEM, Principal
+from events.access import SYSTEM, Principal, create_token, revoke_token
 from events.enums import Role
 from events.errors import Forbidden, ParticipantErased
 from events.inputs import ParticipantDetails
 from events.models import AuditEntry, Participant
-from events.participants import erase_participant, find_by_telegram_id, save_participant
+from events.participants import (
+    erase_participant,
+    find_by_telegram_id,
+    find_telegram_person,
+    save_participant,
+)
 from events.registrations import check_in, register
 from events.statistics import event_statistics
 from tests.factories import create_event, create_participant, create_programme
@@ -126,3 +131,56 @@ async def test_only_an_admin_erases_on_someone_elses_behalf(
         )
     )
     assert [tuple(row) for row in audit] == [("participant.erase", "system")]
+
+
+async def test_a_telegram_person_is_read_in_one_statement_whatever_exists(
+    session: AsyncSession, now: datetime
+) -> None:
+    """The bot's per-update look-up: participant and organiser role, each may be absent."""
+    await create_programme(session, now)
+    await create_participant(session, now, name="Ani", telegram_user_id=101)
+    await create_participant(session, now, name="Leyla", telegram_user_id=102)
+    await create_token(
+        session,
+        now,
+        role=Role.ORGANISER,
+        name="old",
+        programme_slugs=["summer-school"],
+        telegram_user_id=102,
+    )
+    newest, _ = await create_token(session, now, role=Role.ADMIN, name="new", telegram_user_id=102)
+    await create_token(
+        session,
+        now,
+        role=Role.ORGANISER,
+        name="no profile",
+        programme_slugs=["summer-school"],
+        telegram_user_id=103,
+    )
+    revoked, _ = await create_token(
+        session, now, role=Role.ADMIN, name="gone", telegram_user_id=104
+    )
+    await revoke_token(session, now, revoked.id)
+    session.expunge_all()
+
+    nobody = await find_telegram_person(session, 100)
+    assert (nobody.participant, nobody.organiser) == (None, None)
+
+    participant_only = await find_telegram_person(session, 101)
+    assert participant_only.participant is not None
+    assert participant_only.participant.name == "Ani"
+    assert participant_only.organiser is None
+
+    both = await find_telegram_person(session, 102)
+    assert both.participant is not None
+    assert both.participant.name == "Leyla"
+    assert both.organiser is not None
+    assert (both.organiser.actor, both.organiser.role) == (f"token:{newest.id}", Role.ADMIN)
+
+    organiser_only = await find_telegram_person(session, 103)
+    assert organiser_only.participant is None
+    assert organiser_only.organiser is not None
+    assert organiser_only.organiser.role is Role.ORGANISER
+    assert len(organiser_only.organiser.programme_ids) == 1
+
+    assert (await find_telegram_person(session, 104)).organiser is None
