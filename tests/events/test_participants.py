@@ -140,23 +140,20 @@ async def test_a_telegram_person_is_read_in_one_statement_whatever_exists(
     await create_programme(session, now)
     await create_participant(session, now, name="Ani", telegram_user_id=101)
     await create_participant(session, now, name="Leyla", telegram_user_id=102)
-    await create_token(
-        session,
-        now,
-        role=Role.ORGANISER,
-        name="old",
-        programme_slugs=["summer-school"],
-        telegram_user_id=102,
-    )
+
+    async def organiser_token(name: str, telegram_user_id: int) -> None:
+        await create_token(
+            session,
+            now,
+            role=Role.ORGANISER,
+            name=name,
+            programme_slugs=["summer-school"],
+            telegram_user_id=telegram_user_id,
+        )
+
+    await organiser_token("old", 102)
     newest, _ = await create_token(session, now, role=Role.ADMIN, name="new", telegram_user_id=102)
-    await create_token(
-        session,
-        now,
-        role=Role.ORGANISER,
-        name="no profile",
-        programme_slugs=["summer-school"],
-        telegram_user_id=103,
-    )
+    await organiser_token("no profile", 103)
     revoked, _ = await create_token(
         session, now, role=Role.ADMIN, name="gone", telegram_user_id=104
     )
