@@ -667,3 +667,23 @@ async def test_a_statement_cancelled_while_waiting_for_the_lock_leaves_nothing_o
     finally:
         holder.close()
         await driver.close()
+
+
+async def test_rows_sent_together_wait_for_the_lock_and_arrive_once(tmp_path: Path) -> None:
+    """executemany outside a transaction: refused at its first row, so tried again whole."""
+    path = tmp_path / "x.db"
+    driver = await _open_driver(path)
+    cursor = driver.cursor()
+    await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    holder = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        write = asyncio.create_task(cursor.executemany("INSERT INTO t VALUES (?)", [(1,), (2,)]))
+        await asyncio.sleep(HOLD)
+        assert not write.done()
+        holder.execute("ROLLBACK")
+        await write
+        assert holder.execute("SELECT id FROM t ORDER BY id").fetchall() == [(1,), (2,)]
+    finally:
+        holder.close()
+        await driver.close()
