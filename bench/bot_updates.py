@@ -226,12 +226,14 @@ def floor_dispatcher(
 
     @dispatcher.message()
     async def said(message: Message, bot: Bot) -> None:
-        await remember(bot, message.chat.id, message.chat.id)
+        person = message.from_user.id if message.from_user else message.chat.id
+        await remember(bot, message.chat.id, person)
         for _ in range(2 if message.text == "/start" else 1):
             await message.answer("Noted.", reply_markup=keyboard)
 
     @dispatcher.callback_query()
     async def pressed(query: CallbackQuery, bot: Bot) -> None:
+        # A private chat's id is its person's id.
         await remember(bot, query.from_user.id, query.from_user.id)
         await query.answer()
         if (query.data or "").startswith(f"{Browse.__prefix__}:"):

@@ -263,6 +263,7 @@ class Cursor:
 
 def connect(database: str, timeout: float = _DEFAULT_TIMEOUT_S, **kwargs: Any) -> Connection:
     """A connection whose busy timeout this driver keeps (see the module's text)."""
+    # The pool may close a connection from wherever the garbage collector runs it.
     kwargs["check_same_thread"] = False
     return Connection(lambda: sqlite3.connect(database, timeout=0, **kwargs), timeout)
 
