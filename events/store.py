@@ -1,10 +1,11 @@
 """Engine and session factory for SQLite (embedded default) and PostgreSQL.
 
-SQLite allows one writer at a time. Every transaction starts with ``BEGIN IMMEDIATE``
-so a read-then-write use case takes the write lock up front: with the default
-deferred BEGIN, a transaction whose snapshot went stale fails at its first write
-("database is locked") however long the busy timeout is. PostgreSQL use cases lock
-the rows they depend on instead (see ``lock_event``).
+SQLite goes through SQLAlchemy's stock ``sqlite+aiosqlite`` dialect: WAL, a busy
+timeout, and one pooled connection. SQLite allows one writer at a time. Every
+transaction starts with ``BEGIN IMMEDIATE`` so a read-then-write use case takes the
+write lock up front: with the default deferred BEGIN, a transaction whose snapshot went
+stale fails at its first write ("database is locked") however long the busy timeout is.
+PostgreSQL use cases lock the rows they depend on instead (see ``lock_event``).
 """
 
 from typing import Any
@@ -19,7 +20,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from events import sqlite_driver
 from events.errors import NotFound
 from events.models import Event
 
@@ -41,12 +41,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         # One connection: sessions queue for it in order instead of racing for the write
-        # lock, whose busy wait sleeps up to 100 ms a try (measured: 8x slower with 15).
-        # The driver keeps the busy timeout itself and waits without blocking the loop.
+        # lock, whose busy handler sleeps up to 100 ms a try (measured: 8x slower with 15).
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 120)
-        kwargs["module"] = sqlite_driver.dbapi()
         engine = create_async_engine(parsed, **kwargs)
         _configure_sqlite(engine)
         return engine
@@ -69,9 +67,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @sa_event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Straight to the driver: SQLAlchemy's statement machinery cost more than SQLite.
-        driver: sqlite_driver.Connection = connection.connection.driver_connection
-        driver.begin_with_next("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

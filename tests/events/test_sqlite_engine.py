@@ -1,19 +1,19 @@
-"""The asyncio SQLite driver (``events.sqlite_driver``) under SQLAlchemy, on real files.
+"""SQLite through SQLAlchemy's stock aiosqlite dialect, as ``events.store`` sets it up,
+on real files.
 
 Engines come from ``events.store.create_engine`` as the application makes them: one
-pooled connection, ``BEGIN IMMEDIATE`` for every transaction, a 30 s busy timeout.
-Where statements run and how a wait for the lock behaves are observed, not assumed.
+pooled connection, WAL, ``BEGIN IMMEDIATE`` for every transaction, a 30 s busy timeout.
+How a wait for the lock behaves is observed, not assumed.
 """
 
 import asyncio
-import gc
 import sqlite3
-import threading
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import pytest
 from sqlalchemy import (
     Column,
@@ -33,7 +33,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from events import sqlite_driver
 from events.models import Base, Participant
 from events.store import create_engine, create_sessionmaker
 
@@ -79,19 +78,12 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return create_sessionmaker(engine)
 
 
-async def _driver(engine: AsyncEngine) -> sqlite_driver.Connection:
-    """The driver connection behind the engine's pool of one."""
+async def _driver(engine: AsyncEngine) -> aiosqlite.Connection:
+    """The aiosqlite connection behind the engine's pool of one."""
     async with engine.connect() as connection:
         driver = (await connection.get_raw_connection()).driver_connection
-    assert isinstance(driver, sqlite_driver.Connection)
+    assert isinstance(driver, aiosqlite.Connection)
     return driver
-
-
-async def _open_driver(path: Path, timeout: float = 5.0) -> sqlite_driver.Connection:
-    """A bare driver connection, as SQLAlchemy's adapter opens one."""
-    connection = sqlite_driver.connect(str(path), timeout=timeout, isolation_level=None)
-    await connection
-    return connection
 
 
 def _holds_write_lock(path: Path) -> bool:
@@ -235,7 +227,7 @@ async def test_a_rollback_discards_the_writes(engine: AsyncEngine) -> None:
 async def test_a_transaction_without_statements_ends_cleanly(
     engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], end: str
 ) -> None:
-    """The held-back BEGIN is dropped, so the next transaction's BEGIN does not collide."""
+    """Its BEGIN IMMEDIATE is ended, so the next transaction's BEGIN does not collide."""
     driver = await _driver(engine)
     async with sessions() as session:
         await session.connection()
@@ -274,7 +266,7 @@ async def test_after_an_integrity_error_the_session_rolls_back_and_goes_on(
 async def test_a_failed_statement_leaves_its_transaction_open_until_rollback(
     engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], writes_before: int
 ) -> None:
-    """The failing INSERT may be the one that carried the BEGIN, which did take effect."""
+    """The failing INSERT may be the transaction's first statement: the BEGIN stands."""
     async with engine.begin() as connection:
         await connection.execute(insert(ITEMS).values(label="taken"))
     driver = await _driver(engine)
@@ -308,7 +300,7 @@ async def test_a_failure_in_a_savepoint_undoes_only_the_savepoint(
 async def test_a_statement_sqlite_rolls_back_itself_leaves_no_transaction(
     engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    """RAISE(ROLLBACK) ends the transaction inside SQLite; the driver's flag must follow."""
+    """RAISE(ROLLBACK) ends the transaction inside SQLite; so must SQLAlchemy's."""
     async with engine.begin() as connection:
         await connection.exec_driver_sql(
             "CREATE TRIGGER veto BEFORE INSERT ON items WHEN NEW.label = 'veto' "
@@ -387,39 +379,10 @@ async def test_a_read_session_waits_too_because_every_transaction_begins_immedia
     assert await reader == 1
 
 
-async def test_a_driver_read_outside_a_transaction_does_not_wait_and_sees_committed_rows(
-    engine: AsyncEngine, tmp_path: Path
-) -> None:
-    """Without a BEGIN, a WAL reader runs beside the writer, on the last committed state."""
-    async with engine.begin() as connection:
-        await connection.execute(insert(ITEMS).values(label="committed"))
-    reader = await _open_driver(tmp_path / "x.db")
-    try:
-        async with create_sessionmaker(engine)() as holder:
-            await holder.execute(insert(ITEMS).values(label="pending"))
-            cursor = await reader.cursor().execute("SELECT label FROM items ORDER BY id")
-            assert await cursor.fetchall() == [("committed",)]
-            await holder.commit()
-    finally:
-        await reader.close()
-
-
-async def test_a_transaction_without_statements_does_not_wait_for_the_lock(
-    engine: AsyncEngine, other_engine: AsyncEngine
-) -> None:
-    """Its BEGIN IMMEDIATE is held back for a statement that never comes, so is never sent."""
-    async with create_sessionmaker(engine)() as holder:
-        await holder.execute(insert(ITEMS).values(label="held"))
-        async with other_engine.connect() as connection:
-            await connection.begin()
-            await connection.commit()
-        await holder.rollback()
-
-
 async def test_a_begin_that_times_out_leaves_no_transaction_behind(
     engine: AsyncEngine, other_engine: AsyncEngine
 ) -> None:
-    """The held-back BEGIN fails with the statement it travels with; nothing stays open."""
+    """BEGIN IMMEDIATE gives up after the busy timeout; nothing stays open."""
     async with other_engine.connect() as connection:
         await connection.exec_driver_sql("PRAGMA busy_timeout=50")
         await connection.commit()
@@ -503,56 +466,44 @@ async def test_sqlite_errors_surface_as_sqlalchemy_errors(
 # Lifecycle
 
 
+# Lifecycle
+
+
 async def test_dispose_closes_the_connection(engine: AsyncEngine, tmp_path: Path) -> None:
     async with engine.begin() as connection:
         await connection.execute(insert(ITEMS).values(label="kept"))
     driver = await _driver(engine)
     await engine.dispose()
-    assert driver._connection is None
+    with pytest.raises(ValueError, match="closed|no active connection"):
+        await driver.execute("SELECT 1")
     # The last connection to close checkpoints the WAL and deletes it.
     assert not (tmp_path / "x.db-wal").exists()
     assert await _labels(engine) == ["kept"]
     assert await _driver(engine) is not driver
 
 
-async def test_a_failed_connect_raises_and_leaves_nothing_open(tmp_path: Path) -> None:
-    connection = sqlite_driver.connect(str(tmp_path / "missing" / "x.db"))
-    with pytest.raises(sqlite3.OperationalError, match="unable to open"):
-        await connection
-    assert not connection.in_transaction
-    connection.stop()
+# Waiting for the lock
 
 
-async def test_stop_closes_the_connection_and_releases_the_write_lock(tmp_path: Path) -> None:
-    """SQLAlchemy's terminate calls stop(). A sqlite3 connection is in a reference cycle
-    (its statement cache), so one merely dropped keeps its transaction and the lock
-    until the cyclic collector runs: the collector is off here."""
-    path = tmp_path / "x.db"
-    driver = await _open_driver(path)
-    cursor = driver.cursor()
-    await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
-    await cursor.execute("BEGIN IMMEDIATE")
-    await cursor.execute("INSERT INTO t VALUES (1)")
-    assert _holds_write_lock(path)
-    gc.disable()
-    try:
-        driver.stop()
-        assert not _holds_write_lock(path)
-    finally:
-        gc.enable()
-        gc.collect()
+async def test_the_busy_timeout_is_thirty_seconds(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        assert await connection.scalar(text("PRAGMA busy_timeout")) == 30_000
 
 
-# Where statements run, and waiting for the lock
-
-
-async def test_statements_run_on_the_event_loops_thread(engine: AsyncEngine) -> None:
-    """No thread hop: SQLite is called where the statement is awaited."""
-    driver = await _driver(engine)
-    await driver.create_function("thread_of_call", 0, threading.get_ident)
-    async with create_sessionmaker(engine)() as session:
-        caller = await session.scalar(select(func.thread_of_call()))
-    assert caller == threading.get_ident()
+async def test_a_reader_outside_a_transaction_does_not_wait_and_sees_committed_rows(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Without a BEGIN, a WAL reader runs beside the writer, on the last committed state."""
+    async with engine.begin() as connection:
+        await connection.execute(insert(ITEMS).values(label="committed"))
+    async with (
+        aiosqlite.connect(tmp_path / "x.db", isolation_level=None) as reader,
+        create_sessionmaker(engine)() as holder,
+    ):
+        await holder.execute(insert(ITEMS).values(label="pending"))
+        cursor = await reader.execute("SELECT label FROM items ORDER BY id")
+        assert list(await cursor.fetchall()) == [("committed",)]
+        await holder.commit()
 
 
 async def test_a_writer_waiting_for_the_lock_leaves_the_event_loop_free(
@@ -585,105 +536,44 @@ async def test_a_writer_waiting_for_the_lock_leaves_the_event_loop_free(
     assert await _labels(engine) == ["first", "second"]
 
 
-async def test_the_busy_timeout_is_the_drivers_and_sqlites_own_stays_zero(
-    tmp_path: Path,
+async def test_a_session_cancelled_while_waiting_for_the_lock_leaves_nothing_open(
+    engine: AsyncEngine, other_engine: AsyncEngine
 ) -> None:
-    path = tmp_path / "x.db"
-    driver = await _open_driver(path, timeout=0.05)
-    cursor = driver.cursor()
-    await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
-    assert await (await cursor.execute("PRAGMA busy_timeout")).fetchall() == [(50,)]
-    holder = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")
-        await cursor.execute("BEGIN IMMEDIATE")
-        started = asyncio.get_running_loop().time()
-        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
-            await cursor.execute("INSERT INTO t VALUES (1)")
-        waited = asyncio.get_running_loop().time() - started
-        assert 0.05 <= waited < 1
-        assert not driver.in_transaction
+    """A handler cancelled mid-wait (a shutdown, a timeout) neither writes nor keeps the
+    lock: its connection is rolled back before anyone else gets it."""
 
-        await cursor.execute("PRAGMA busy_timeout = 2000")
-        assert driver.busy_timeout_s == 2
-        assert driver._conn.execute("PRAGMA busy_timeout").fetchone() == (0,)
-        await cursor.execute("BEGIN IMMEDIATE")
-        write = asyncio.create_task(cursor.execute("INSERT INTO t VALUES (2)"))
+    async def write() -> None:
+        async with create_sessionmaker(other_engine)() as session:
+            await session.execute(insert(ITEMS).values(label="cancelled"))
+            await session.commit()
+
+    async with create_sessionmaker(engine)() as holder:
+        await holder.execute(insert(ITEMS).values(label="held"))
+        writer = asyncio.create_task(write())
         await asyncio.sleep(HOLD)
-        assert not write.done()
-        holder.execute("ROLLBACK")
-        await write
-        await driver.commit()
-        assert holder.execute("SELECT id FROM t").fetchall() == [(2,)]
-    finally:
-        holder.close()
-        await driver.close()
-
-
-async def test_a_stale_snapshot_is_not_waited_for(tmp_path: Path) -> None:
-    """A deferred transaction that read before another connection wrote can never write:
-    waiting would not help, so the error comes at once (SQLITE_BUSY_SNAPSHOT)."""
-    path = tmp_path / "x.db"
-    driver = await _open_driver(path, timeout=5)
-    cursor = driver.cursor()
-    await cursor.execute("PRAGMA journal_mode=WAL")
-    await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        await cursor.execute("BEGIN")
-        await cursor.execute("SELECT count(*) FROM t")
-        other.execute("INSERT INTO t VALUES (1)")
-        started = asyncio.get_running_loop().time()
-        with pytest.raises(sqlite3.OperationalError) as caught:
-            await cursor.execute("INSERT INTO t VALUES (2)")
-        assert caught.value.sqlite_errorcode == sqlite3.SQLITE_BUSY_SNAPSHOT
-        assert asyncio.get_running_loop().time() - started < 0.5
-        await driver.rollback()
-    finally:
-        other.close()
-        await driver.close()
-
-
-async def test_a_statement_cancelled_while_waiting_for_the_lock_leaves_nothing_open(
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "x.db"
-    driver = await _open_driver(path)
-    cursor = driver.cursor()
-    await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
-    holder = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")
-        await cursor.execute("BEGIN IMMEDIATE")
-        waiting = asyncio.create_task(cursor.execute("INSERT INTO t VALUES (1)"))
-        await asyncio.sleep(HOLD)
-        waiting.cancel()
+        writer.cancel()
+        # Its rollback waits behind its BEGIN in aiosqlite's thread, for the lock.
+        await holder.commit()
         with pytest.raises(asyncio.CancelledError):
-            await waiting
-        assert not driver.in_transaction
-        holder.execute("ROLLBACK")
-        await cursor.execute("INSERT INTO t VALUES (2)")
-        assert holder.execute("SELECT id FROM t").fetchall() == [(2,)]
-    finally:
-        holder.close()
-        await driver.close()
+            await writer
+    async with create_sessionmaker(other_engine)() as session:
+        await session.execute(insert(ITEMS).values(label="after"))
+        await session.commit()
+    assert await _labels(engine) == ["held", "after"]
 
 
-async def test_rows_sent_together_wait_for_the_lock_and_arrive_once(tmp_path: Path) -> None:
-    """executemany outside a transaction: refused at its first row, so tried again whole."""
-    path = tmp_path / "x.db"
-    driver = await _open_driver(path)
-    cursor = driver.cursor()
-    await cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
-    holder = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")
-        write = asyncio.create_task(cursor.executemany("INSERT INTO t VALUES (?)", [(1,), (2,)]))
+async def test_rows_sent_together_wait_for_the_lock_and_arrive_once(
+    engine: AsyncEngine, other_engine: AsyncEngine
+) -> None:
+    async def write_many() -> None:
+        async with other_engine.begin() as connection:
+            await connection.execute(insert(ITEMS), [{"label": "one"}, {"label": "two"}])
+
+    async with create_sessionmaker(engine)() as holder:
+        await holder.execute(insert(ITEMS).values(label="held"))
+        writer = asyncio.create_task(write_many())
         await asyncio.sleep(HOLD)
-        assert not write.done()
-        holder.execute("ROLLBACK")
-        await write
-        assert holder.execute("SELECT id FROM t ORDER BY id").fetchall() == [(1,), (2,)]
-    finally:
-        holder.close()
-        await driver.close()
+        assert not writer.done()
+        await holder.commit()
+    await writer
+    assert await _labels(engine) == ["held", "one", "two"]
