@@ -16,8 +16,8 @@ from api.routes import (
     series,
     telegram,
 )
+from events.clock import Clock, system_clock
 from events.feed_cache import FeedCache
-from redbridge.clock import Clock, system_clock
 from redbridge.settings import Settings
 
 API_PREFIX = "/api/v1"

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.access import Principal, authenticate
-from redbridge.clock import Clock
+from events.clock import Clock
 from redbridge.settings import Settings
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}

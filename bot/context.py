@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogues
 from bot.storage import DatabaseStorage
+from events.clock import Clock
 from events.languages import language_from_tag
 from events.participants import find_telegram_person
 from events.participation import set_reachable
-from redbridge.clock import Clock
 
 # Key in the conversation data where a person without a profile keeps their language.
 LANGUAGE_KEY = "language"

@@ -39,9 +39,9 @@ from bot.routers import (
 from bot.services import BotServices
 from bot.storage import DatabaseStorage, SaveBeforeSending
 from bot.telegram_session import JsonSession
+from events.clock import Clock
 from events.languages import LANGUAGES
 from events.participation import set_reachable
-from redbridge.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 
 from events.access import create_token
+from events.clock import system_clock
 from events.enums import Role
 from events.errors import DomainError
 from events.migrations.runner import upgrade
 from events.store import create_engine, create_sessionmaker
-from redbridge.clock import system_clock
 from redbridge.settings import Settings
 
 log = logging.getLogger("redbridge")

@@ -15,9 +15,9 @@ from pydantic import SecretStr
 from emulator.console import chat_in_terminal, stdin_lines
 from emulator.server import TelegramEmulator
 from events.access import create_token
+from events.clock import system_clock
 from events.enums import Role
 from events.store import create_engine, create_sessionmaker
-from redbridge.clock import system_clock
 from redbridge.demo import load_demo
 from redbridge.server import serve
 from redbridge.settings import Settings

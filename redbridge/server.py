@@ -21,9 +21,9 @@ from bot.i18n import Catalogues
 from bot.runtime import announce_commands, create_bot, create_dispatcher
 from bot.services import BotServices
 from bot.webhook import WebhookReceiver, webhook_secret
+from events.clock import Clock, system_clock
 from events.migrations.runner import upgrade
 from events.store import create_engine, create_sessionmaker
-from redbridge.clock import Clock, system_clock
 from redbridge.settings import Settings
 from scheduler.clockwork import start_scheduler
 from scheduler.dispatcher import DispatchSettings, OutboxDispatcher

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from redbridge.clock import Clock, system_clock
+from events.clock import Clock, system_clock
 from scheduler.jobs import JOBS, Job
 
 log = logging.getLogger(__name__)

@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogues
 from bot.notices import Rendered, render
+from events.clock import Clock
 from events.notices import Later, Obsolete, Ready, examine
 from events.outbox import (
     Claimed,
@@ -48,7 +49,6 @@ from events.outbox import (
     record,
     release_lease,
 )
-from redbridge.clock import Clock
 from scheduler.pacing import Pacer, Slot
 
 log = logging.getLogger(__name__)

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from events.clock import Clock
 from events.enums import PublicationStatus, RegistrationStatus
 from events.models import Event, Registration
 from events.registrations import register
-from redbridge.clock import Clock
 from scheduler.clockwork import run_job, start_scheduler
 from scheduler.jobs import JOBS, complete_events, queue_reminders
 from tests.factories import create_event, create_participant, create_programme

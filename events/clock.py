@@ -1,4 +1,4 @@
-"""The current time as the transports see it; tests inject their own."""
+"""The current time as use cases and transports see it: injected, so tests move it."""
 
 from collections.abc import Callable
 from datetime import UTC, datetime
