@@ -38,6 +38,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogues
+from bot.notices import notice_renderer
 from bot.runtime import create_bot
 from emulator import SimulatedUser, TelegramEmulator
 from events.access import SYSTEM
@@ -185,7 +186,7 @@ def dispatcher_process(api_url: str, database_url: str, rate: float, control: Co
         dispatcher = OutboxDispatcher(
             create_sessionmaker(engine),
             bot,
-            Catalogues(),
+            notice_renderer(Catalogues()),
             lambda: datetime.now(UTC),
             DispatchSettings(rate=rate, idle_poll_seconds=0.2),
         )

@@ -6,12 +6,13 @@ which organisers format on purpose and ``events.telegram_html`` checked before i
 queued.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import Mine
-from bot.i18n import Translator
+from bot.i18n import Catalogues, Translator
 from bot.keyboards import button, rows
 from bot.views import e, event_title
 from events.enums import RegistrationStatus
@@ -25,6 +26,16 @@ from events.outbox import Kind
 class Rendered:
     text: str
     markup: InlineKeyboardMarkup | None = None
+
+
+def notice_renderer(catalogues: Catalogues) -> Callable[[Ready], Rendered]:
+    """The outbox dispatcher's renderer: each message in its reader's language of the
+    moment it goes out."""
+
+    def render_ready(ready: Ready) -> Rendered:
+        return render(catalogues.translator(ready.message.language), ready)
+
+    return render_ready
 
 
 def render(t: Translator, ready: Ready) -> Rendered:

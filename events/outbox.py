@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.dialects import dialect_of, insert_for
 from events.models import DispatcherLease, OutboxMessage, Participant
+from events.store import note_queued
 
 
 class Kind(StrEnum):
@@ -123,6 +124,7 @@ async def enqueue(session: AsyncSession, now: datetime, messages: Iterable[Messa
         result = await connection.execute(statement, rows)
         count: int = getattr(result, "rowcount", -1)
         queued += count if count >= 0 else len(rows)
+    note_queued(session)
     return queued
 
 

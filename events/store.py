@@ -6,8 +6,13 @@ transaction starts with ``BEGIN IMMEDIATE`` so a read-then-write use case takes 
 write lock up front: with the default deferred BEGIN, a transaction whose snapshot went
 stale fails at its first write ("database is locked") however long the busy timeout is.
 PostgreSQL use cases lock the rows they depend on instead (see ``lock_event``).
+
+A session that commits new outbox rows rings its sessionmaker's :class:`OutboxBell`, so
+the dispatcher sends them at once instead of at its next look, whichever transport (API,
+bot, scheduler job) queued them.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event as sa_event
@@ -19,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 from events.errors import NotFound
 from events.models import Event
@@ -70,8 +76,56 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+class OutboxBell:
+    """Calls its listeners after a commit that queued outbox messages."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[], None]] = []
+
+    def listen(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def ring(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+
+class _Session(Session):
+    """The sessions of :func:`create_sessionmaker`: the listeners below are theirs alone."""
+
+
+_BELL = "redbridge.outbox_bell"
+_QUEUED = "redbridge.queued"
+
+
+def note_queued(session: AsyncSession) -> None:
+    """Mark the session's transaction as one that queues outbox messages (``enqueue``
+    calls this): its commit rings the bell."""
+    session.info[_QUEUED] = True
+
+
+@sa_event.listens_for(_Session, "after_commit")
+def _ring_after_commit(session: Session) -> None:
+    bell: OutboxBell | None = session.info.get(_BELL)
+    if session.info.pop(_QUEUED, False) and bell is not None:
+        bell.ring()
+
+
+@sa_event.listens_for(_Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_QUEUED, None)
+
+
+def create_sessionmaker(
+    engine: AsyncEngine, bell: OutboxBell | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions on ``engine``; after a commit that queued outbox messages they ring ``bell``."""
+    return async_sessionmaker(
+        engine,
+        expire_on_commit=False,
+        sync_session_class=_Session,
+        info={_BELL: bell} if bell is not None else None,
+    )
 
 
 async def lock_event(session: AsyncSession, event_id: int) -> Event:

@@ -5,7 +5,7 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from contextlib import AsyncExitStack
 from types import FrameType
 from urllib.parse import urlsplit
@@ -18,12 +18,13 @@ from uvicorn.server import HANDLED_SIGNALS
 from api.app import create_app
 from api.routes.telegram import WEBHOOK_PATH
 from bot.i18n import Catalogues
+from bot.notices import notice_renderer
 from bot.runtime import announce_commands, create_bot, create_dispatcher
 from bot.services import BotServices
 from bot.webhook import WebhookReceiver, webhook_secret
 from events.clock import Clock, system_clock
 from events.migrations.runner import upgrade
-from events.store import create_engine, create_sessionmaker
+from events.store import OutboxBell, create_engine, create_sessionmaker
 from redbridge.settings import Settings
 from scheduler.clockwork import start_scheduler
 from scheduler.dispatcher import DispatchSettings, OutboxDispatcher
@@ -34,11 +35,12 @@ log = logging.getLogger(__name__)
 async def serve(settings: Settings, clock: Clock = system_clock) -> None:
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
-    sessionmaker = create_sessionmaker(engine)
+    # Whatever commits new outbox rows (an API call, a bot reply, a job) wakes the dispatcher.
+    bell = OutboxBell()
+    sessionmaker = create_sessionmaker(engine, bell)
     async with AsyncExitStack() as stack:
         stack.push_async_callback(engine.dispose)
         app = create_app(settings, sessionmaker, clock)
-        on_queued: Callable[[], None] | None = None
         if settings.bot_token is None:
             log.info("REDBRIDGE_BOT_TOKEN is not set: the Telegram bot is off, the API runs.")
         else:
@@ -49,12 +51,16 @@ async def serve(settings: Settings, clock: Clock = system_clock) -> None:
             dispatcher = create_dispatcher(sessionmaker, catalogues, clock, services)
             await _start_bot(settings, bot, dispatcher, app, stack)
             outbox = OutboxDispatcher(
-                sessionmaker, bot, catalogues, clock, dispatch_settings(settings)
+                sessionmaker,
+                bot,
+                notice_renderer(catalogues),
+                clock,
+                dispatch_settings(settings),
             )
+            bell.listen(outbox.wake)
             sending = asyncio.create_task(outbox.run())
             stack.push_async_callback(_stop_dispatcher, outbox, sending)
-            on_queued = outbox.wake
-        scheduler = start_scheduler(sessionmaker, clock, on_queued)
+        scheduler = start_scheduler(sessionmaker, clock)
         stack.callback(scheduler.shutdown, wait=False)
         config = uvicorn.Config(
             app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()

@@ -1,8 +1,8 @@
-"""APScheduler as the clock: it only wakes jobs and the dispatcher; the database holds
-the state."""
+"""APScheduler as the clock: it only runs jobs; the database holds the state. A job that
+queues messages wakes the dispatcher through the session's outbox bell
+(``events.store.OutboxBell``), as any other writer does."""
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -19,24 +19,18 @@ async def run_job(
     job: Job,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
-    on_queued: Callable[[], None] | None = None,
 ) -> None:
-    """Run one job and log its failure, so one broken job never stops the others. When it
-    queued messages, wake the dispatcher rather than wait for its next look."""
+    """Run one job and log its failure, so one broken job never stops the others."""
     now: datetime = clock()
     try:
-        queued = await job(sessionmaker, now)
+        await job(sessionmaker, now)
     except Exception:
         log.exception("scheduled job %s failed", name)
-        return
-    if queued and on_queued is not None:
-        on_queued()
 
 
 def start_scheduler(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock = system_clock,
-    on_queued: Callable[[], None] | None = None,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
     for name, (job, seconds) in JOBS.items():
@@ -48,7 +42,7 @@ def start_scheduler(
             run_job,
             "interval",
             seconds=seconds,
-            args=(name, job, sessionmaker, clock, on_queued),
+            args=(name, job, sessionmaker, clock),
             id=name,
             replace_existing=True,
             coalesce=True,

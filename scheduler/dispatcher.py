@@ -8,6 +8,9 @@ lease), so they cannot overwrite the new holder's claims. What Telegram answers 
 fate (see ``_outcome``): sent; 429 → everyone waits ``retry_after``; 403 → the person is
 unreachable and their queue dropped; other 4xx → failed for good; 5xx, timeouts and
 network errors → retried with growing pauses.
+
+The words are not the dispatcher's: the composition root hands it a renderer that turns
+each ready message into text and buttons in its reader's language (the bot's notices).
 """
 
 import asyncio
@@ -16,9 +19,10 @@ import logging
 import os
 import random
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -33,10 +37,9 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
+from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalogues
-from bot.notices import Rendered, render
 from events.clock import Clock
 from events.notices import Later, Obsolete, Ready, examine
 from events.outbox import (
@@ -52,6 +55,20 @@ from events.outbox import (
 from scheduler.pacing import Pacer, Slot
 
 log = logging.getLogger(__name__)
+
+
+class Rendered(Protocol):
+    """A message as Telegram gets it: HTML text and its buttons."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def markup(self) -> InlineKeyboardMarkup | None: ...
+
+
+# Renders a message that is ready to go, in its reader's language of that moment.
+Renderer = Callable[[Ready], Rendered]
 
 
 @dataclass(frozen=True)
@@ -94,7 +111,7 @@ class OutboxDispatcher:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         bot: Bot,
-        catalogues: Catalogues,
+        render: Renderer,
         clock: Clock,
         settings: DispatchSettings | None = None,
         *,
@@ -102,7 +119,7 @@ class OutboxDispatcher:
     ) -> None:
         self._sessionmaker = sessionmaker
         self._bot = bot
-        self._catalogues = catalogues
+        self._render = render
         self._clock = clock
         self.settings = settings or DispatchSettings()
         self.stats = DispatchStats()
@@ -208,7 +225,7 @@ class OutboxDispatcher:
                     )
                 else:
                     try:
-                        rendered = render(self._catalogues.translator(message.language), verdict)
+                        rendered = self._render(verdict)
                     except Exception as error:
                         log.exception("outbox message %s could not be rendered", message.id)
                         self.stats.failed += 1

@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogues
+from bot.notices import notice_renderer
 from emulator import ChatMessage, TelegramEmulator
 from emulator.errors import ApiError
 from events.enums import RegistrationStatus
@@ -343,7 +344,12 @@ def make_dispatcher(
     """A dispatcher that looks for work often (tests wait for it, not minutes)."""
     settings.setdefault("idle_poll_seconds", 0.05)
     return OutboxDispatcher(
-        sessionmaker, bot, catalogues, clock, DispatchSettings(**settings), holder=holder
+        sessionmaker,
+        bot,
+        notice_renderer(catalogues),
+        clock,
+        DispatchSettings(**settings),
+        holder=holder,
     )
 
 
