@@ -201,14 +201,14 @@ ECONOMIC_FORUM = ProgrammeDraft(
 def _forum_edition(year: int, city: City) -> EventDraft:
     first_day = _nth_weekday(year, 10, WEDNESDAY, 2)
     forum = TEXTS.economic_forum
-    city_name = forum.city_names[city.slug].translated()
+    city_name = forum.city_names.of(city.slug)
     return EventDraft(
         slug=f"economic-forum-{year}-{city.slug}",
         title={
             language: f"{ECONOMIC_FORUM.title[language]} {year}, {city_name[language]}"
             for language in LANGUAGES
         },
-        description=_fill(forum.edition, in_city=forum.in_city[city.slug].translated()),
+        description=_fill(forum.edition, in_city=forum.in_city.of(city.slug)),
         starts_at=_local(first_day, 9, 30, city),
         ends_at=_local(first_day + timedelta(days=1), 18, 0, city),
         timezone=city.timezone,
@@ -356,7 +356,7 @@ def _town_hall(year: int, month: int) -> EventDraft:
     return EventDraft(
         slug=f"town-hall-{year}-{month:02d}-{city.slug}",
         title=TOWN_HALL_TOPICS[turn % len(TOWN_HALL_TOPICS)],
-        description=_fill(halls.edition, at=halls.at[city.slug].translated()),
+        description=_fill(halls.edition, at=halls.at.of(city.slug)),
         starts_at=_local(day, 18, 0, city),
         ends_at=_local(day, 20, 0, city),
         timezone=city.timezone,

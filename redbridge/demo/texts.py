@@ -6,11 +6,11 @@ every problem is reported at once with the entry and the language it concerns.
 """
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib.resources import files
 from pathlib import Path
 from string import Formatter
-from typing import Annotated, Any, Literal, TypeAlias, get_args
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 
@@ -64,8 +64,13 @@ def placeholders(text: str) -> set[str]:
     Raises ``ValueError`` for what ``str.format`` would choke on: a stray brace, or a
     placeholder with a conversion or a format (``{at!r}``, ``{at:>9}``).
     """
+    try:
+        parsed = list(Formatter().parse(text))
+    except ValueError:
+        # Python's own wording ("unmatched '{' in format spec") puzzles a translator.
+        raise ValueError("a { or } without its pair") from None
     found = set()
-    for _literal, name, spec, conversion in Formatter().parse(text):
+    for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
         if spec or conversion:
@@ -89,7 +94,8 @@ def _with_placeholders(*expected: str) -> Callable[[Texts], Texts]:
             if found != wanted:
                 problems.append(f"{language} has {_braces(found)}")
         if problems:
-            raise ValueError(f"placeholders must be {_braces(wanted)}; " + "; ".join(problems))
+            rule = f"must be {_braces(wanted)}" if wanted else "are not filled in here"
+            raise ValueError(f"placeholders {rule}; " + "; ".join(problems))
         return texts
 
     return check
@@ -105,14 +111,16 @@ InCityTemplate = Annotated[Texts, AfterValidator(_with_placeholders("in_city"))]
 AtTemplate = Annotated[Texts, AfterValidator(_with_placeholders("at"))]
 
 
-def _every_city(texts: dict[CitySlug, Texts]) -> dict[CitySlug, Texts]:
-    missing = [city for city in get_args(CitySlug) if city not in texts]
-    if missing:
-        raise ValueError(f"missing the entries for {', '.join(missing)}")
-    return texts
+class PerCity(_Strict):
+    """A text for each host city (the fields are ``CitySlug``)."""
 
+    tbilisi: Text
+    yerevan: Text
+    baku: Text
 
-PerCity = Annotated[dict[CitySlug, Text], AfterValidator(_every_city)]
+    def of(self, city: CitySlug) -> Translated:
+        texts: Texts = getattr(self, city)
+        return texts.translated()
 
 
 class Prompt(_Strict):
@@ -214,21 +222,28 @@ def _problem(error: Any) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = "unknown key (misspelt, or not used by the demo)"
+    elif error["type"] == "missing":
+        message = "missing"
     return f"  {entry}: {message}"
 
 
-def parse_texts(content: str, source: str = TEXTS_FILE) -> DemoTexts:
-    """Read and check the texts; raise ``DemoTextsError`` naming every wrong entry."""
-    try:
-        data = tomllib.loads(content)
-    except tomllib.TOMLDecodeError as error:
-        raise DemoTextsError(f"{source} is not valid TOML: {error}") from None
+def check_texts(data: Mapping[str, Any], source: str = TEXTS_FILE) -> DemoTexts:
+    """Check parsed texts; raise ``DemoTextsError`` naming every wrong entry and language."""
     try:
         return DemoTexts.model_validate(data)
     except ValidationError as error:
         problems = [_problem(item) for item in error.errors()]
         count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
         raise DemoTextsError("\n".join([f"{source} has {count}:", *problems])) from None
+
+
+def parse_texts(content: str, source: str = TEXTS_FILE) -> DemoTexts:
+    """Read and check the texts file's content (see ``check_texts``)."""
+    try:
+        data = tomllib.loads(content)
+    except tomllib.TOMLDecodeError as error:
+        raise DemoTextsError(f"{source} is not valid TOML: {error}") from None
+    return check_texts(data, source)
 
 
 def load_texts(path: Path | None = None) -> DemoTexts:
