@@ -13,6 +13,7 @@ from string import Formatter
 from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
 
 from events.languages import LANGUAGES, Translated
 
@@ -217,7 +218,7 @@ class DemoTexts(_Strict):
     town_halls: TownHallsTexts
 
 
-def _problem(error: Any) -> str:
+def _problem(error: ErrorDetails) -> str:
     entry = ".".join(str(part) for part in error["loc"]) or "(the whole file)"
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
