@@ -1,0 +1,114 @@
+"""Loading the demo programmes into a database, once, through the domain use cases."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.access import SYSTEM
+from events.editions import create_event, publish_event
+from events.enums import PublicationStatus
+from events.migrations.runner import upgrade
+from events.models import Event, Programme
+from events.programmes import create_programme, publish_programme
+from events.store import create_engine, create_sessionmaker
+from redbridge.demo.programmes import DemoProgramme, demo_programmes
+from redbridge.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    slug: str
+    programme_created: bool = False
+    events_created: int = 0
+    published: int = 0  # programme and events moved from draft to published
+
+    @property
+    def changed(self) -> bool:
+        return self.programme_created or bool(self.events_created or self.published)
+
+
+async def _load_programme(session: AsyncSession, now: datetime, demo: DemoProgramme) -> _Loaded:
+    """Create and publish what is missing of one programme.
+
+    A programme that exists, is no longer a draft and has none of its demo events left
+    in draft is complete and left alone (even if ``now`` would date its events
+    differently). Otherwise an interrupted earlier run is finished.
+    """
+    slug = demo.programme.slug
+    programme = await session.scalar(select(Programme).where(Programme.slug == slug))
+    event_slugs = [draft.slug for draft in demo.events]
+    existing = {
+        event.slug: event
+        for event in await session.scalars(select(Event).where(Event.slug.in_(event_slugs)))
+    }
+    drafts_left = any(event.status == PublicationStatus.DRAFT for event in existing.values())
+    if programme is not None and programme.status != PublicationStatus.DRAFT and not drafts_left:
+        return _Loaded(slug)
+
+    created = programme is None
+    if programme is None:
+        programme = await create_programme(session, now, SYSTEM, demo.programme)
+    new_events = published = 0
+    for draft in demo.events:
+        if draft.slug not in existing:
+            existing[draft.slug] = await create_event(session, now, SYSTEM, slug, draft)
+            new_events += 1
+    if programme.status == PublicationStatus.DRAFT:
+        await publish_programme(session, now, SYSTEM, slug)
+        published += 1
+    for event in existing.values():
+        if event.status == PublicationStatus.DRAFT:
+            await publish_event(session, now, SYSTEM, event.id)
+            published += 1
+    return _Loaded(slug, created, new_events, published)
+
+
+def _plural(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _summary(loaded: list[_Loaded]) -> str:
+    if not any(item.changed for item in loaded):
+        return (
+            f"The demo data is already there ({_plural(len(loaded), 'programme')}); "
+            "nothing was changed."
+        )
+    new_programmes = sum(item.programme_created for item in loaded)
+    new_events = sum(item.events_created for item in loaded)
+    if new_programmes or new_events:
+        header = (
+            f"Demo data loaded: {_plural(new_programmes, 'programme')} and "
+            f"{_plural(new_events, 'event')} created and published."
+        )
+    else:
+        published = sum(item.published for item in loaded)
+        header = f"Demo data completed: {published} left in draft by an earlier run published."
+    lines = [header]
+    width = max(len(item.slug) for item in loaded)
+    for item in loaded:
+        if item.programme_created:
+            state = f"created with {_plural(item.events_created, 'event')}"
+        elif item.changed:
+            state = (
+                f"completed: {_plural(item.events_created, 'new event')}, "
+                f"{item.published} published"
+            )
+        else:
+            state = "already there"
+        lines.append(f"  {item.slug:<{width}}  {state}")
+    return "\n".join(lines)
+
+
+async def load_demo(settings: Settings, now: datetime) -> str:
+    """Migrate the database, load the demo programmes and say what was created."""
+    programmes = demo_programmes(now)
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            loaded = [await _load_programme(session, now, demo) for demo in programmes]
+    finally:
+        await engine.dispose()
+    return _summary(loaded)
