@@ -4,10 +4,11 @@
 #   make postgres   the PostgreSQL server binaries the test suite starts its own server from
 #   make check      ruff (lint and format) and mypy --strict
 #   make test       install + postgres, then check, then the whole pytest suite (.ci/run)
+#   make quick      the inner loop: every test on SQLite that starts no real process (~1 min)
 #   make run        install, load the demo data and serve Redbridge (the quick start)
 #
-# The tests start a throwaway PostgreSQL server themselves (tests/support/postgres.py);
-# set REDBRIDGE_TEST_POSTGRES_URL to use an existing one instead.
+# The tests start a throwaway PostgreSQL server themselves (tests/support/postgres.py),
+# one per pytest-xdist worker; set REDBRIDGE_TEST_POSTGRES_URL to use an existing one.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -18,8 +19,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_BIN ?= /usr/lib/postgresql/15/bin
 PYTEST_ARGS ?=
+# Workers for pytest-xdist. Most of a test's time is spent waiting (on real processes,
+# PostgreSQL, Telegram's per-second limits in the emulator), so twice the cores pays off.
+PYTEST_WORKERS ?= 4
 
-.PHONY: install postgres gettext check test run
+.PHONY: install postgres gettext check test quick run
 
 install: $(VENV)/.installed
 
@@ -66,8 +70,13 @@ check: install
 	$(BIN)/mypy
 
 # pytest's own exit code decides: 5 (no tests collected) fails the run like any failure.
+# worksteal: an idle worker takes tests queued for a busy one, so the long real-time tests
+# do not decide the end. --durations: the slowest tests, to see where the time goes.
 test: install postgres gettext check
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
+
+quick: install gettext
+	$(BIN)/pytest -n 2 -m "not postgresql and not process" $(PYTEST_ARGS)
 
 # Quick start: the embedded default (a SQLite file in this folder) with the demo data,
 # the API on http://127.0.0.1:8000 (override with REDBRIDGE_HOST / REDBRIDGE_PORT).

@@ -9,6 +9,10 @@ Contract (the API tests rely on these names):
 - ``engine`` / ``sessionmaker`` / ``session``: the store's engine on that database,
   its session factory, and one session for simple tests.
 - ``now``: the fixed, timezone-aware "present" of every test; time is injected.
+
+Every test that runs on PostgreSQL is marked ``postgresql``, and every test that starts
+a real ``redbridge serve`` (or other) process is marked ``process``, so the quick inner
+loop (``make quick``) can leave both out: ``-m "not postgresql and not process"``.
 """
 
 from collections.abc import AsyncIterator, Iterator
@@ -23,6 +27,16 @@ from tests.support.databases import Databases, PostgresDatabases, SQLiteDatabase
 from tests.support.postgres import PostgresUnavailable, postgres_server
 
 BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the PostgreSQL runs of every test parametrised by backend (directly, or by the
+    live bot process of tests/bot)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params: dict[str, object] = callspec.params if callspec is not None else {}
+        if "postgresql" in (params.get("backend"), params.get("live_stack")):
+            item.add_marker(pytest.mark.postgresql)
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,16 @@
-"""The real bot process for end-to-end dialogues, shared by the tests of one module.
+"""The real bot process for end-to-end dialogues, shared by every dialogue test.
 
 Starting ``redbridge serve`` costs seconds (aiogram's types alone take most of it), so a
-module starts it once per backend: ``live_stack`` (module scope, parametrised
-indirectly with ``"sqlite"`` or ``"postgresql"``) holds the emulator, the process and a
-database loaded with the demo programmes and the :data:`~tests.bot.process.PROGRAMME_SLUG`
-programme. Tests take ``live`` (function scope): it makes new people and events for
-the test, so tests never share a chat or an event, and after the test it fails if the
-process logged an error or a traceback meanwhile.
+test session (each pytest-xdist worker) starts it once per backend: ``live_stack``
+(session scope, parametrised indirectly with ``"sqlite"`` or ``"postgresql"``) holds the
+emulator, the process and a database loaded with the demo programmes and the
+:data:`~tests.bot.process.PROGRAMME_SLUG` programme. Tests take ``live`` (function
+scope): it makes new people and events for the test, so tests never share a chat or an
+event (each event starts on a day of its own, so its button is its own too), and after
+the test it fails if the process logged an error or a traceback meanwhile.
 
-Modules that use them run in a module-wide event loop, because the emulator must keep
-serving the process between tests: ``pytestmark = pytest.mark.asyncio(loop_scope="module")``.
+Modules that use them run in the session's event loop, because the emulator must keep
+serving the process between tests: ``pytestmark = pytest.mark.asyncio(loop_scope="session")``.
 Parametrise with :func:`in_every_language`, :data:`on_both_backends` or :data:`on_sqlite`.
 """
 
@@ -44,12 +45,23 @@ from tests.support.databases import Databases
 BACKENDS = ("sqlite", "postgresql")
 F = TypeVar("F", bound=Callable[..., Any])
 
-on_both_backends = pytest.mark.parametrize(
-    "live_stack", BACKENDS, indirect=True, scope="module", ids=list(BACKENDS)
-)
-on_sqlite = pytest.mark.parametrize(
-    "live_stack", ["sqlite"], indirect=True, scope="module", ids=["sqlite"]
-)
+
+def on_both_backends(test: F) -> F:
+    marked: F = pytest.mark.process(
+        pytest.mark.parametrize(
+            "live_stack", BACKENDS, indirect=True, scope="session", ids=list(BACKENDS)
+        )(test)
+    )
+    return marked
+
+
+def on_sqlite(test: F) -> F:
+    marked: F = pytest.mark.process(
+        pytest.mark.parametrize(
+            "live_stack", ["sqlite"], indirect=True, scope="session", ids=["sqlite"]
+        )(test)
+    )
+    return marked
 
 
 # Every dialogue runs in all five languages on SQLite; on PostgreSQL in two of them
@@ -60,28 +72,18 @@ POSTGRES_LANGUAGES = ("hy", "ru")
 
 def in_every_language(test: F) -> F:
     """Run the test for each of the five languages on SQLite, and for
-    :data:`POSTGRES_LANGUAGES` on PostgreSQL (the others are deselected)."""
-    marked: F = on_both_backends(pytest.mark.parametrize("language", LANGUAGES)(test))
+    :data:`POSTGRES_LANGUAGES` on PostgreSQL."""
+    cases = [
+        pytest.param(backend, language, id=f"{language}-{backend}")
+        for backend, languages in (("sqlite", LANGUAGES), ("postgresql", POSTGRES_LANGUAGES))
+        for language in languages
+    ]
+    marked: F = pytest.mark.process(
+        pytest.mark.parametrize(
+            ("live_stack", "language"), cases, indirect=["live_stack"], scope="session"
+        )(test)
+    )
     return marked
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect the PostgreSQL runs of :func:`in_every_language` in the other languages."""
-    kept: list[pytest.Item] = []
-    dropped: list[pytest.Item] = []
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        params: dict[str, object] = callspec.params if callspec is not None else {}
-        if (
-            params.get("live_stack") == "postgresql"
-            and params.get("language", POSTGRES_LANGUAGES[0]) not in POSTGRES_LANGUAGES
-        ):
-            dropped.append(item)
-        else:
-            kept.append(item)
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
 
 
 @dataclass
@@ -94,7 +96,7 @@ class LiveStack:
     catalogues: Catalogues
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def live_stack(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[LiveStack]:

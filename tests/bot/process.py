@@ -54,6 +54,9 @@ POLL_INTERVAL_S = 0.05
 _PROBLEM = re.compile(r"\b(ERROR|CRITICAL)\b|Traceback \(most recent call last\)")
 _serial = itertools.count(1)
 _user_ids = itertools.count(7_100_001)
+# Days ahead of each new event: one day each, so "title · date" buttons never repeat
+# among the events of the programme the dialogue tests share.
+_event_days = itertools.count(40)
 
 
 def free_port() -> int:
@@ -576,10 +579,10 @@ async def make_event(
 ) -> Event:
     """A published event of the programme, in Yerevan, with five-language texts.
 
-    By default: open mode, 30 seats, no questions, 18:00 Yerevan time some weeks ahead;
-    any ``EventDraft`` field can be overridden.
+    By default: open mode, 30 seats, no questions, 18:00 Yerevan time on a day no other
+    event of the session has, some weeks ahead; any ``EventDraft`` field can be overridden.
     """
-    starts_at = overrides.pop("starts_at", evening_start())
+    starts_at = overrides.pop("starts_at", None) or evening_start(next(_event_days))
     fields: dict[str, Any] = {
         "slug": unique_slug("debate"),
         "title": EVENT_TITLE,

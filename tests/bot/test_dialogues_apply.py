@@ -33,7 +33,7 @@ from tests.bot.process import (
     walk_profile,
 )
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 USE_BUTTONS = "Please use the buttons below."
 

@@ -27,7 +27,7 @@ from tests.bot.process import (
     walk_register,
 )
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 DONE = "Done: I will write to you in English."
 FORGET_QUESTION = (

@@ -38,7 +38,7 @@ from tests.bot.process import (
     walk_register_again,
 )
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 NAME_LIMIT = 100
 FEED_LINK = r"webcal://\S+/calendar/\S+\.ics\S*"

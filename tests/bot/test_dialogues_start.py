@@ -16,7 +16,7 @@ from tests.bot.process import (
     when_line,
 )
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 @in_every_language

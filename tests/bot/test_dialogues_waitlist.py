@@ -19,7 +19,7 @@ from tests.bot.process import (
     walk_register,
 )
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 WAITLISTED = (
     "The event is full, so you are on the waiting list. We will message you if a "

@@ -34,7 +34,7 @@ from tests.bot.process import (
     walk_register,
 )
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 ONLY_ORGANISERS = "This is only for organisers."
 POSTER = "Link and QR code for posters"

@@ -37,6 +37,8 @@ from tests.bot.process import (
     walk_questions,
 )
 
+pytestmark = pytest.mark.process
+
 
 @pytest.fixture
 async def tg() -> AsyncIterator[TelegramEmulator]:

@@ -256,6 +256,7 @@ async def _until_healthy(process: subprocess.Popen[bytes], port: int, log_path: 
             await asyncio.sleep(0.05)
 
 
+@pytest.mark.process
 async def test_serve_in_webhook_mode_registers_the_webhook_and_answers(
     tmp_path: Path,
 ) -> None:

@@ -4,6 +4,7 @@ import asyncio
 import sys
 from collections.abc import AsyncIterator
 
+import pytest
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -51,6 +52,7 @@ async def test_a_person_types_and_presses_buttons_by_number(
     assert [u.callback_query.data for u in updates if u.callback_query] == ["reg"]
 
 
+@pytest.mark.process
 async def test_python_dash_m_emulator_serves_until_quit() -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,

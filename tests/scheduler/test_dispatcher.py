@@ -2,7 +2,7 @@
 
 Time in the database is the injected clock (``ManualClock``): retries, lease expiry and
 reminder times come due when the test moves it. Real seconds pass only where Telegram's
-per-second limits are the subject, scaled up (100 a second) to keep the tests short,
+per-second limits are the subject, scaled up (100 or 250 a second) to keep the tests short,
 and once at the true 30 a second.
 """
 
@@ -68,9 +68,9 @@ async def test_two_thousand_recipients_at_the_flood_limit_without_a_single_429(
     clock: ManualClock,
     event: Event,
 ) -> None:
-    """Telegram's limits scaled up (100 a second overall, 1 a second per chat): 2,000
+    """Telegram's limits scaled up (250 a second overall, 1 a second per chat): 2,000
     people get a broadcast, 20 of them two more messages, and Telegram never says 429."""
-    rate = 100
+    rate = 250
     tg.flood_limits(enabled=True, global_per_second=rate, per_chat_per_second=1)
     people = await add_people(session, now, 2000)
     open_chats(tg, people)
