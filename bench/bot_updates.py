@@ -1,7 +1,7 @@
 """Telegram updates handled per second by one bot process, Redbridge beside an echo bot.
 
     python bench/bot_updates.py [--users N] [--postgres-url URL] [--skip-sqlite]
-                                [--skip-postgres]
+                                [--skip-postgres] [--burst N [--flood-limits]]
 
 The project's Telegram emulator runs in this process; the bot runs in a second process,
 as deployed: ``bot.runtime.create_bot`` pointed at the emulator and
@@ -34,6 +34,14 @@ temporary file) and on PostgreSQL (``--postgres-url``, ``REDBRIDGE_TEST_POSTGRES
 or a throwaway PostgreSQL 15 started here); the echo bot is measured once, in the same
 run against the same emulator. The goal: Redbridge on SQLite at least half the echo
 bot's rate. Figures only; the exit status is 0 unless something failed.
+
+``--burst N`` measures something else: N people (say 500, a QR code on a concert
+screen) each send ``/start`` once, spread evenly over one second, and the time from each
+``/start`` to that person's first reply is printed as p50, p95 and maximum, with how many
+got no reply within a minute (the goal: p95 under 2 s on SQLite). The emulator answers
+at once by default, so this is Redbridge's own speed; ``--flood-limits`` makes it
+enforce Telegram's limits (30 messages a second per bot, 1 a second per chat), under
+which 500 greetings alone need at least 17 s.
 """
 
 import argparse
@@ -82,6 +90,7 @@ BOT_USERNAME = "redbridge_bench_bot"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 STEPS = 12
 STEP_TIMEOUT_S = 120.0
+BURST_WAIT_S = 60.0
 Kind = Literal["redbridge", "echo", "floor", "floor-stateless"]
 
 
@@ -437,6 +446,79 @@ async def measure(
     return Result(name, users, users * STEPS, seconds, cpu_after - cpu_before, errors)
 
 
+@dataclass(frozen=True)
+class Burst:
+    name: str
+    latencies: list[float]  # seconds from /start to the first reply, of those answered
+    unanswered: int
+
+    def line(self) -> str:
+        if not self.latencies:
+            return f"{self.name:<22}no reply at all ({self.unanswered} people)"
+        ordered = sorted(self.latencies)
+
+        def percentile(share: float) -> float:
+            return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+        return (
+            f"{self.name:<22}first reply p50 {percentile(0.5):6.2f} s   "
+            f"p95 {percentile(0.95):6.2f} s   max {ordered[-1]:6.2f} s   "
+            f"{len(ordered)} answered, {self.unanswered} not within {BURST_WAIT_S:.0f} s"
+        )
+
+
+async def measure_burst(
+    name: str, tg: TelegramEmulator, database_url: str, target: Target, people: int
+) -> Burst:
+    """``people`` send /start once each, spread evenly over one second."""
+    process = BotProcess("redbridge", tg, database_url, target)
+    try:
+        await process.ready()
+        warm = tg.user(next(_ids), "Warm-up", language_code="en")
+        await step(warm, lambda: warm.send("/start"), Expect(messages=2))
+        users = [
+            tg.user(next(_ids), f"Person {n}", language_code=LANGUAGES[n % len(LANGUAGES)])
+            for n in range(people)
+        ]
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+
+        async def one(number: int, user: SimulatedUser) -> float:
+            await asyncio.sleep(max(0.0, started + number / people - loop.time()))
+            sent = loop.time()
+            await user.send("/start")
+            await user.next_message(timeout=BURST_WAIT_S)
+            return loop.time() - sent
+
+        outcomes = await asyncio.gather(
+            *(one(number, user) for number, user in enumerate(users)), return_exceptions=True
+        )
+    finally:
+        await process.stop()
+    latencies = [outcome for outcome in outcomes if isinstance(outcome, float)]
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException) and not isinstance(outcome, TimeoutError):
+            raise outcome
+    return Burst(name, latencies, len(outcomes) - len(latencies))
+
+
+async def run_bursts(
+    people: int, flood_limits: bool, sqlite_url: str | None, postgres_url: str | None
+) -> None:
+    now = datetime.now(UTC)
+    async with TelegramEmulator(TOKEN, BOT_USERNAME) as tg:
+        tg.flood_limits(enabled=flood_limits)
+        for name, url in (
+            ("Redbridge, SQLite", sqlite_url),
+            ("Redbridge, PostgreSQL", postgres_url),
+        ):
+            if url is None:
+                continue
+            target = await prepare_database(url, now)
+            print((await measure_burst(name, tg, url, target, people)).line(), flush=True)
+        print(f"(emulator: {tg.stats.too_many_requests} answers 429)")
+
+
 # --- A throwaway PostgreSQL server -----------------------------------------------------------
 
 
@@ -539,20 +621,37 @@ def main() -> int:
     )
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--burst", type=int, metavar="N", help="N people send /start within one second"
+    )
+    parser.add_argument(
+        "--flood-limits", action="store_true", help="with --burst: Telegram's limits enforced"
+    )
     args = parser.parse_args()
     users: int = args.users
-    print(
-        f"{users} people at once, {STEPS} steps each ({users * STEPS} updates per bot), "
-        "long polling, the bot in its own process, the emulator in this one."
-    )
+    if args.burst:
+        limits = "Telegram's flood limits" if args.flood_limits else "no flood limits"
+        print(f"{args.burst} people send /start within one second ({limits}).")
+    else:
+        print(
+            f"{users} people at once, {STEPS} steps each ({users * STEPS} updates per bot), "
+            "long polling, the bot in its own process, the emulator in this one."
+        )
+
+    def run(sqlite_url: str | None, postgres_url: str | None) -> bool:
+        if args.burst:
+            asyncio.run(run_bursts(args.burst, args.flood_limits, sqlite_url, postgres_url))
+            return True
+        return asyncio.run(run_all(users, sqlite_url, postgres_url))
+
     with tempfile.TemporaryDirectory(prefix="redbridge-bench-bot-") as directory:
         sqlite_url = None if args.skip_sqlite else f"sqlite+aiosqlite:///{directory}/bench.db"
         if args.skip_postgres:
-            return 0 if asyncio.run(run_all(users, sqlite_url, None)) else 1
+            return 0 if run(sqlite_url, None) else 1
         if args.postgres_url:
-            return 0 if asyncio.run(run_all(users, sqlite_url, args.postgres_url)) else 1
+            return 0 if run(sqlite_url, args.postgres_url) else 1
         with throwaway_postgres() as postgres_url:
-            return 0 if asyncio.run(run_all(users, sqlite_url, postgres_url)) else 1
+            return 0 if run(sqlite_url, postgres_url) else 1
 
 
 if __name__ == "__main__":
