@@ -1,4 +1,4 @@
-"""The FastAPI application, built from injected settings, sessions and clock."""
+"""The FastAPI application, built from what it needs: where links point, sessions, clock."""
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,15 +16,15 @@ from api.routes import (
     series,
     telegram,
 )
+from events.calendars import Links
 from events.clock import Clock, system_clock
 from events.feed_cache import FeedCache
-from redbridge.settings import Settings
 
 API_PREFIX = "/api/v1"
 
 
 def create_app(
-    settings: Settings,
+    links: Links,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock = system_clock,
     feed_cache: FeedCache | None = None,
@@ -36,7 +36,7 @@ def create_app(
         description="Authenticate with `Authorization: Bearer <token>` (see "
         "`redbridge token create`). Errors are `application/problem+json`.",
     )
-    app.state.settings = settings
+    app.state.links = links
     app.state.sessionmaker = sessionmaker
     app.state.clock = clock
     app.state.feed_cache = FeedCache() if feed_cache is None else feed_cache

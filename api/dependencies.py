@@ -1,4 +1,5 @@
-"""Request-scoped dependencies: the database session, the clock and the caller."""
+"""Request-scoped dependencies: the database session, the clock, where links point and the
+caller."""
 
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -9,8 +10,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.access import Principal, authenticate
+from events.calendars import Links
 from events.clock import Clock
-from redbridge.settings import Settings
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 _bearer = HTTPBearer(auto_error=False, description="An API token from `redbridge token create`")
@@ -27,9 +28,9 @@ def _now(request: Request) -> datetime:
     return clock()
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+def _links(request: Request) -> Links:
+    links: Links = request.app.state.links
+    return links
 
 
 async def _optional_principal(
@@ -59,6 +60,6 @@ async def _principal(
 
 SessionDep = Annotated[AsyncSession, Depends(_session)]
 NowDep = Annotated[datetime, Depends(_now)]
-SettingsDep = Annotated[Settings, Depends(_settings)]
+LinksDep = Annotated[Links, Depends(_links)]
 PrincipalDep = Annotated[Principal, Depends(_principal)]
 ViewerDep = Annotated[Principal | None, Depends(_optional_principal)]

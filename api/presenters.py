@@ -5,22 +5,20 @@ from collections.abc import Iterable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas import EventOut, RegistrationOut
+from events.calendars import Links
 from events.editions import get_programme_of, seats_left
 from events.models import Event, Participant, Registration
-from redbridge.settings import Settings
 
 
-async def present_event(session: AsyncSession, settings: Settings, event: Event) -> EventOut:
+async def present_event(session: AsyncSession, links: Links, event: Event) -> EventOut:
     programme = await get_programme_of(session, event)
-    return EventOut.of(
-        event, programme.slug, await seats_left(session, event), settings.bot_username
-    )
+    return EventOut.of(event, programme.slug, await seats_left(session, event), links.bot_username)
 
 
 async def present_events(
-    session: AsyncSession, settings: Settings, events: Iterable[Event]
+    session: AsyncSession, links: Links, events: Iterable[Event]
 ) -> list[EventOut]:
-    return [await present_event(session, settings, event) for event in events]
+    return [await present_event(session, links, event) for event in events]
 
 
 async def present_registration(

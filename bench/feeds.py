@@ -36,6 +36,7 @@ import uvicorn
 
 from api.app import create_app
 from events.access import SYSTEM
+from events.calendars import Links
 from events.editions import build_event
 from events.enums import PublicationStatus
 from events.feed_cache import FeedCache
@@ -102,7 +103,8 @@ def _serve(url: str, port: int, stop: EventType) -> None:
     async def serve() -> None:
         engine = create_engine(url)
         cache = FeedCache()
-        app = create_app(Settings(database_url=url), create_sessionmaker(engine), feed_cache=cache)
+        links = Links(Settings().public_url)
+        app = create_app(links, create_sessionmaker(engine), feed_cache=cache)
         server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
         )

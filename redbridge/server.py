@@ -22,6 +22,7 @@ from bot.notices import notice_renderer
 from bot.runtime import announce_commands, create_bot, create_dispatcher
 from bot.services import BotServices
 from bot.webhook import WebhookReceiver, webhook_secret
+from events.calendars import Links
 from events.clock import Clock, system_clock
 from events.migrations.runner import upgrade
 from events.store import OutboxBell, create_engine, create_sessionmaker
@@ -40,12 +41,17 @@ async def serve(settings: Settings, clock: Clock = system_clock) -> None:
     sessionmaker = create_sessionmaker(engine, bell)
     async with AsyncExitStack() as stack:
         stack.push_async_callback(engine.dispose)
-        app = create_app(settings, sessionmaker, clock)
+        bot: Bot | None = None
+        bot_username = settings.bot_username
         if settings.bot_token is None:
             log.info("REDBRIDGE_BOT_TOKEN is not set: the Telegram bot is off, the API runs.")
         else:
             bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
             stack.push_async_callback(bot.session.close)
+            # Learnt before the app is built: its links never change after start-up.
+            bot_username = bot_username or (await bot.me()).username
+        app = create_app(Links(settings.public_url, bot_username), sessionmaker, clock)
+        if bot is not None:
             catalogues = Catalogues()
             services = BotServices(settings.public_url, app.state.feed_cache)
             dispatcher = create_dispatcher(sessionmaker, catalogues, clock, services)
@@ -111,8 +117,7 @@ async def _start_bot(
     settings: Settings, bot: Bot, dispatcher: Dispatcher, app: FastAPI, stack: AsyncExitStack
 ) -> None:
     """Learn the bot's name, publish its commands, then poll or take the webhook."""
-    me = await bot.me()
-    settings.bot_username = settings.bot_username or me.username
+    me = await bot.me()  # asked once already: aiogram keeps the answer
     await announce_commands(bot, dispatcher["catalogues"])
     if settings.webhook_url:
         if urlsplit(settings.webhook_url).path != WEBHOOK_PATH:

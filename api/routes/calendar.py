@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from api.dependencies import SessionDep, SettingsDep
+from api.dependencies import LinksDep, SessionDep
 from events import feeds
-from events.calendars import CONTENT_TYPE, Links
+from events.calendars import CONTENT_TYPE
 from events.feed_cache import FeedCache, RenderedFeed
 from events.feeds import FeedKind, FeedRequest
 
@@ -41,11 +41,10 @@ _ICS: dict[int | str, dict[str, Any]] = {
 async def _serve(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    links: LinksDep,
     cache: FeedCache,
     feed: FeedRequest,
 ) -> Response:
-    links = Links(settings.public_url, settings.bot_username)
     rendered = await feeds.get_feed(session, cache, feed, links)
     gzipped = _accepts_gzip(request.headers.get("accept-encoding", ""))
     headers = _headers(rendered, gzipped)
@@ -109,13 +108,13 @@ async def event_feed(
     slug: str,
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    links: LinksDep,
     cache: CacheDep,
     lang: LangQuery = None,
 ) -> Response:
     """One event, as a file to import or a feed to subscribe to."""
     feed = FeedRequest(FeedKind.EVENT, slug, lang)
-    return await _serve(request, session, settings, cache, feed)
+    return await _serve(request, session, links, cache, feed)
 
 
 @router.get("/programmes/{slug}.ics", response_class=Response, responses=_ICS)
@@ -123,26 +122,26 @@ async def programme_feed(
     slug: str,
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    links: LinksDep,
     cache: CacheDep,
     lang: LangQuery = None,
 ) -> Response:
     """Every published (or since cancelled or completed) event of a programme."""
     feed = FeedRequest(FeedKind.PROGRAMME, slug, lang)
-    return await _serve(request, session, settings, cache, feed)
+    return await _serve(request, session, links, cache, feed)
 
 
 @router.get("/all.ics", response_class=Response, responses=_ICS)
 async def all_feed(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    links: LinksDep,
     cache: CacheDep,
     lang: LangQuery = None,
 ) -> Response:
     """Every public event of every programme."""
     feed = FeedRequest(FeedKind.ALL, "", lang)
-    return await _serve(request, session, settings, cache, feed)
+    return await _serve(request, session, links, cache, feed)
 
 
 @router.get("/me/{token}.ics", response_class=Response, responses=_ICS)
@@ -150,11 +149,11 @@ async def personal_feed(
     token: str,
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    links: LinksDep,
     cache: CacheDep,
     lang: LangQuery = None,
 ) -> Response:
     """A participant's own events (waitlisted and applied ones as tentative), in their
     language unless ``lang`` is given. The token comes from the bot."""
     feed = FeedRequest(FeedKind.PERSONAL, token, lang)
-    return await _serve(request, session, settings, cache, feed)
+    return await _serve(request, session, links, cache, feed)

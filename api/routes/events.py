@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.dependencies import NowDep, PrincipalDep, SessionDep, SettingsDep, ViewerDep
+from api.dependencies import LinksDep, NowDep, PrincipalDep, SessionDep, ViewerDep
 from api.presenters import present_event, present_events, present_registration
 from api.schemas import (
     CheckInRequest,
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/events", tags=["events"])
 @router.get("")
 async def list_events(
     session: SessionDep,
-    settings: SettingsDep,
+    links: LinksDep,
     viewer: ViewerDep,
     now: NowDep,
     programme: Annotated[str | None, Query(description="only this programme's events")] = None,
@@ -34,15 +34,15 @@ async def list_events(
     found = await editions.list_events(
         session, viewer=viewer, programme_slug=programme, upcoming_after=now if upcoming else None
     )
-    return await present_events(session, settings, found)
+    return await present_events(session, links, found)
 
 
 @router.get("/{event_id}")
 async def get_event(
-    event_id: int, session: SessionDep, settings: SettingsDep, viewer: ViewerDep
+    event_id: int, session: SessionDep, links: LinksDep, viewer: ViewerDep
 ) -> EventOut:
     event = await editions.get_visible_event(session, viewer, event_id)
-    return await present_event(session, settings, event)
+    return await present_event(session, links, event)
 
 
 @router.patch("/{event_id}")
@@ -52,26 +52,26 @@ async def update_event(
     session: SessionDep,
     now: NowDep,
     actor: PrincipalDep,
-    settings: SettingsDep,
+    links: LinksDep,
 ) -> EventOut:
     event = await editions.update_event(session, now, actor, event_id, changes)
-    return await present_event(session, settings, event)
+    return await present_event(session, links, event)
 
 
 @router.post("/{event_id}/publish")
 async def publish_event(
-    event_id: int, session: SessionDep, now: NowDep, actor: PrincipalDep, settings: SettingsDep
+    event_id: int, session: SessionDep, now: NowDep, actor: PrincipalDep, links: LinksDep
 ) -> EventOut:
     event = await editions.publish_event(session, now, actor, event_id)
-    return await present_event(session, settings, event)
+    return await present_event(session, links, event)
 
 
 @router.post("/{event_id}/cancel")
 async def cancel_event(
-    event_id: int, session: SessionDep, now: NowDep, actor: PrincipalDep, settings: SettingsDep
+    event_id: int, session: SessionDep, now: NowDep, actor: PrincipalDep, links: LinksDep
 ) -> EventOut:
     event = await editions.cancel_event(session, now, actor, event_id)
-    return await present_event(session, settings, event)
+    return await present_event(session, links, event)
 
 
 StatusQuery = Annotated[RegistrationStatus | None, Query()]

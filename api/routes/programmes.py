@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, status
 
-from api.dependencies import NowDep, PrincipalDep, SessionDep, SettingsDep, ViewerDep
+from api.dependencies import LinksDep, NowDep, PrincipalDep, SessionDep, ViewerDep
 from api.presenters import present_event, present_events
 from api.schemas import EventOut, ProgrammeOut
 from events import editions, programmes
@@ -13,10 +13,10 @@ router = APIRouter(prefix="/programmes", tags=["programmes"])
 
 @router.get("")
 async def list_programmes(
-    session: SessionDep, settings: SettingsDep, viewer: ViewerDep
+    session: SessionDep, links: LinksDep, viewer: ViewerDep
 ) -> list[ProgrammeOut]:
     found = await programmes.list_programmes(session, viewer=viewer)
-    return [ProgrammeOut.of(programme, settings.bot_username) for programme in found]
+    return [ProgrammeOut.of(programme, links.bot_username) for programme in found]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -25,18 +25,18 @@ async def create_programme(
     session: SessionDep,
     now: NowDep,
     actor: PrincipalDep,
-    settings: SettingsDep,
+    links: LinksDep,
 ) -> ProgrammeOut:
     programme = await programmes.create_programme(session, now, actor, draft)
-    return ProgrammeOut.of(programme, settings.bot_username)
+    return ProgrammeOut.of(programme, links.bot_username)
 
 
 @router.get("/{slug}")
 async def get_programme(
-    slug: str, session: SessionDep, settings: SettingsDep, viewer: ViewerDep
+    slug: str, session: SessionDep, links: LinksDep, viewer: ViewerDep
 ) -> ProgrammeOut:
     programme = await programmes.get_visible_programme(session, viewer, slug)
-    return ProgrammeOut.of(programme, settings.bot_username)
+    return ProgrammeOut.of(programme, links.bot_username)
 
 
 @router.patch("/{slug}")
@@ -46,34 +46,34 @@ async def update_programme(
     session: SessionDep,
     now: NowDep,
     actor: PrincipalDep,
-    settings: SettingsDep,
+    links: LinksDep,
 ) -> ProgrammeOut:
     programme = await programmes.update_programme(session, now, actor, slug, changes)
-    return ProgrammeOut.of(programme, settings.bot_username)
+    return ProgrammeOut.of(programme, links.bot_username)
 
 
 @router.post("/{slug}/publish")
 async def publish_programme(
-    slug: str, session: SessionDep, now: NowDep, actor: PrincipalDep, settings: SettingsDep
+    slug: str, session: SessionDep, now: NowDep, actor: PrincipalDep, links: LinksDep
 ) -> ProgrammeOut:
     programme = await programmes.publish_programme(session, now, actor, slug)
-    return ProgrammeOut.of(programme, settings.bot_username)
+    return ProgrammeOut.of(programme, links.bot_username)
 
 
 @router.post("/{slug}/cancel")
 async def cancel_programme(
-    slug: str, session: SessionDep, now: NowDep, actor: PrincipalDep, settings: SettingsDep
+    slug: str, session: SessionDep, now: NowDep, actor: PrincipalDep, links: LinksDep
 ) -> ProgrammeOut:
     programme = await programmes.cancel_programme(session, now, actor, slug)
-    return ProgrammeOut.of(programme, settings.bot_username)
+    return ProgrammeOut.of(programme, links.bot_username)
 
 
 @router.get("/{slug}/events")
 async def list_programme_events(
-    slug: str, session: SessionDep, settings: SettingsDep, viewer: ViewerDep
+    slug: str, session: SessionDep, links: LinksDep, viewer: ViewerDep
 ) -> list[EventOut]:
     found = await editions.list_events(session, viewer=viewer, programme_slug=slug)
-    return await present_events(session, settings, found)
+    return await present_events(session, links, found)
 
 
 @router.post("/{slug}/events", status_code=status.HTTP_201_CREATED)
@@ -83,7 +83,7 @@ async def create_event(
     session: SessionDep,
     now: NowDep,
     actor: PrincipalDep,
-    settings: SettingsDep,
+    links: LinksDep,
 ) -> EventOut:
     event = await editions.create_event(session, now, actor, slug, draft)
-    return await present_event(session, settings, event)
+    return await present_event(session, links, event)

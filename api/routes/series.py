@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from fastapi import APIRouter, status
 from pydantic import BaseModel
 
-from api.dependencies import NowDep, PrincipalDep, SessionDep, SettingsDep, ViewerDep
+from api.dependencies import LinksDep, NowDep, PrincipalDep, SessionDep, ViewerDep
 from api.presenters import present_event
 from api.schemas import EventOut
 from events import series as series_cases
@@ -116,10 +116,10 @@ async def cancel_occurrence(
     session: SessionDep,
     now: NowDep,
     actor: PrincipalDep,
-    settings: SettingsDep,
+    links: LinksDep,
 ) -> EventOut:
     event = await series_cases.cancel_occurrence(session, now, actor, slug, on)
-    return await present_event(session, settings, event)
+    return await present_event(session, links, event)
 
 
 @router.post("/series/{slug}/occurrences/{on}/move")
@@ -130,7 +130,7 @@ async def move_occurrence(
     session: SessionDep,
     now: NowDep,
     actor: PrincipalDep,
-    settings: SettingsDep,
+    links: LinksDep,
 ) -> EventOut:
     event = await series_cases.move_occurrence(session, now, actor, slug, on, move)
-    return await present_event(session, settings, event)
+    return await present_event(session, links, event)

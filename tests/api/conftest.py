@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from events.access import create_token
+from events.calendars import Links
 from events.enums import Role
-from redbridge.settings import Settings
 
 BOT_USERNAME = "redbridge_test_bot"
+PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 @dataclass
@@ -51,8 +52,7 @@ async def api(
     clock: ManualClock,
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the app served by a real uvicorn on 127.0.0.1."""
-    settings = Settings(database_url=database_url, bot_username=BOT_USERNAME)
-    app = create_app(settings, sessionmaker, clock)
+    app = create_app(Links(PUBLIC_URL, BOT_USERNAME), sessionmaker, clock)
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)

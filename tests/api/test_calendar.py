@@ -17,11 +17,11 @@ import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
+from events.calendars import Links
 from events.enums import Role
 from events.feed_cache import FeedCache
 from events.feed_tokens import personal_feed_token, rotate_personal_feed_token
 from events.feeds import FeedKind, feed_url
-from redbridge.settings import Settings
 from tests.api.builders import SUMMER_SCHOOL, published_event, register
 from tests.api.conftest import BOT_USERNAME, ManualClock, TokenFactory
 from tests.calendar_readers import read_feed, start_of
@@ -43,11 +43,8 @@ async def served(
     clock: ManualClock,
 ) -> AsyncIterator[Served]:
     """The app under uvicorn on loopback, with a feed cache the test can look into."""
-    settings = Settings(
-        database_url=database_url, bot_username=BOT_USERNAME, public_url=PUBLIC_URL
-    )
     cache = FeedCache()
-    app = create_app(settings, sessionmaker, clock, feed_cache=cache)
+    app = create_app(Links(PUBLIC_URL, BOT_USERNAME), sessionmaker, clock, feed_cache=cache)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

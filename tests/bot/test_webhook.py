@@ -29,9 +29,10 @@ from bot.i18n import Catalogues
 from bot.runtime import create_bot
 from bot.webhook import WebhookReceiver
 from emulator import TelegramEmulator
-from redbridge.settings import Settings
+from events.calendars import Links
 from tests.bot.inprocess import (
     BOT_USERNAME,
+    PUBLIC_URL,
     TOKEN,
     FixedClock,
     InProcessBot,
@@ -103,8 +104,9 @@ async def served(
     must have seen nothing."""
     harness = inprocess
     failed_before = request.session.testsfailed
-    settings = Settings(database_url="sqlite+aiosqlite://", bot_username=BOT_USERNAME)
-    app = create_app(settings, harness.sessionmaker, FixedClock(harness.now))
+    app = create_app(
+        Links(PUBLIC_URL, BOT_USERNAME), harness.sessionmaker, FixedClock(harness.now)
+    )
     app.state.telegram = WebhookReceiver(harness.bot, harness.dispatcher, SECRET)
     port = free_port()
     server = uvicorn.Server(
