@@ -1,7 +1,7 @@
 """/broadcasts and the buttons of a queued broadcast: its progress, and stopping it.
 
-Composing is bot.routers.broadcasts; a broadcast it queues answers with the same report
-buttons (bot.broadcast_views.report_keyboard). Every button re-checks through the use cases
+Composing is bot.broadcasts.compose; a broadcast it queues answers with the same report
+buttons (bot.broadcasts.views.report_keyboard). Every button re-checks through the use cases
 that the person still manages the event.
 """
 
@@ -13,7 +13,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.broadcast_views import (
+from bot.broadcasts.views import (
     AUDIENCE_KEYS,
     EVENT_BUTTONS,
     audience_label,

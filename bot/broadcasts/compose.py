@@ -5,7 +5,7 @@ the event's main language, a preview, translations, then "Send now". The draft l
 the conversation (``BROADCAST_DRAFT``); nothing is stored as a broadcast before "Send
 now", and /cancel drops it. Every step re-checks through the use cases that the person
 still manages the event, so a stale button or a lost role changes nothing. Following up
-(/broadcasts, progress, stopping) is bot.routers.broadcast_reports.
+(/broadcasts, progress, stopping) is bot.broadcasts.reports.
 """
 
 from contextlib import suppress
@@ -20,8 +20,9 @@ from aiogram.types import CallbackQuery, Message
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.broadcast_prompts import ask_for_text, review_keyboard, text_problem
-from bot.broadcast_views import (
+from bot.broadcasts.prompts import ask_for_text, review_keyboard, text_problem
+from bot.broadcasts.states import BROADCAST_DRAFT, BroadcastSteps
+from bot.broadcasts.views import (
     AUDIENCE_KEYS,
     EVENT_BUTTONS,
     audience_label,
@@ -34,7 +35,6 @@ from bot.filters import HAS_TEXT, NOT_A_COMMAND
 from bot.i18n import Translator
 from bot.keyboards import LANGUAGE_NAMES, button, main_menu, rows
 from bot.replies import edit_or_send
-from bot.states import BROADCAST_DRAFT, BroadcastSteps
 from bot.views import e, event_title
 from bot.wording import refusal
 from events.access import Principal

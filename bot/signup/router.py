@@ -18,7 +18,8 @@ from bot.callbacks import Mine, Signup
 from bot.filters import HAS_TEXT
 from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
-from bot.signup_steps import (
+from bot.signup.states import SignupSteps
+from bot.signup.steps import (
     DRAFT,
     PROFILE_ONLY,
     PROFILE_TEXT,
@@ -29,7 +30,6 @@ from bot.signup_steps import (
     lost_track,
     next_step,
 )
-from bot.states import SignupSteps
 from bot.views import e, event_title
 from bot.wording import refusal, status_label
 from events.countries import country_codes

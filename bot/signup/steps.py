@@ -14,7 +14,7 @@ from bot.callbacks import Signup
 from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
 from bot.replies import answer_long
-from bot.states import SignupSteps
+from bot.signup.states import SignupSteps
 from bot.views import e, event_title, profile_summary, question_prompt
 from bot.wording import refusal
 from events.countries import country_codes, normalise_country

@@ -8,13 +8,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.broadcasts.states import BROADCAST_DRAFT
+from bot.browse.router import show_event_message, show_programme_message
 from bot.context import LANGUAGE_KEY
 from bot.i18n import Translator
 from bot.keyboards import language_picker, main_menu
-from bot.routers.browse import show_event_message, show_programme_message
-from bot.routers.organiser import check_in_message
-from bot.signup_steps import DRAFT
-from bot.states import BROADCAST_DRAFT
+from bot.organiser.router import check_in_message
+from bot.signup.steps import DRAFT
 from events.access import Principal
 from events.deeplinks import parse_payload
 from events.models import Participant
