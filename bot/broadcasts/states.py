@@ -2,9 +2,6 @@
 
 from aiogram.fsm.state import State, StatesGroup
 
-# Key of the broadcast being written in the conversation data (event, audience, texts).
-BROADCAST_DRAFT = "broadcast"
-
 
 class BroadcastSteps(StatesGroup):
     """An organiser writing a broadcast; nothing is stored until they press "Send now"."""

@@ -4,24 +4,25 @@ The draft lives in the conversation state (in the database), so it survives a re
 nothing is stored as a registration until the person agrees.
 """
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Mine, Signup
 from bot.filters import HAS_TEXT
+from bot.guards import Refused, StaleButton, guarded, message_of
 from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
+from bot.replies import answer_below
+from bot.signup.draft import PROFILE_ONLY, SignupDraft
 from bot.signup.states import SignupSteps
 from bot.signup.steps import (
-    DRAFT,
-    PROFILE_ONLY,
     PROFILE_TEXT,
     ask_question,
     country_keyboard,
@@ -36,8 +37,8 @@ from events.countries import country_codes
 from events.eligibility import needs_birth_year
 from events.enums import Gender, QuestionKind, RegistrationMode, RegistrationStatus
 from events.errors import DomainError
-from events.inputs import ParticipantDetails
-from events.models import Participant
+from events.inputs import Question
+from events.models import Event, Participant, Registration
 from events.participation import public_event, registration_for
 from events.questions import normalise_answer, questions_of
 from events.registrations import ensure_open, sign_up
@@ -46,11 +47,11 @@ from events.registrations import ensure_open, sign_up
 async def begin_profile(
     query: CallbackQuery, state: FSMContext, t: Translator, participant: Participant | None
 ) -> None:
-    # Only a stored profile is edited: a stale button after /forget must not recreate one.
-    if participant is None or participant.erased_at is not None:
-        await query.answer(t.gettext("This button is no longer active."))
-        return
-    await edit_profile(query, state, t)
+    async with guarded(query, t):
+        # Only a stored profile is edited: a stale button after /forget must not recreate one.
+        if participant is None or participant.erased_at is not None:
+            raise StaleButton
+        await edit_profile(query, state, t)
 
 
 async def begin(
@@ -62,41 +63,29 @@ async def begin(
     now: datetime,
     participant: Participant | None,
 ) -> None:
-    try:
+    async with guarded(query, t):
         async with db() as session:
             event = await public_event(session, callback_data.event_id)
             ensure_open(event, now)
-            existing = (
+            mine = (
                 await registration_for(session, participant.id, event.id) if participant else None
             )
-    except DomainError as error:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
-        await query.answer(
-            t.gettext("You are already registered for this event."), show_alert=True
-        )
-        return
-    await query.answer()
-    draft: dict[str, Any] = {"event_id": event.id, "answers": {}, "index": 0}
-    if participant is not None and participant.name:
-        draft |= {
-            "name": participant.name,
-            "country": participant.country,
-            "gender": participant.gender,
-            "birth_year": participant.birth_year,
-            "known": True,
-        }
-    await state.update_data({DRAFT: draft})
-    if not isinstance(query.message, Message):
-        return
+        if mine is not None and mine.status != RegistrationStatus.CANCELLED:
+            raise Refused(t.gettext("You are already registered for this event."))
+        await query.answer()
+        await SignupDraft.starting(event.id, participant).save(state)
+        if isinstance(query.message, Message):
+            await query.message.answer(_heading(t, event))
+            await next_step(query.message, state, t, event, db, now)
+
+
+def _heading(t: Translator, event: Event) -> str:
     heading = (
         t.gettext("Application for: {title}")
         if event.mode == RegistrationMode.APPLICATION
         else t.gettext("Registration for: {title}")
     )
-    await query.message.answer(heading.format(title=e(event_title(t, event))))
-    await next_step(query.message, state, t, event, db, now)
+    return heading.format(title=e(event_title(t, event)))
 
 
 async def got_profile_text(
@@ -109,19 +98,76 @@ async def got_profile_text(
     """A typed name, country (code or name) or birth year: stored, or asked again."""
     current = await current_draft(state, db)
     step = await state.get_state()
-    if current is None or step not in PROFILE_TEXT:
+    take = PROFILE_TEXT.get(step)
+    if current is None or take is None:
         await lost_track(message, state, t)
         return
     draft, event = current
-    field, parse = PROFILE_TEXT[step]
     try:
-        draft[field] = parse(t, message.text or "", now)
+        take(draft, t, message.text or "", now)
     except ValueError as hint:
-        markup = country_keyboard(t, event) if field == "country" else None
+        markup = country_keyboard(t, event) if step == SignupSteps.country.state else None
         await message.answer(str(hint), reply_markup=markup)
         return
-    await state.update_data({DRAFT: draft})
+    await draft.save(state)
     await next_step(message, state, t, event, db, now)
+
+
+# What a button does to the draft, by (button action, step): it raises ``StaleButton``
+# for a value no longer offered, or ``Refused`` with a hint.
+ButtonStep = Callable[[SignupDraft, Event | None, Signup, Translator], None]
+
+
+def _take_country(
+    draft: SignupDraft, _event: Event | None, pressed: Signup, _t: Translator
+) -> None:
+    if pressed.value not in country_codes():
+        raise StaleButton
+    draft.country = pressed.value
+
+
+def _take_gender(
+    draft: SignupDraft, _event: Event | None, pressed: Signup, _t: Translator
+) -> None:
+    if pressed.value not in {*Gender, "-"}:
+        raise StaleButton
+    draft.gender = None if pressed.value == "-" else pressed.value
+
+
+def _skip_birth_year(
+    draft: SignupDraft, event: Event | None, _pressed: Signup, _t: Translator
+) -> None:
+    if event is not None and needs_birth_year(event):
+        raise StaleButton
+    draft.birth_year = None
+
+
+def _answer_question(
+    draft: SignupDraft, event: Event | None, pressed: Signup, t: Translator
+) -> None:
+    """A choice, or skipping an optional question."""
+    questions = questions_of(event.questions) if event is not None else []
+    if draft.index >= len(questions):
+        raise StaleButton
+    question = questions[draft.index]
+    if pressed.action == "skip":
+        if question.required:
+            raise Refused(t.gettext("This question needs an answer."), alert=False)
+        draft.index += 1
+        return
+    try:
+        draft.answer(question.key, normalise_answer(question, pressed.value))
+    except ValueError:
+        raise StaleButton from None
+
+
+_BUTTONS: dict[tuple[str, str | None], ButtonStep] = {
+    ("country", SignupSteps.country.state): _take_country,
+    ("gender", SignupSteps.gender.state): _take_gender,
+    ("skip", SignupSteps.birth_year.state): _skip_birth_year,
+    ("choice", SignupSteps.question.state): _answer_question,
+    ("skip", SignupSteps.question.state): _answer_question,
+}
 
 
 async def got_button(
@@ -132,46 +178,17 @@ async def got_button(
     db: async_sessionmaker[AsyncSession],
     now: datetime,
 ) -> None:
-    current = await current_draft(state, db, callback_data.event_id)
-    step = await state.get_state()
-    if current is None or not isinstance(query.message, Message):
-        await query.answer(t.gettext("This button is no longer active."))
-        return
-    draft, event = current
-    action, value = callback_data.action, callback_data.value
-    if action == "country" and step == SignupSteps.country.state and value in country_codes():
-        draft["country"] = value
-    elif action == "gender" and step == SignupSteps.gender.state and value in {*Gender, "-"}:
-        draft["gender"] = None if value == "-" else value
-    elif (
-        action == "skip"
-        and step == SignupSteps.birth_year.state
-        and (event is None or not needs_birth_year(event))
-    ):
-        draft["birth_year"] = None
-    elif event is not None and step == SignupSteps.question.state and action in ("choice", "skip"):
-        questions = questions_of(event.questions)
-        index = int(draft.get("index", 0))
-        if index >= len(questions):
-            await query.answer(t.gettext("This button is no longer active."))
-            return
-        question = questions[index]
-        if action == "skip" and question.required:
-            await query.answer(t.gettext("This question needs an answer."))
-            return
-        if action == "choice":
-            try:
-                draft["answers"][question.key] = normalise_answer(question, value)
-            except ValueError:
-                await query.answer(t.gettext("This button is no longer active."))
-                return
-        draft["index"] = index + 1
-    else:
-        await query.answer(t.gettext("This button is no longer active."))
-        return
-    await query.answer()
-    await state.update_data({DRAFT: draft})
-    await next_step(query.message, state, t, event, db, now)
+    async with guarded(query, t):
+        current = await current_draft(state, db, callback_data.event_id)
+        take = _BUTTONS.get((callback_data.action, await state.get_state()))
+        message = message_of(query)
+        if current is None or take is None:
+            raise StaleButton
+        draft, event = current
+        take(draft, event, callback_data, t)
+        await query.answer()
+        await draft.save(state)
+        await next_step(message, state, t, event, db, now)
 
 
 async def got_answer(
@@ -182,32 +199,31 @@ async def got_answer(
     now: datetime,
 ) -> None:
     current = await current_draft(state, db)
-    if current is None:
+    event = current[1] if current is not None else None
+    if current is None or event is None:
         await lost_track(message, state, t)
         return
-    draft, event = current
-    if event is None:
-        await lost_track(message, state, t)
-        return
+    draft = current[0]
     questions = questions_of(event.questions)
-    index = int(draft.get("index", 0))
-    if index >= len(questions):
-        await next_step(message, state, t, event, db, now)
-        return
-    question = questions[index]
-    if question.kind in (QuestionKind.CHOICE, QuestionKind.YES_NO):
-        await ask_question(
-            message, t, event, question, hint=t.gettext("Please use the buttons below.")
-        )
-        return
-    try:
-        draft["answers"][question.key] = normalise_answer(question, message.text or "")
-    except ValueError:
-        await ask_question(message, t, event, question, hint=hint_for(t, question))
-        return
-    draft["index"] = index + 1
-    await state.update_data({DRAFT: draft})
+    if draft.index < len(questions):
+        question = questions[draft.index]
+        hint = _read_answer(t, draft, question, message.text or "")
+        if hint is not None:
+            await ask_question(message, t, event, question, hint=hint)
+            return
+        await draft.save(state)
     await next_step(message, state, t, event, db, now)
+
+
+def _read_answer(t: Translator, draft: SignupDraft, question: Question, text: str) -> str | None:
+    """Take a typed answer into the draft; the hint to show instead if it cannot be."""
+    if question.kind in (QuestionKind.CHOICE, QuestionKind.YES_NO):
+        return t.gettext("Please use the buttons below.")
+    try:
+        draft.answer(question.key, normalise_answer(question, text))
+    except ValueError:
+        return hint_for(t, question)
+    return None
 
 
 async def expected_a_button(message: Message, t: Translator) -> None:
@@ -219,13 +235,9 @@ async def expected_text(message: Message, t: Translator) -> None:
 
 
 async def abort(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
-    await state.set_state(None)
-    await state.update_data({DRAFT: None})
+    await SignupDraft.drop(state)
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            t.gettext("Stopped. Nothing was saved."), reply_markup=main_menu(t)
-        )
+    await answer_below(query, t.gettext("Stopped. Nothing was saved."), main_menu(t))
 
 
 async def consent(
@@ -236,44 +248,38 @@ async def consent(
     db: async_sessionmaker[AsyncSession],
     now: datetime,
 ) -> None:
-    current = await current_draft(state, db, callback_data.event_id)
-    if (
-        current is None
-        or await state.get_state() != SignupSteps.consent.state
-        or query.from_user is None
-    ):
-        await query.answer(t.gettext("This button is no longer active."))
-        return
-    draft, event = current
-    if event is None:
-        await query.answer(t.gettext("This button is no longer active."))
-        return
-    try:
-        details = ParticipantDetails(
-            name=draft["name"],
-            language=t.language,
-            country=draft.get("country"),
-            gender=draft.get("gender"),
-            birth_year=draft.get("birth_year"),
-            telegram_user_id=query.from_user.id,
-        )
-        async with db() as session:
-            registration = await sign_up(session, now, details, event.id, draft.get("answers", {}))
-    except (DomainError, ValidationError) as error:
-        await state.set_state(None)
-        await state.update_data({DRAFT: None})
-        text = (
-            refusal(t, error)
-            if isinstance(error, DomainError)
-            else t.gettext("Sorry, that did not work. Please try again.")
-        )
+    async with guarded(query, t):
+        draft = await _agreed_draft(state, callback_data.event_id)
+        await SignupDraft.drop(state)
+        try:
+            details = draft.participant_details(t.language, query.from_user.id)
+            async with db() as session:
+                registration = await sign_up(session, now, details, draft.event_id, draft.answers)
+        except (DomainError, ValidationError) as error:
+            await query.answer()
+            await answer_below(query, _not_signed_up(t, error), main_menu(t))
+            return
         await query.answer()
-        if isinstance(query.message, Message):
-            await query.message.answer(text, reply_markup=main_menu(t))
-        return
-    await state.set_state(None)
-    await state.update_data({DRAFT: None})
-    await query.answer()
+        await answer_below(query, _outcome(t, registration), _registration_button(t, registration))
+
+
+async def _agreed_draft(state: FSMContext, event_id: int) -> SignupDraft:
+    """The draft whose summary the button was under; ``StaleButton`` for any other."""
+    draft = await SignupDraft.load(state)
+    if draft is None or draft.profile_only or draft.event_id != event_id:
+        raise StaleButton
+    if await state.get_state() != SignupSteps.consent.state:
+        raise StaleButton
+    return draft
+
+
+def _not_signed_up(t: Translator, error: DomainError | ValidationError) -> str:
+    if isinstance(error, DomainError):
+        return refusal(t, error)
+    return t.gettext("Sorry, that did not work. Please try again.")
+
+
+def _outcome(t: Translator, registration: Registration) -> str:
     outcome = {
         RegistrationStatus.CONFIRMED: t.gettext("You are registered. See you there!"),
         RegistrationStatus.WAITLISTED: t.gettext(
@@ -283,22 +289,22 @@ async def consent(
         RegistrationStatus.APPLIED: t.gettext(
             "Your application has been received. The organisers will let you know their decision."
         ),
-    }.get(RegistrationStatus(registration.status), status_label(t, registration.status))
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            outcome,
-            reply_markup=rows(
-                button(
-                    t.gettext("My registration"), Mine(action="show", id=registration.id).pack()
-                )
-            ),
-        )
+    }
+    return outcome.get(
+        RegistrationStatus(registration.status), status_label(t, registration.status)
+    )
+
+
+def _registration_button(t: Translator, registration: Registration) -> InlineKeyboardMarkup:
+    return rows(
+        button(t.gettext("My registration"), Mine(action="show", id=registration.id).pack())
+    )
 
 
 async def edit_profile(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
     """Ask the profile questions again; the answers replace the stored ones."""
     await query.answer()
-    await state.update_data({DRAFT: {"event_id": PROFILE_ONLY}})
+    await SignupDraft(event_id=PROFILE_ONLY).save(state)
     if isinstance(query.message, Message):
         await next_step(query.message, state, t, None)
 
