@@ -70,3 +70,12 @@ async def answer_long(
     for part in parts[:-1]:
         await message.answer(part)
     await message.answer(parts[-1], reply_markup=markup)
+
+
+async def answer_below(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """A new message in the chat of the button's message. Nothing if Telegram no longer
+    gives that message (older than 48 hours): the button was answered already."""
+    if isinstance(query.message, Message):
+        await query.message.answer(text, reply_markup=markup)

@@ -20,23 +20,20 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import BotCommand, ErrorEvent, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.broadcasts import compose, reports
+from bot.browse import router as browse
 from bot.context import ContextMiddleware
+from bot.fallback import router as fallback
 from bot.filters import IS_COMMAND
 from bot.i18n import Catalogues
-from bot.routers import (
-    broadcast_reports,
-    broadcasts,
-    browse,
-    fallback,
-    language,
-    membership,
-    mine,
-    organiser,
-    privacy,
-    signup,
-    start,
-)
+from bot.language import router as language
+from bot.membership import router as membership
+from bot.mine import router as mine
+from bot.organiser import router as organiser
+from bot.privacy import router as privacy
 from bot.services import BotServices
+from bot.signup import router as signup
+from bot.start import router as start
 from bot.storage import DatabaseStorage, SaveBeforeSending
 from bot.telegram_session import JsonSession
 from events.clock import Clock
@@ -106,14 +103,23 @@ def create_dispatcher(
     commands_first = Router(name="unknown-commands")
     commands_first.message.register(fallback.unknown_command, IS_COMMAND)
     # New routers each time: aiogram lets a router join one dispatcher only.
+    # The order matters: a message goes to the first handler that takes it.
+    # - Every router with commands comes before ``commands_first`` and signup: in a signup
+    #   step any text is an answer, so "/my" would otherwise become someone's name.
+    # - start (with /cancel) comes first of all, so /cancel ends any conversation.
+    # - broadcasts' steps take only text that is not a command, so the command routers
+    #   after it still get /my or /stats typed while composing.
+    # - ``commands_first`` comes before signup, so an unknown command mid-signup is
+    #   answered as one instead of stored as an answer.
+    # - fallback comes last: it takes whatever is left.
     dispatcher.include_routers(
         start.create_router(),
         membership.create_router(),
         language.create_router(),
         privacy.create_router(),
         organiser.create_router(),
-        broadcasts.create_router(),
-        broadcast_reports.create_router(),
+        compose.create_router(),
+        reports.create_router(),
         mine.create_router(),
         browse.create_router(),
         commands_first,

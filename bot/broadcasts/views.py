@@ -1,5 +1,5 @@
-"""What composing a broadcast (bot.routers.broadcasts) and following it up
-(bot.routers.broadcast_reports) share: the audiences the bot offers, the events an organiser
+"""What composing a broadcast (bot.broadcasts.compose) and following it up
+(bot.broadcasts.reports) share: the audiences the bot offers, how many events are offered,
 a report's buttons, and the refusal for people who are not organisers.
 """
 

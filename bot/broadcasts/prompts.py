@@ -1,4 +1,4 @@
-"""What composing a broadcast (bot.routers.broadcasts) says: the prompts for its texts,
+"""What composing a broadcast (bot.broadcasts.compose) says: the prompts for its texts,
 why a text is refused, and the review step's buttons."""
 
 from aiogram.types import InlineKeyboardMarkup

@@ -1,7 +1,7 @@
 """/broadcasts and the buttons of a queued broadcast: its progress, and stopping it.
 
-Composing is bot.routers.broadcasts; a broadcast it queues answers with the same report
-buttons (bot.broadcast_views.report_keyboard). Every button re-checks through the use cases
+Composing is bot.broadcasts.compose; a broadcast it queues answers with the same report
+buttons (bot.broadcasts.views.report_keyboard). Every button re-checks through the use cases
 that the person still manages the event.
 """
 
@@ -10,10 +10,10 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.broadcast_views import (
+from bot.broadcasts.views import (
     AUDIENCE_KEYS,
     EVENT_BUTTONS,
     audience_label,
@@ -22,11 +22,11 @@ from bot.broadcast_views import (
     report_keyboard,
 )
 from bot.callbacks import BroadcastControl
+from bot.guards import Refused, guarded
 from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.replies import answer_long, edit_or_send
 from bot.views import e, event_title
-from bot.wording import refusal
 from events.access import Principal
 from events.broadcasts import (
     BroadcastReport,
@@ -37,7 +37,6 @@ from events.broadcasts import (
     list_broadcasts,
 )
 from events.editions import get_event
-from events.errors import DomainError
 from events.models import Event
 
 # /broadcasts shows this many of each event's broadcasts, newest first.
@@ -88,30 +87,30 @@ async def show_report(
     organiser: Principal | None,
 ) -> None:
     """Progress in place ("progress"), in a new message ("open"), or after stopping it."""
-    if organiser is None:
-        await query.answer(only_organisers(t), show_alert=True)
-        return
-    try:
+    async with guarded(query, t):
+        if organiser is None:
+            raise Refused(only_organisers(t))
         async with db() as session:
             if callback_data.action == "stop_yes":
                 await cancel_broadcast(session, now, organiser, callback_data.id)
             report = await broadcast_report(session, organiser, callback_data.id)
             event = await get_event(session, report.event_id)
-    except DomainError as error:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    text = _report_text(t, report, event)
-    if callback_data.action != "stop_yes":
-        await query.answer()
-    elif report.state is BroadcastState.CANCELLED:
-        await query.answer(t.gettext("The broadcast is cancelled."))
-    else:
-        # Nothing was left to stop: cancel_broadcast leaves a finished one as it is.
-        await query.answer(t.gettext("Every message of this broadcast was already sent."))
-    if callback_data.action == "open" and isinstance(query.message, Message):
-        await query.message.answer(text, reply_markup=report_keyboard(t, report))
-    else:
-        await edit_or_send(query, text, report_keyboard(t, report))
+        await query.answer(_outcome(t, callback_data.action, report))
+        text = _report_text(t, report, event)
+        if callback_data.action == "open" and isinstance(query.message, Message):
+            await query.message.answer(text, reply_markup=report_keyboard(t, report))
+        else:
+            await edit_or_send(query, text, report_keyboard(t, report))
+
+
+def _outcome(t: Translator, action: str, report: BroadcastReport) -> str | None:
+    """What the button says when pressed: only stopping has news."""
+    if action != "stop_yes":
+        return None
+    if report.state is BroadcastState.CANCELLED:
+        return t.gettext("The broadcast is cancelled.")
+    # Nothing was left to stop: cancel_broadcast leaves a finished one as it is.
+    return t.gettext("Every message of this broadcast was already sent.")
 
 
 async def ask_to_stop(
@@ -120,25 +119,29 @@ async def ask_to_stop(
     t: Translator,
     organiser: Principal | None,
 ) -> None:
-    if organiser is None:
-        await query.answer(only_organisers(t), show_alert=True)
-        return
-    await query.answer()
-    await edit_or_send(
-        query,
-        t.gettext(
-            "Cancel this broadcast? Messages not sent yet will not be sent; those already "
-            "sent stay sent."
+    async with guarded(query, t):
+        if organiser is None:
+            raise Refused(only_organisers(t))
+        await query.answer()
+        await edit_or_send(
+            query,
+            t.gettext(
+                "Cancel this broadcast? Messages not sent yet will not be sent; those already "
+                "sent stay sent."
+            ),
+            _stop_keyboard(t, callback_data.id),
+        )
+
+
+def _stop_keyboard(t: Translator, broadcast_id: int) -> InlineKeyboardMarkup:
+    return rows(
+        button(
+            t.gettext("Yes, cancel the broadcast"),
+            BroadcastControl(action="stop_yes", id=broadcast_id).pack(),
         ),
-        rows(
-            button(
-                t.gettext("Yes, cancel the broadcast"),
-                BroadcastControl(action="stop_yes", id=callback_data.id).pack(),
-            ),
-            button(
-                t.gettext("No, keep sending"),
-                BroadcastControl(action="progress", id=callback_data.id).pack(),
-            ),
+        button(
+            t.gettext("No, keep sending"),
+            BroadcastControl(action="progress", id=broadcast_id).pack(),
         ),
     )
 
@@ -162,6 +165,13 @@ async def broadcasts_command(
     if not found:
         await message.answer(t.gettext("No broadcasts yet. Write one with /broadcast."))
         return
+    await answer_long(message, *_broadcast_list(t, found))
+
+
+def _broadcast_list(
+    t: Translator, found: list[tuple[Event, list[BroadcastReport]]]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Each event's recent broadcasts, numbered, with a progress button for each number."""
     blocks: list[str] = []
     buttons = []
     number = 0
@@ -183,7 +193,7 @@ async def broadcasts_command(
                 )
             )
         blocks.append("\n".join(lines))
-    await answer_long(message, "\n\n".join(blocks), rows(*buttons, width=3))
+    return "\n\n".join(blocks), rows(*buttons, width=3)
 
 
 def create_router() -> Router:

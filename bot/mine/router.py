@@ -8,25 +8,19 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Browse, Mine
+from bot.guards import Refused, guarded
 from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
 from bot.qr import qr_png
-from bot.replies import edit_or_send
+from bot.replies import answer_below, edit_or_send
 from bot.services import BotServices
 from bot.views import e, registration_card, registration_label
-from bot.wording import refusal
+from events.calendar_links import CalendarLinks, calendar_links
 from events.deeplinks import deep_link, ticket_payload
 from events.enums import ACTIVE, RegistrationStatus
-from events.errors import DomainError, NotFound
-from events.feed_tokens import rotate_personal_feed_token
-from events.feeds import FeedKind, FeedRequest, get_feed, personal_subscription, subscription
+from events.errors import NotFound
 from events.models import Event, Participant, Registration
-from events.participation import (
-    own_registration,
-    own_registrations,
-    public_event,
-    public_programme,
-)
+from events.participation import own_registration, own_registrations, public_event
 from events.registrations import cancel_registration
 from events.waitlist import accept_offer, decline_offer
 
@@ -61,13 +55,19 @@ async def my_command(
     await message.answer(text, reply_markup=markup)
 
 
+def _owner(participant: Participant | None, registration_id: int) -> int:
+    """The person's participant id; someone without a record owns no registration."""
+    if participant is None:
+        raise NotFound("registration", registration_id)
+    return participant.id
+
+
 async def _own(
     db: async_sessionmaker[AsyncSession], participant: Participant | None, registration_id: int
 ) -> tuple[Registration, Event]:
-    if participant is None:
-        raise NotFound("registration", registration_id)
+    owner = _owner(participant, registration_id)
     async with db() as session:
-        registration = await own_registration(session, participant.id, registration_id)
+        registration = await own_registration(session, owner, registration_id)
         event = await public_event(session, registration.event_id)
     return registration, event
 
@@ -119,17 +119,14 @@ async def show_one(
     now: datetime,
     participant: Participant | None,
 ) -> None:
-    try:
+    async with guarded(query, t):
         registration, event = await _own(db, participant, callback_data.id)
-    except DomainError as error:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    await query.answer()
-    await edit_or_send(
-        query,
-        registration_card(t, registration, event),
-        _card_buttons(t, registration, now, event),
-    )
+        await query.answer()
+        await edit_or_send(
+            query,
+            registration_card(t, registration, event),
+            _card_buttons(t, registration, now, event),
+        )
 
 
 async def show_ticket(
@@ -140,42 +137,34 @@ async def show_ticket(
     db: async_sessionmaker[AsyncSession],
     participant: Participant | None,
 ) -> None:
-    try:
+    async with guarded(query, t):
         registration, event = await _own(db, participant, callback_data.id)
-    except DomainError as error:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    if registration.status != RegistrationStatus.CONFIRMED or not registration.ticket_code:
-        await query.answer(t.gettext("This is no longer possible."), show_alert=True)
-        return
-    await query.answer()
-    me = await bot.me()
-    link = deep_link(me.username, ticket_payload(registration.ticket_code))
-    await bot.send_photo(
-        query.from_user.id,
-        BufferedInputFile(
-            qr_png(link or registration.ticket_code),
-            filename=f"ticket-{registration.ticket_code}.png",
-        ),
-        caption=registration_card(t, registration, event)
-        + "\n"
-        + t.gettext("Show this code at the entrance."),
-    )
+        code = registration.ticket_code
+        if registration.status != RegistrationStatus.CONFIRMED or not code:
+            raise Refused(t.gettext("This is no longer possible."))
+        await query.answer()
+        link = deep_link((await bot.me()).username, ticket_payload(code))
+        await bot.send_photo(
+            query.from_user.id,
+            BufferedInputFile(qr_png(link or code), filename=f"ticket-{code}.png"),
+            caption=registration_card(t, registration, event)
+            + "\n"
+            + t.gettext("Show this code at the entrance."),
+        )
 
 
 async def ask_cancel(query: CallbackQuery, callback_data: Mine, t: Translator) -> None:
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            t.gettext("Cancel this registration? Your seat will be offered to someone else."),
-            reply_markup=rows(
-                button(
-                    t.gettext("Yes, cancel it"),
-                    Mine(action="cancel_yes", id=callback_data.id).pack(),
-                ),
-                button(t.gettext("No, keep it"), Mine(action="show", id=callback_data.id).pack()),
+    await answer_below(
+        query,
+        t.gettext("Cancel this registration? Your seat will be offered to someone else."),
+        rows(
+            button(
+                t.gettext("Yes, cancel it"), Mine(action="cancel_yes", id=callback_data.id).pack()
             ),
-        )
+            button(t.gettext("No, keep it"), Mine(action="show", id=callback_data.id).pack()),
+        ),
+    )
 
 
 async def act(
@@ -186,7 +175,7 @@ async def act(
     now: datetime,
     participant: Participant | None,
 ) -> None:
-    try:
+    async with guarded(query, t):
         registration, _event = await _own(db, participant, callback_data.id)
         async with db() as session:
             if callback_data.action == "cancel_yes":
@@ -198,14 +187,9 @@ async def act(
             else:
                 await decline_offer(session, now, registration.id)
                 text = t.gettext("You declined the seat. Thank you for letting us know.")
-    except DomainError as error:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            text,
-            reply_markup=rows(button(t.gettext("« My registrations"), Mine(action="list").pack())),
+        await query.answer()
+        await answer_below(
+            query, text, rows(button(t.gettext("« My registrations"), Mine(action="list").pack()))
         )
 
 
@@ -220,58 +204,65 @@ async def add_to_calendar(
     services: BotServices,
 ) -> None:
     """The event as an .ics file, and subscription links that keep calendars current."""
-    try:
-        registration, event = await _own(db, participant, callback_data.id)
-        me = await bot.me()
+    async with guarded(query, t):
+        owner = _owner(participant, callback_data.id)
+        links = services.links((await bot.me()).username)
         async with db() as session:
-            if callback_data.action == "rotate":
-                await rotate_personal_feed_token(session, now, registration.participant_id)
-            feed = await get_feed(
+            found = await calendar_links(
                 session,
+                now,
                 services.feed_cache,
-                FeedRequest(FeedKind.EVENT, event.slug, t.language),
-                services.links(me.username),
+                links,
+                owner,
+                callback_data.id,
+                t.language,
+                new_private_link=callback_data.action == "rotate",
             )
-            personal = await personal_subscription(
-                session, now, registration.participant_id, services.public_url
-            )
-            programme = await public_programme(session, event.programme_id)
-    except DomainError as error:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    await query.answer()
-    if callback_data.action == "ics":
+        await query.answer()
+        await _send_calendar(bot, query.from_user.id, t, found, callback_data)
+
+
+async def _send_calendar(
+    bot: Bot, chat_id: int, t: Translator, found: CalendarLinks, pressed: Mine
+) -> None:
+    """The .ics file ("Add to calendar" only), then the subscription links."""
+    rotated = pressed.action == "rotate"
+    if not rotated:
         await bot.send_document(
-            query.from_user.id,
-            BufferedInputFile(feed.body, filename=feed.filename),
+            chat_id,
+            BufferedInputFile(found.event_file.body, filename=found.event_file.filename),
             caption=t.gettext("Open this file to add the event to your calendar."),
         )
-    programme_feed = subscription(
-        services.public_url, FeedKind.PROGRAMME, programme.slug, t.language
+    await bot.send_message(
+        chat_id,
+        _subscribe_text(t, found, rotated=rotated),
+        reply_markup=_new_link_button(t, pressed.id),
     )
-    rotate = Mine(action="rotate", id=registration.id)
+
+
+def _subscribe_text(t: Translator, found: CalendarLinks, *, rotated: bool) -> str:
     intro = (
         t.gettext("Done: the old private link no longer works.")
-        if callback_data.action == "rotate"
+        if rotated
         else t.gettext("To keep your calendar up to date, subscribe instead:")
     )
-    text = "\n\n".join(
+    return "\n\n".join(
         [
             intro,
             t.gettext("All your registrations (a private link, keep it to yourself):")
-            + f"\n{e(personal.webcal)}",
-            t.gettext("Every event of this programme:") + f"\n{e(programme_feed.webcal)}",
+            + f"\n{e(found.personal.webcal)}",
+            t.gettext("Every event of this programme:") + f"\n{e(found.programme.webcal)}",
             t.gettext(
                 "Google Calendar: use “From URL” with the same link starting with https:// "
                 "instead of webcal://."
             ),
         ]
     )
-    await bot.send_message(
-        query.from_user.id,
-        text,
-        reply_markup=rows(button(t.gettext("Make a new private link"), rotate.pack())),
-    )
+
+
+def _new_link_button(t: Translator, registration_id: int) -> InlineKeyboardMarkup:
+    rotate = Mine(action="rotate", id=registration_id)
+    return rows(button(t.gettext("Make a new private link"), rotate.pack()))
 
 
 def create_router() -> Router:

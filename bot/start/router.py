@@ -8,13 +8,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.broadcasts.draft import Composition
+from bot.browse.router import show_event_message, show_programme_message
 from bot.context import LANGUAGE_KEY
 from bot.i18n import Translator
 from bot.keyboards import language_picker, main_menu
-from bot.routers.browse import show_event_message, show_programme_message
-from bot.routers.organiser import check_in_message
-from bot.signup_steps import DRAFT
-from bot.states import BROADCAST_DRAFT
+from bot.organiser.router import check_in_message
+from bot.signup.draft import SignupDraft
 from events.access import Principal
 from events.deeplinks import parse_payload
 from events.models import Participant
@@ -85,7 +85,7 @@ async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
     was = await state.get_state()
     await state.set_state(None)
     # Whatever was being written (an application, a broadcast) is dropped unsent.
-    await state.update_data({DRAFT: None, BROADCAST_DRAFT: None})
+    await state.update_data({SignupDraft.key: None, Composition.key: None})
     text = t.gettext("Stopped. Nothing was saved.") if was else t.gettext("Nothing to stop.")
     await message.answer(text, reply_markup=main_menu(t))
 

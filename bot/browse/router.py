@@ -7,6 +7,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Browse, Mine, Signup
+from bot.guards import Refused, guarded
 from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.qr import qr_png
@@ -111,18 +112,15 @@ async def browse(
     participant: Participant | None,
     organiser: Principal | None,
 ) -> None:
-    try:
+    async with guarded(query, t):
         if callback_data.what == "programme":
             text, markup = await _programme_view(t, db, now, callback_data.id)
         elif callback_data.what == "event":
             text, markup = await _event_view(t, db, now, callback_data.id, participant, organiser)
         else:
             text, markup = await _programme_list(t, db)
-    except NotFound:
-        await query.answer(t.gettext("This is no longer available."), show_alert=True)
-        return
-    await query.answer()
-    await edit_or_send(query, text, markup)
+        await query.answer()
+        await edit_or_send(query, text, markup)
 
 
 async def show_event_message(
@@ -183,22 +181,22 @@ async def poster(
     organiser: Principal | None,
 ) -> None:
     """Organisers get the event's deep link and its QR code (PNG) to print."""
-    async with db() as session:
-        try:
-            event = await public_event(session, callback_data.id)
-        except NotFound:
-            event = None
-    if event is None or organiser is None or not organiser.can_manage(event.programme_id):
-        await query.answer(t.gettext("This is only for organisers."), show_alert=True)
-        return
-    await query.answer()
-    me = await bot.me()
-    link = deep_link(me.username, event_payload(event.slug)) or event_payload(event.slug)
-    await bot.send_photo(
-        query.from_user.id,
-        BufferedInputFile(qr_png(link), filename=f"{event.slug}.png"),
-        caption=f"<b>{e(event_title(t, event))}</b>\n{e(link)}",
-    )
+    async with guarded(query, t):
+        async with db() as session:
+            try:
+                event = await public_event(session, callback_data.id)
+            except NotFound:
+                event = None
+        if event is None or organiser is None or not organiser.can_manage(event.programme_id):
+            raise Refused(t.gettext("This is only for organisers."))
+        await query.answer()
+        me = await bot.me()
+        link = deep_link(me.username, event_payload(event.slug)) or event_payload(event.slug)
+        await bot.send_photo(
+            query.from_user.id,
+            BufferedInputFile(qr_png(link), filename=f"{event.slug}.png"),
+            caption=f"<b>{e(event_title(t, event))}</b>\n{e(link)}",
+        )
 
 
 def create_router() -> Router:

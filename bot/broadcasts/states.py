@@ -1,19 +1,6 @@
-"""Conversation states; kept in the database so a restart loses no half-done application."""
+"""The steps of writing a broadcast; kept in the database like every conversation."""
 
 from aiogram.fsm.state import State, StatesGroup
-
-
-class SignupSteps(StatesGroup):
-    name = State()
-    country = State()
-    gender = State()
-    birth_year = State()
-    question = State()
-    consent = State()
-
-
-# Key of the broadcast being written in the conversation data (event, audience, texts).
-BROADCAST_DRAFT = "broadcast"
 
 
 class BroadcastSteps(StatesGroup):

@@ -2,26 +2,28 @@
 
 Composing: the event, the audience (with the number of people it reaches), the text in
 the event's main language, a preview, translations, then "Send now". The draft lives in
-the conversation (``BROADCAST_DRAFT``); nothing is stored as a broadcast before "Send
-now", and /cancel drops it. Every step re-checks through the use cases that the person
-still manages the event, so a stale button or a lost role changes nothing. Following up
-(/broadcasts, progress, stopping) is bot.routers.broadcast_reports.
+the conversation (``Composition``); nothing is stored as a broadcast before "Send now",
+and /cancel drops it. Every step re-checks through the use cases that the person still
+manages the event, so a stale button or a lost role changes nothing. Following up
+(/broadcasts, progress, stopping) is bot.broadcasts.reports.
 """
 
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import datetime
-from typing import Any
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.broadcast_prompts import ask_for_text, review_keyboard, text_problem
-from bot.broadcast_views import (
+from bot.broadcasts.draft import Composition
+from bot.broadcasts.prompts import ask_for_text, review_keyboard, text_problem
+from bot.broadcasts.states import BroadcastSteps
+from bot.broadcasts.views import (
     AUDIENCE_KEYS,
     EVENT_BUTTONS,
     audience_label,
@@ -31,15 +33,16 @@ from bot.broadcast_views import (
 )
 from bot.callbacks import Compose
 from bot.filters import HAS_TEXT, NOT_A_COMMAND
+from bot.guards import Refused, StaleButton, guarded
 from bot.i18n import Translator
 from bot.keyboards import LANGUAGE_NAMES, button, main_menu, rows
-from bot.replies import edit_or_send
-from bot.states import BROADCAST_DRAFT, BroadcastSteps
+from bot.replies import answer_below, edit_or_send
 from bot.views import e, event_title
 from bot.wording import refusal
 from events.access import Principal
 from events.broadcast_inputs import BroadcastAudience, BroadcastDraft
 from events.broadcasts import (
+    BroadcastReport,
     broadcast_report,
     broadcastable_events,
     count_recipients,
@@ -52,6 +55,8 @@ from events.models import Event
 
 # Titles in button labels are cut: Telegram shows a long label truncated anyway.
 _LABEL_TITLE = 40
+# The audience may still change until the text is typed.
+_CHOOSING_AUDIENCE = (BroadcastSteps.audience.state, BroadcastSteps.text.state)
 # Steps at which the main text is written: translations may be added, or it may be sent
 # (a translation asked for but not typed yet is simply left out).
 _HAS_TEXT = (
@@ -65,19 +70,23 @@ def _shorten(text: str) -> str:
     return text if len(text) <= _LABEL_TITLE else text[: _LABEL_TITLE - 1].rstrip() + "…"
 
 
-def _draft(data: dict[str, Any], event_id: int | None = None) -> dict[str, Any] | None:
-    """The broadcast being written, if any (and if it is for ``event_id``)."""
-    draft = data.get(BROADCAST_DRAFT)
-    if not isinstance(draft, dict) or not isinstance(draft.get("event_id"), int):
-        return None
-    if event_id is not None and draft["event_id"] != event_id:
-        return None
+async def _composing(
+    state: FSMContext, event_id: int, steps: Sequence[str | None] | None = None
+) -> Composition:
+    """The draft a button was shown for; ``StaleButton`` if there is none, it is for
+    another event, or the conversation is not at one of ``steps``."""
+    draft = await Composition.load(state)
+    if draft is None or draft.event_id != event_id:
+        raise StaleButton
+    if steps is not None and await state.get_state() not in steps:
+        raise StaleButton
     return draft
 
 
-async def _drop_draft(state: FSMContext) -> None:
-    await state.set_state(None)
-    await state.update_data({BROADCAST_DRAFT: None})
+def _manager(t: Translator, organiser: Principal | None) -> Principal:
+    if organiser is None:
+        raise Refused(only_organisers(t))
+    return organiser
 
 
 # --- Composing ----------------------------------------------------------------------------
@@ -97,10 +106,17 @@ async def broadcast_command(
     async with db() as session:
         events = await broadcastable_events(session, organiser, now, EVENT_BUTTONS)
     # A new /broadcast starts over: an unfinished draft is dropped.
-    await _drop_draft(state)
+    await Composition.drop(state)
     if not events:
         await message.answer(t.gettext("You have no upcoming or recent events to write about."))
         return
+    await message.answer(
+        t.gettext("Which event's participants do you want to write to?"),
+        reply_markup=_event_keyboard(t, events),
+    )
+
+
+def _event_keyboard(t: Translator, events: Sequence[Event]) -> InlineKeyboardMarkup:
     buttons = [
         button(
             f"{_shorten(event_title(t, event))} · {t.date(event.starts_at, event.timezone)}",
@@ -108,10 +124,7 @@ async def broadcast_command(
         )
         for event in events
     ]
-    await message.answer(
-        t.gettext("Which event's participants do you want to write to?"),
-        reply_markup=rows(*buttons),
-    )
+    return rows(*buttons)
 
 
 async def picked_event(
@@ -122,33 +135,31 @@ async def picked_event(
     db: async_sessionmaker[AsyncSession],
     organiser: Principal | None,
 ) -> None:
-    if organiser is None:
-        await query.answer(only_organisers(t), show_alert=True)
-        return
-    try:
+    async with guarded(query, t):
+        manager = _manager(t, organiser)
         async with db() as session:
             event = await get_event(session, callback_data.event_id)
             # Counting checks that the event is theirs.
-            await count_recipients(session, organiser, event.id, BroadcastAudience())
-    except DomainError as error:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    await state.set_state(BroadcastSteps.audience)
-    await state.update_data({BROADCAST_DRAFT: {"event_id": event.id, "texts": {}}})
-    await query.answer()
+            await count_recipients(session, manager, event.id, BroadcastAudience())
+        await state.set_state(BroadcastSteps.audience)
+        await Composition(event_id=event.id, texts={}).save(state)
+        await query.answer()
+        await edit_or_send(
+            query,
+            f"<b>{e(event_title(t, event))}</b>\n" + t.gettext("Who should receive the message?"),
+            _audience_keyboard(t, event.id),
+        )
+
+
+def _audience_keyboard(t: Translator, event_id: int) -> InlineKeyboardMarkup:
     buttons = [
         button(
-            audience_label(t, key),
-            Compose(action="audience", event_id=event.id, value=key).pack(),
+            audience_label(t, key), Compose(action="audience", event_id=event_id, value=key).pack()
         )
         for key in AUDIENCE_KEYS
     ]
-    buttons.append(button(t.gettext("Cancel"), Compose(action="drop", event_id=event.id).pack()))
-    await edit_or_send(
-        query,
-        f"<b>{e(event_title(t, event))}</b>\n" + t.gettext("Who should receive the message?"),
-        rows(*buttons),
-    )
+    buttons.append(button(t.gettext("Cancel"), Compose(action="drop", event_id=event_id).pack()))
+    return rows(*buttons)
 
 
 async def picked_audience(
@@ -159,46 +170,33 @@ async def picked_audience(
     db: async_sessionmaker[AsyncSession],
     organiser: Principal | None,
 ) -> None:
-    draft = _draft(await state.get_data(), callback_data.event_id)
-    audience = audience_preset(callback_data.value)
-    step = await state.get_state()
-    # The audience may still change until the text is typed.
-    if (
-        draft is None
-        or audience is None
-        or step not in (BroadcastSteps.audience.state, BroadcastSteps.text.state)
-    ):
-        await query.answer(t.gettext("This button is no longer active."))
-        return
-    if organiser is None:
-        await query.answer(only_organisers(t), show_alert=True)
-        return
-    try:
+    async with guarded(query, t):
+        draft = await _composing(state, callback_data.event_id, _CHOOSING_AUDIENCE)
+        audience = audience_preset(callback_data.value)
+        if audience is None:
+            raise StaleButton
+        manager = _manager(t, organiser)
         async with db() as session:
             event = await get_event(session, callback_data.event_id)
-            count = await count_recipients(session, organiser, event.id, audience)
-    except DomainError as error:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    draft |= {"audience": callback_data.value, "language": event.default_language}
-    await state.set_state(BroadcastSteps.text)
-    await state.update_data({BROADCAST_DRAFT: draft})
-    await query.answer()
+            count = await count_recipients(session, manager, event.id, audience)
+        draft.audience, draft.language = callback_data.value, event.default_language
+        await state.set_state(BroadcastSteps.text)
+        await draft.save(state)
+        await query.answer()
+        await answer_below(query, _audience_chosen(t, callback_data.value, count, event))
+
+
+def _audience_chosen(t: Translator, key: str, count: int, event: Event) -> str:
     reach = t.ngettext(
         "This will reach {count} person.", "This will reach {count} people.", count
     ).format(count=count)
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            "\n\n".join(
-                [
-                    t.gettext("Audience: {audience}").format(
-                        audience=audience_label(t, callback_data.value)
-                    ),
-                    reach,
-                    ask_for_text(t, event.default_language, main=True),
-                ]
-            )
-        )
+    return "\n\n".join(
+        [
+            t.gettext("Audience: {audience}").format(audience=audience_label(t, key)),
+            reach,
+            ask_for_text(t, event.default_language, main=True),
+        ]
+    )
 
 
 async def got_text(
@@ -209,9 +207,9 @@ async def got_text(
     organiser: Principal | None,
 ) -> None:
     """The text (or a translation) as the organiser formatted it, shown as a preview."""
-    draft = _draft(await state.get_data())
-    if organiser is None or draft is None or not isinstance(draft.get("language"), str):
-        await _drop_draft(state)
+    draft = await Composition.load(state)
+    if organiser is None or draft is None or draft.language is None:
+        await Composition.drop(state)
         await message.answer(only_organisers(t) if organiser is None else _lost(t))
         return
     # Telegram's entities as HTML, the user's own "<" and "&" escaped: formatting on purpose.
@@ -220,18 +218,29 @@ async def got_text(
     if problem is not None:
         await message.answer(problem)
         return
+    event = await _event_or_refusal(message, state, t, db, draft.event_id)
+    if event is not None:
+        draft.write(html)
+        await state.set_state(BroadcastSteps.review)
+        await draft.save(state)
+        await _preview(message, t, event, draft.texts, draft.language)
+
+
+async def _event_or_refusal(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    event_id: int,
+) -> Event | None:
+    """The draft's event; None, with the draft dropped and the reason told, if it is gone."""
     try:
         async with db() as session:
-            event = await get_event(session, draft["event_id"])
+            return await get_event(session, event_id)
     except DomainError as error:
-        await _drop_draft(state)
+        await Composition.drop(state)
         await message.answer(refusal(t, error))
-        return
-    language = draft["language"]
-    draft["texts"] = {**draft.get("texts", {}), language: html}
-    await state.set_state(BroadcastSteps.review)
-    await state.update_data({BROADCAST_DRAFT: draft})
-    await _preview(message, t, event, draft["texts"], language)
+        return None
 
 
 async def _preview(
@@ -275,19 +284,20 @@ async def ask_language(
     t: Translator,
     db: async_sessionmaker[AsyncSession],
 ) -> None:
-    draft = _draft(await state.get_data(), callback_data.event_id)
-    if draft is None or await state.get_state() not in _HAS_TEXT:
-        await query.answer(t.gettext("This button is no longer active."))
-        return
-    try:
+    async with guarded(query, t):
+        draft = await _composing(state, callback_data.event_id, _HAS_TEXT)
         async with db() as session:
             event = await get_event(session, callback_data.event_id)
-    except DomainError as error:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    await state.set_state(BroadcastSteps.language)
-    await query.answer()
-    texts = draft.get("texts", {})
+        await state.set_state(BroadcastSteps.language)
+        await query.answer()
+        await answer_below(
+            query,
+            t.gettext("Which language is the translation in? (✓ written already)"),
+            _language_keyboard(event, draft.texts),
+        )
+
+
+def _language_keyboard(event: Event, texts: dict[str, str]) -> InlineKeyboardMarkup:
     buttons = [
         button(
             ("✓ " if code in texts else "") + LANGUAGE_NAMES[code],
@@ -296,27 +306,22 @@ async def ask_language(
         for code in LANGUAGES
         if code != event.default_language
     ]
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            t.gettext("Which language is the translation in? (✓ written already)"),
-            reply_markup=rows(*buttons, width=2),
-        )
+    return rows(*buttons, width=2)
 
 
 async def picked_language(
     query: CallbackQuery, callback_data: Compose, state: FSMContext, t: Translator
 ) -> None:
-    draft = _draft(await state.get_data(), callback_data.event_id)
-    code = callback_data.value
-    if draft is None or code not in LANGUAGES or await state.get_state() not in _HAS_TEXT:
-        await query.answer(t.gettext("This button is no longer active."))
-        return
-    draft["language"] = code
-    await state.set_state(BroadcastSteps.translation)
-    await state.update_data({BROADCAST_DRAFT: draft})
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(ask_for_text(t, code, main=False))
+    async with guarded(query, t):
+        draft = await _composing(state, callback_data.event_id, _HAS_TEXT)
+        code = callback_data.value
+        if code not in LANGUAGES:
+            raise StaleButton
+        draft.language = code
+        await state.set_state(BroadcastSteps.translation)
+        await draft.save(state)
+        await query.answer()
+        await answer_below(query, ask_for_text(t, code, main=False))
 
 
 async def send_now(
@@ -328,66 +333,70 @@ async def send_now(
     now: datetime,
     organiser: Principal | None,
 ) -> None:
-    draft = _draft(await state.get_data(), callback_data.event_id)
-    audience = audience_preset(str(draft.get("audience", ""))) if draft else None
-    if draft is None or audience is None or await state.get_state() not in _HAS_TEXT:
-        await query.answer(t.gettext("This button is no longer active."))
-        return
-    if organiser is None:
-        await query.answer(only_organisers(t), show_alert=True)
-        return
-    texts: dict[str, str] = draft.get("texts", {})
-    try:
-        request = BroadcastDraft.model_validate({"texts": texts, "audience": audience})
-        async with db() as session:
-            broadcast = await create_broadcast(
-                session, now, organiser, callback_data.event_id, request
-            )
-            report = await broadcast_report(session, organiser, broadcast.id)
-    except InvalidInput as error:
-        await _text_refused(query, state, t, draft, error)
-        return
-    except ValidationError:
-        await query.answer(
-            t.gettext("Sorry, that did not work. Please try again."), show_alert=True
-        )
-        return
-    except DomainError as error:
-        await _drop_draft(state)
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    await _drop_draft(state)
+    async with guarded(query, t):
+        draft = await _composing(state, callback_data.event_id, _HAS_TEXT)
+        audience = audience_preset(draft.audience or "")
+        if audience is None:
+            raise StaleButton
+        manager = _manager(t, organiser)
+        try:
+            request = BroadcastDraft.model_validate({"texts": draft.texts, "audience": audience})
+            report = await _queue(db, now, manager, draft.event_id, request)
+        except InvalidInput as error:
+            await _text_refused(query, state, t, draft, error)
+            return
+        except ValidationError:
+            raise Refused(t.gettext("Sorry, that did not work. Please try again.")) from None
+        except DomainError:
+            await Composition.drop(state)
+            raise
+        await _queued(query, state, t, report)
+
+
+async def _queue(
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    organiser: Principal,
+    event_id: int,
+    request: BroadcastDraft,
+) -> BroadcastReport:
+    async with db() as session:
+        broadcast = await create_broadcast(session, now, organiser, event_id, request)
+        return await broadcast_report(session, organiser, broadcast.id)
+
+
+async def _queued(
+    query: CallbackQuery, state: FSMContext, t: Translator, report: BroadcastReport
+) -> None:
+    await Composition.drop(state)
     await query.answer()
     await _remove_buttons(query)
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            t.ngettext(
-                "Queued for {count} person.", "Queued for {count} people.", report.recipients
-            ).format(count=report.recipients),
-            reply_markup=report_keyboard(t, report),
-        )
+    await answer_below(
+        query,
+        t.ngettext(
+            "Queued for {count} person.", "Queued for {count} people.", report.recipients
+        ).format(count=report.recipients),
+        report_keyboard(t, report),
+    )
 
 
 async def _text_refused(
     query: CallbackQuery,
     state: FSMContext,
     t: Translator,
-    draft: dict[str, Any],
+    draft: Composition,
     error: InvalidInput,
 ) -> None:
     """The use case refused one of the texts: ask for that one again."""
     language = error.field.removeprefix("texts.")
-    texts: dict[str, str] = draft.get("texts", {})
-    problem = text_problem(t, texts.get(language, "")) if language in texts else None
+    problem = text_problem(t, draft.texts[language]) if language in draft.texts else None
     if problem is None:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    draft["language"] = language
+        raise error
+    draft.language = language
     await state.set_state(BroadcastSteps.translation)
-    await state.update_data({BROADCAST_DRAFT: draft})
+    await draft.save(state)
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(f"{problem}\n\n{ask_for_text(t, language, main=False)}")
+    await answer_below(query, f"{problem}\n\n{ask_for_text(t, language, main=False)}")
 
 
 async def _remove_buttons(query: CallbackQuery) -> None:
@@ -401,16 +410,12 @@ async def _remove_buttons(query: CallbackQuery) -> None:
 async def drop(
     query: CallbackQuery, callback_data: Compose, state: FSMContext, t: Translator
 ) -> None:
-    if _draft(await state.get_data(), callback_data.event_id) is None:
-        await query.answer(t.gettext("This button is no longer active."))
-        return
-    await _drop_draft(state)
-    await query.answer()
-    await _remove_buttons(query)
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            t.gettext("Stopped. Nothing was saved."), reply_markup=main_menu(t)
-        )
+    async with guarded(query, t):
+        await _composing(state, callback_data.event_id)
+        await Composition.drop(state)
+        await query.answer()
+        await _remove_buttons(query)
+        await answer_below(query, t.gettext("Stopped. Nothing was saved."), main_menu(t))
 
 
 def create_router() -> Router:

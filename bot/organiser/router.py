@@ -13,8 +13,9 @@ from bot.views import e, event_title
 from bot.wording import count_label, refusal
 from events.access import telegram_principal
 from events.errors import DomainError
+from events.models import Event
 from events.registrations import check_in_ticket
-from events.statistics import managed_event_statistics
+from events.statistics import EventStatistics, managed_event_statistics
 
 
 async def stats(
@@ -35,24 +36,24 @@ async def stats(
     if not rows:
         await message.answer(t.gettext("You have no upcoming events.") + "\n\n" + hint)
         return
-    blocks = []
-    for event, statistics in rows:
-        counts = ", ".join(
-            f"{count_label(t, status)}: {count}"
-            for status, count in statistics.by_status.items()
-            if count
-        )
-        blocks.append(
-            "<b>{title}</b> · {date}\n{seats}\n{counts}".format(
-                title=e(event_title(t, event)),
-                date=t.date(event.starts_at, event.timezone),
-                seats=t.ngettext(
-                    "{count} seat left", "{count} seats left", statistics.seats_left
-                ).format(count=statistics.seats_left),
-                counts=counts or t.gettext("No registrations."),
-            )
-        )
+    blocks = [_event_statistics(t, event, statistics) for event, statistics in rows]
     await answer_long(message, "\n\n".join([*blocks, hint]))
+
+
+def _event_statistics(t: Translator, event: Event, statistics: EventStatistics) -> str:
+    counts = ", ".join(
+        f"{count_label(t, status)}: {count}"
+        for status, count in statistics.by_status.items()
+        if count
+    )
+    return "<b>{title}</b> · {date}\n{seats}\n{counts}".format(
+        title=e(event_title(t, event)),
+        date=t.date(event.starts_at, event.timezone),
+        seats=t.ngettext("{count} seat left", "{count} seats left", statistics.seats_left).format(
+            count=statistics.seats_left
+        ),
+        counts=counts or t.gettext("No registrations."),
+    )
 
 
 async def check_in_message(

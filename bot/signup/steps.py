@@ -1,9 +1,9 @@
 """The steps of registering in chat and what each one asks: a profile (once), the event's
-questions, a summary to agree to. The draft lives in the conversation state."""
+questions, a summary to agree to. The draft (``SignupDraft``) lives in the conversation
+state."""
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup, Message
@@ -14,29 +14,22 @@ from bot.callbacks import Signup
 from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
 from bot.replies import answer_long
-from bot.states import SignupSteps
+from bot.signup.draft import PROFILE_ONLY, SignupDraft
+from bot.signup.states import SignupSteps
 from bot.views import e, event_title, profile_summary, question_prompt
 from bot.wording import refusal
 from events.countries import country_codes, normalise_country
 from events.eligibility import ensure_eligible, needs_birth_year
 from events.enums import Gender, QuestionKind
 from events.errors import DomainError, NotEligible
-from events.inputs import ParticipantDetails, Question, clean_line
+from events.inputs import Question, clean_line
 from events.models import Event, Participant
 from events.participants import save_participant
 from events.participation import public_event
 from events.questions import questions_of
 
-DRAFT = "signup"
 NEIGHBOURS = ("AM", "AZ", "GE")
 NAME_LIMIT = 100
-# The event id in a draft (and in its buttons) while only the profile is being edited.
-PROFILE_ONLY = 0
-
-
-def draft_of(data: dict[str, Any]) -> dict[str, Any] | None:
-    draft = data.get(DRAFT)
-    return draft if isinstance(draft, dict) else None
 
 
 async def load_event(db: async_sessionmaker[AsyncSession], event_id: int) -> Event:
@@ -53,35 +46,8 @@ async def next_step(
     now: datetime | None = None,
 ) -> None:
     """Ask for the first thing the draft still lacks (``event`` None: editing the profile)."""
-    draft = draft_of(await state.get_data()) or {}
-    if not draft.get("name"):
-        await state.set_state(SignupSteps.name)
-        await message.answer(t.gettext("What name should the organisers see?"))
-        return
-    if "country" not in draft:
-        await state.set_state(SignupSteps.country)
-        await message.answer(
-            t.gettext("Which country do you live in?"), reply_markup=country_keyboard(t, event)
-        )
-        return
-    if "gender" not in draft:
-        await state.set_state(SignupSteps.gender)
-        await message.answer(
-            t.gettext(
-                "Telling us your gender helps organisers keep groups balanced. This is optional."
-            ),
-            reply_markup=gender_keyboard(t, event),
-        )
-        return
-    required = event is not None and needs_birth_year(event)
-    if "birth_year" not in draft or (required and not draft.get("birth_year")):
-        await state.set_state(SignupSteps.birth_year)
-        text = t.gettext("In which year were you born? Please write it as a number, e.g. 2001.")
-        markup = None
-        if not required:
-            text += "\n" + t.gettext("(optional)")
-            markup = rows(button(t.gettext("Skip"), button_data("skip", event).pack()))
-        await message.answer(text, reply_markup=markup)
+    draft = await SignupDraft.load(state) or SignupDraft(event_id=PROFILE_ONLY)
+    if await _asked_for_profile(message, state, t, event, draft):
         return
     if event is None:
         await save_profile(message, state, t, draft, db, now)
@@ -89,25 +55,52 @@ async def next_step(
     if not await _still_eligible(message, state, t, event, draft):
         return
     questions = questions_of(event.questions)
-    index = int(draft.get("index", 0))
-    if index < len(questions):
+    if draft.index < len(questions):
         await state.set_state(SignupSteps.question)
-        await ask_question(message, t, event, questions[index])
+        await ask_question(message, t, event, questions[draft.index])
         return
     await state.set_state(SignupSteps.consent)
     await answer_long(message, summary(t, event, draft, questions), consent_keyboard(t, event))
 
 
+async def _asked_for_profile(
+    message: Message, state: FSMContext, t: Translator, event: Event | None, draft: SignupDraft
+) -> bool:
+    """Ask for the first profile detail the draft lacks; False if it has them all."""
+    required = event is not None and needs_birth_year(event)
+    markup: InlineKeyboardMarkup | None = None
+    if not draft.name:
+        step, text = SignupSteps.name, t.gettext("What name should the organisers see?")
+    elif not draft.asked("country"):
+        step, text = SignupSteps.country, t.gettext("Which country do you live in?")
+        markup = country_keyboard(t, event)
+    elif not draft.asked("gender"):
+        step, markup = SignupSteps.gender, gender_keyboard(t, event)
+        text = t.gettext(
+            "Telling us your gender helps organisers keep groups balanced. This is optional."
+        )
+    elif not draft.asked("birth_year") or (required and not draft.birth_year):
+        step = SignupSteps.birth_year
+        text = t.gettext("In which year were you born? Please write it as a number, e.g. 2001.")
+        if not required:
+            text += "\n" + t.gettext("(optional)")
+            markup = rows(button(t.gettext("Skip"), button_data("skip", event).pack()))
+    else:
+        return False
+    await state.set_state(step)
+    await message.answer(text, reply_markup=markup)
+    return True
+
+
 async def _still_eligible(
-    message: Message, state: FSMContext, t: Translator, event: Event, draft: dict[str, Any]
+    message: Message, state: FSMContext, t: Translator, event: Event, draft: SignupDraft
 ) -> bool:
     """Refuse right after the profile, not after every question, if the rules exclude them."""
-    profile = Participant(country=draft.get("country"), birth_year=draft.get("birth_year"))
+    profile = Participant(country=draft.country, birth_year=draft.birth_year)
     try:
         ensure_eligible(event, profile)
     except NotEligible as error:
-        await state.set_state(None)
-        await state.update_data({DRAFT: None})
+        await SignupDraft.drop(state)
         await message.answer(refusal(t, error), reply_markup=main_menu(t))
         return False
     return True
@@ -175,21 +168,18 @@ async def ask_question(
     )
 
 
-def summary(t: Translator, event: Event, draft: dict[str, Any], questions: list[Question]) -> str:
+def summary(t: Translator, event: Event, draft: SignupDraft, questions: list[Question]) -> str:
     lines = [
         t.gettext("Please check your registration for {title}:").format(
             title=e(event_title(t, event))
         ),
         "",
-        profile_summary(
-            t, draft["name"], draft.get("country"), draft.get("gender"), draft.get("birth_year")
-        ),
+        profile_summary(t, draft.name, draft.country, draft.gender, draft.birth_year),
     ]
-    answers = draft.get("answers", {})
     for question in questions:
-        if question.key in answers:
+        if question.key in draft.answers:
             prompt = t.pick(question.prompt, event.default_language)
-            answer = answer_text(t, event, question, answers[question.key])
+            answer = answer_text(t, event, question, draft.answers[question.key])
             lines.append(f"{e(prompt)}\n→ {e(answer)}")
     lines += [
         "",
@@ -213,16 +203,16 @@ def answer_text(t: Translator, event: Event, question: Question, value: object) 
 
 async def current_draft(
     state: FSMContext, db: async_sessionmaker[AsyncSession], event_id: int | None = None
-) -> tuple[dict[str, Any], Event | None] | None:
+) -> tuple[SignupDraft, Event | None] | None:
     """The draft and its event (None while editing the profile), or None if there is no
     draft or a stale button names another event."""
-    draft = draft_of(await state.get_data())
-    if draft is None or (event_id is not None and draft.get("event_id") != event_id):
+    draft = await SignupDraft.load(state)
+    if draft is None or (event_id is not None and draft.event_id != event_id):
         return None
-    if draft.get("event_id") == PROFILE_ONLY:
+    if draft.profile_only:
         return draft, None
     try:
-        return draft, await load_event(db, int(draft["event_id"]))
+        return draft, await load_event(db, draft.event_id)
     except DomainError:
         return None
 
@@ -266,11 +256,24 @@ def parse_birth_year(t: Translator, text: str, now: datetime) -> int:
     return year
 
 
-# The profile steps answered by typing: the draft field and how the text is read.
-PROFILE_TEXT: dict[str | None, tuple[str, Callable[[Translator, str, datetime], object]]] = {
-    SignupSteps.name.state: ("name", parse_name),
-    SignupSteps.country.state: ("country", parse_country),
-    SignupSteps.birth_year.state: ("birth_year", parse_birth_year),
+def _take_name(draft: SignupDraft, t: Translator, text: str, now: datetime) -> None:
+    draft.name = parse_name(t, text, now)
+
+
+def _take_country(draft: SignupDraft, t: Translator, text: str, now: datetime) -> None:
+    draft.country = parse_country(t, text, now)
+
+
+def _take_birth_year(draft: SignupDraft, t: Translator, text: str, now: datetime) -> None:
+    draft.birth_year = parse_birth_year(t, text, now)
+
+
+# The profile steps answered by typing: how the text is read into the draft (a
+# ``ValueError`` carries the hint to show).
+PROFILE_TEXT: dict[str | None, Callable[[SignupDraft, Translator, str, datetime], None]] = {
+    SignupSteps.name.state: _take_name,
+    SignupSteps.country.state: _take_country,
+    SignupSteps.birth_year.state: _take_birth_year,
 }
 
 
@@ -300,25 +303,17 @@ async def save_profile(
     message: Message,
     state: FSMContext,
     t: Translator,
-    draft: dict[str, Any],
+    draft: SignupDraft,
     db: async_sessionmaker[AsyncSession] | None,
     now: datetime | None,
 ) -> None:
-    await state.set_state(None)
-    await state.update_data({DRAFT: None})
+    await SignupDraft.drop(state)
     user = message.chat.id  # a private chat's id is the person's Telegram id
     if db is None or now is None:
         await lost_track(message, state, t)
         return
     try:
-        details = ParticipantDetails(
-            name=draft["name"],
-            language=t.language,
-            country=draft.get("country"),
-            gender=draft.get("gender"),
-            birth_year=draft.get("birth_year"),
-            telegram_user_id=user,
-        )
+        details = draft.participant_details(t.language, user)
         async with db() as session:
             await save_participant(session, now, details)
     except ValidationError:

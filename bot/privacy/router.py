@@ -13,7 +13,7 @@ from bot.callbacks import Forget, Signup
 from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.replies import answer_long
-from bot.signup_steps import PROFILE_ONLY
+from bot.signup.draft import PROFILE_ONLY
 from bot.views import my_data, profile_summary
 from events.errors import DomainError
 from events.models import Participant

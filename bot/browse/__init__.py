@@ -1,0 +1,1 @@
+"""Programmes → events → an event card, from buttons and deep links."""

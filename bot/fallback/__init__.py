@@ -1,0 +1,1 @@
+"""Whatever no other router took: unknown commands, stray text, stale buttons."""

@@ -1,0 +1,1 @@
+"""/language: switching the language at any time."""

@@ -1,0 +1,1 @@
+"""Blocking and unblocking the bot (``my_chat_member`` updates)."""

@@ -1,0 +1,1 @@
+"""A person's own registrations: status, ticket, calendar, cancelling, waitlist offers."""

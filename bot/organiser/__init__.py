@@ -1,0 +1,1 @@
+"""Organisers in chat: statistics and check-in."""

@@ -1,0 +1,1 @@
+"""/profile, /mydata and /forget: what is stored about a person, and erasing it."""

@@ -1,0 +1,1 @@
+"""First contact, deep links, help, and /cancel."""
