@@ -16,7 +16,7 @@ from api.routes import (
     series,
     telegram,
 )
-from events.feed_cache import FeedCache
+from events.feeds.cache import FeedCache
 from redbridge.clock import Clock, system_clock
 from redbridge.settings import Settings
 

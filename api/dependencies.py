@@ -8,7 +8,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from events.access import Principal, authenticate
+from events.access import authenticate
+from events.principals import Principal
 from redbridge.clock import Clock
 from redbridge.settings import Settings
 

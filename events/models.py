@@ -162,7 +162,7 @@ class Participant(Base):
     updated_at: Mapped[datetime]
     # Set when the person asked to be forgotten; the row stays so counts stay right.
     erased_at: Mapped[datetime | None]
-    # Secret of the personal calendar feed URL (see ``events.feed_tokens``).
+    # Secret of the personal calendar feed URL (see ``events.feeds.tokens``).
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 

@@ -37,7 +37,6 @@ from bot.replies import edit_or_send
 from bot.states import BROADCAST_DRAFT, BroadcastSteps
 from bot.views import e, event_title
 from bot.wording import refusal
-from events.access import Principal
 from events.broadcast_inputs import BroadcastAudience, BroadcastDraft
 from events.broadcasts import (
     broadcast_report,
@@ -49,6 +48,7 @@ from events.editions import get_event
 from events.errors import DomainError, InvalidInput
 from events.languages import LANGUAGES
 from events.models import Event
+from events.principals import Principal
 
 # Titles in button labels are cut: Telegram shows a long label truncated anyway.
 _LABEL_TITLE = 40

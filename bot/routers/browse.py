@@ -12,7 +12,6 @@ from bot.keyboards import button, rows
 from bot.qr import qr_png
 from bot.replies import edit_or_send
 from bot.views import e, event_card, event_title, programme_card
-from events.access import Principal
 from events.deeplinks import deep_link, event_payload
 from events.editions import get_event_by_slug, seats_left
 from events.enums import PublicationStatus, RegistrationMode
@@ -25,6 +24,7 @@ from events.participation import (
     registration_for,
     upcoming_events,
 )
+from events.principals import Principal
 from events.programmes import get_programme
 
 

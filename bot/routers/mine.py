@@ -18,8 +18,10 @@ from bot.wording import refusal
 from events.deeplinks import deep_link, ticket_payload
 from events.enums import ACTIVE, RegistrationStatus
 from events.errors import DomainError, NotFound
-from events.feed_tokens import rotate_personal_feed_token
-from events.feeds import FeedKind, FeedRequest, get_feed, personal_subscription, subscription
+from events.feeds.kinds import FeedKind, FeedRequest
+from events.feeds.serve import get_feed
+from events.feeds.subscriptions import personal_subscription, subscription
+from events.feeds.tokens import rotate_personal_feed_token
 from events.models import Event, Participant, Registration
 from events.participation import (
     own_registration,

@@ -15,9 +15,9 @@ from bot.routers.browse import show_event_message, show_programme_message
 from bot.routers.organiser import check_in_message
 from bot.signup_steps import DRAFT
 from bot.states import BROADCAST_DRAFT
-from events.access import Principal
 from events.deeplinks import parse_payload
 from events.models import Participant
+from events.principals import Principal
 
 
 async def start_with_payload(
