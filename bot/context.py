@@ -23,7 +23,7 @@ from bot.i18n import Catalogues
 from bot.storage import DatabaseStorage
 from events.languages import language_from_tag
 from events.participants import find_telegram_person
-from events.participation import set_reachable
+from events.preferences import set_reachable
 from redbridge.clock import Clock
 
 # Key in the conversation data where a person without a profile keeps their language.

@@ -40,7 +40,7 @@ from bot.services import BotServices
 from bot.storage import DatabaseStorage, SaveBeforeSending
 from bot.telegram_session import JsonSession
 from events.languages import LANGUAGES
-from events.participation import set_reachable
+from events.preferences import set_reachable
 from redbridge.clock import Clock
 
 log = logging.getLogger(__name__)

@@ -22,9 +22,9 @@ from events.eligibility import ensure_eligible, needs_birth_year
 from events.enums import Gender, QuestionKind
 from events.errors import DomainError, NotEligible
 from events.inputs import ParticipantDetails, Question, clean_line
+from events.listings import public_event
 from events.models import Event, Participant
 from events.participants import save_participant
-from events.participation import public_event
 from events.questions import questions_of
 
 DRAFT = "signup"

@@ -26,7 +26,7 @@ from events.editions import get_event, list_events
 from events.enums import PublicationStatus, RegistrationStatus
 from events.errors import InvalidInput, InvalidTransition, NotFound
 from events.models import Broadcast, Event, OutboxMessage, Participant, Registration
-from events.outbox import OPEN_STATES, Kind, Message, State, enqueue, withdraw
+from events.outbox.queue import OPEN_STATES, Kind, Message, State, enqueue, withdraw
 from events.principals import Principal
 from events.telegram_html import check_html
 

@@ -316,7 +316,7 @@ class OutboxMessage(Base):
     # What the message is about, so a cancellation or an erasure finds its messages.
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"), index=True)
-    # A template key (``events.outbox.Kind``) and its parameters (ids, not texts).
+    # A template key (``events.outbox.queue.Kind``) and its parameters (ids, not texts).
     kind: Mapped[str] = mapped_column(String(32))
     params: Mapped[dict[str, Any]]
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)

@@ -14,7 +14,7 @@ from events.enums import ACTIVE, SEAT_HOLDING, RegistrationStatus
 from events.errors import NotFound, ParticipantErased
 from events.inputs import ParticipantDetails
 from events.models import Event, Participant, Registration
-from events.outbox import withdraw
+from events.outbox.queue import withdraw
 from events.principals import Principal
 from events.store import lock_event
 from events.waitlist import fill_vacancies

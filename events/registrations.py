@@ -31,7 +31,7 @@ from events.errors import (
 )
 from events.inputs import ParticipantDetails
 from events.models import Event, Participant, Registration
-from events.notices import queue_confirmation, queue_decision, withdraw_for_registration
+from events.outbox.notices import queue_confirmation, queue_decision, withdraw_for_registration
 from events.participants import upsert_participant
 from events.principals import Principal
 from events.questions import questions_of, validate_answers

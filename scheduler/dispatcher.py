@@ -37,17 +37,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogues
 from bot.notices import Rendered, render
-from events.notices import Later, Obsolete, Ready, examine
-from events.outbox import (
-    Claimed,
-    Kind,
-    Outcome,
-    State,
-    claim_due,
-    hold_lease,
-    record,
-    release_lease,
-)
+from events.outbox.delivery import Claimed, Outcome, claim_due, hold_lease, record, release_lease
+from events.outbox.queue import Kind, State
+from events.outbox.verdicts import Later, Obsolete, Ready, examine
 from redbridge.clock import Clock
 from scheduler.pacing import Pacer, Slot
 

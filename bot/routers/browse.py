@@ -16,14 +16,9 @@ from events.deeplinks import deep_link, event_payload
 from events.editions import get_event_by_slug, seats_left
 from events.enums import PublicationStatus, RegistrationMode
 from events.errors import NotFound
+from events.listings import open_programmes, public_event, public_programme, upcoming_events
 from events.models import Participant
-from events.participation import (
-    open_programmes,
-    public_event,
-    public_programme,
-    registration_for,
-    upcoming_events,
-)
+from events.own_registrations import registration_for
 from events.principals import Principal
 from events.programmes import get_programme
 

@@ -22,13 +22,9 @@ from events.feeds.kinds import FeedKind, FeedRequest
 from events.feeds.serve import get_feed
 from events.feeds.subscriptions import personal_subscription, subscription
 from events.feeds.tokens import rotate_personal_feed_token
+from events.listings import public_event, public_programme
 from events.models import Event, Participant, Registration
-from events.participation import (
-    own_registration,
-    own_registrations,
-    public_event,
-    public_programme,
-)
+from events.own_registrations import own_registration, own_registrations
 from events.registrations import cancel_registration
 from events.waitlist import accept_offer, decline_offer
 

@@ -37,8 +37,9 @@ from events.eligibility import needs_birth_year
 from events.enums import Gender, QuestionKind, RegistrationMode, RegistrationStatus
 from events.errors import DomainError
 from events.inputs import ParticipantDetails
+from events.listings import public_event
 from events.models import Participant
-from events.participation import public_event, registration_for
+from events.own_registrations import registration_for
 from events.questions import normalise_answer, questions_of
 from events.registrations import ensure_open, sign_up
 

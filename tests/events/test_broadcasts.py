@@ -23,7 +23,8 @@ from events.broadcasts import (
 from events.enums import RegistrationStatus, Role
 from events.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from events.models import AuditEntry, Broadcast, OutboxMessage, Participant, Registration
-from events.outbox import Kind, Priority, State, mark_blocked
+from events.outbox.delivery import mark_blocked
+from events.outbox.queue import Kind, Priority, State
 from events.participants import erase_participant
 from events.principals import Principal
 from events.registrations import cancel_registration, check_in, register

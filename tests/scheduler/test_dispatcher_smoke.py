@@ -12,7 +12,7 @@ from bot.i18n import Catalogues
 from bot.runtime import create_bot
 from emulator import TelegramEmulator
 from events.models import OutboxMessage
-from events.outbox import State
+from events.outbox.queue import State
 from events.registrations import cancel_registration, register
 from scheduler.dispatcher import DispatchSettings, OutboxDispatcher
 from tests.factories import create_event, create_participant, create_programme
