@@ -1,4 +1,9 @@
-"""Who may do what: API tokens, roles and the programmes an organiser manages."""
+"""API tokens: created, revoked, and turned into the ``Principal`` they stand for.
+
+A token has a role and, for an organiser, the programmes they manage; with a Telegram
+account it also applies to that person in the bot. ``SYSTEM`` is the principal that
+scheduler jobs and the command line act as.
+"""
 
 import hashlib
 import secrets

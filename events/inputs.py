@@ -1,5 +1,10 @@
-"""Validated inputs of the use cases. The API reuses them as request bodies, so a bad
-field is refused with its name before anything is stored."""
+"""Validated inputs of the programme, event, question and participant use cases, and the
+field types they share. The API reuses them as request bodies, so a bad field is
+refused with its name before anything is stored.
+
+``CommonEventFields`` holds what an event and a series (``events.series_inputs``)
+both have, so each of those fields is validated in one place.
+"""
 
 import unicodedata
 from collections.abc import Callable

@@ -1,4 +1,8 @@
-"""Validated inputs of the series use cases (also the API's request bodies)."""
+"""Validated inputs of the series use cases (also the API's request bodies).
+
+A series draft has every field of ``events.inputs.CommonEventFields`` (texts, place,
+capacity, eligibility, questions, offers, reminders) plus its rule and times.
+"""
 
 from datetime import date, time
 from typing import Annotated, Self
