@@ -16,9 +16,9 @@ from api.routes import (
     series,
     telegram,
 )
-from events.calendars import Links
 from events.clock import Clock, system_clock
-from events.feed_cache import FeedCache
+from events.feeds.cache import FeedCache
+from events.feeds.render import Links
 
 API_PREFIX = "/api/v1"
 

@@ -9,9 +9,10 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from events.access import Principal, authenticate
-from events.calendars import Links
+from events.access import authenticate
 from events.clock import Clock
+from events.feeds.render import Links
+from events.principals import Principal
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 _bearer = HTTPBearer(auto_error=False, description="An API token from `redbridge token create`")

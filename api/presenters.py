@@ -5,8 +5,8 @@ from collections.abc import Iterable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas import EventOut, RegistrationOut
-from events.calendars import Links
 from events.editions import get_programme_of, seats_left
+from events.feeds.render import Links
 from events.models import Event, Participant, Registration
 
 

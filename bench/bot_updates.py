@@ -77,7 +77,7 @@ from emulator import SimulatedUser, TelegramEmulator
 from events.access import SYSTEM
 from events.editions import create_event, publish_event
 from events.enums import ProgrammeKind
-from events.feed_cache import FeedCache
+from events.feeds.cache import FeedCache
 from events.inputs import EventDraft, ProgrammeDraft
 from events.languages import LANGUAGES
 from events.programmes import create_programme, publish_programme

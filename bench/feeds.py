@@ -36,10 +36,10 @@ import uvicorn
 
 from api.app import create_app
 from events.access import SYSTEM
-from events.calendars import Links
 from events.editions import build_event
 from events.enums import PublicationStatus
-from events.feed_cache import FeedCache
+from events.feeds.cache import FeedCache
+from events.feeds.render import Links
 from events.inputs import EventDraft, ProgrammeDraft
 from events.migrations.runner import upgrade
 from events.programmes import create_programme, publish_programme

@@ -24,7 +24,7 @@ from bot.storage import DatabaseStorage
 from events.clock import Clock
 from events.languages import language_from_tag
 from events.participants import find_telegram_person
-from events.participation import set_reachable
+from events.preferences import set_reachable
 
 # Key in the conversation data where a person without a profile keeps their language.
 LANGUAGE_KEY = "language"

@@ -18,8 +18,8 @@ from bot.views import e, event_title
 from events.enums import RegistrationStatus
 from events.languages import pick
 from events.models import Event, Registration
-from events.notices import Ready
-from events.outbox import Kind
+from events.outbox.queue import Kind
+from events.outbox.verdicts import Ready
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from bot.storage import DatabaseStorage, SaveBeforeSending
 from bot.telegram_session import JsonSession
 from events.clock import Clock
 from events.languages import LANGUAGES
-from events.participation import set_reachable
+from events.preferences import set_reachable
 
 log = logging.getLogger(__name__)
 

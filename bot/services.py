@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from events.calendars import Links
-from events.feed_cache import FeedCache
+from events.feeds.cache import FeedCache
+from events.feeds.render import Links
 
 
 @dataclass(frozen=True)

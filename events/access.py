@@ -1,8 +1,12 @@
-"""Who may do what: API tokens, roles and the programmes an organiser manages."""
+"""API tokens: created, revoked, and turned into the ``Principal`` they stand for.
+
+A token has a role and, for an organiser, the programmes they manage; with a Telegram
+account it also applies to that person in the bot. ``SYSTEM`` is the principal that
+scheduler jobs and the command line act as.
+"""
 
 import hashlib
 import secrets
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
@@ -10,34 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.audit import record
 from events.enums import Role
-from events.errors import Forbidden, InvalidInput, NotFound
+from events.errors import InvalidInput, NotFound
 from events.models import ApiToken, Programme, TokenProgramme
+from events.principals import Principal
 
 TOKEN_PREFIX = "rb_"
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """The authenticated caller of an organiser use case."""
-
-    actor: str  # how the audit log names them, e.g. "token:3" or "system"
-    role: Role
-    programme_ids: frozenset[int] = field(default_factory=frozenset)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
-
-    def can_manage(self, programme_id: int) -> bool:
-        return self.is_admin or programme_id in self.programme_ids
-
-    def ensure_manages(self, programme_id: int) -> None:
-        if not self.can_manage(programme_id):
-            raise Forbidden("this programme is not one of yours")
-
-    def ensure_admin(self) -> None:
-        if not self.is_admin:
-            raise Forbidden("only an admin may do this")
 
 
 # Scheduler jobs and the command line act as the system itself.

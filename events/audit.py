@@ -1,21 +1,19 @@
 """The audit log of organiser actions: who did what, when, to which object."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.models import AuditEntry
-
-if TYPE_CHECKING:
-    from events.access import Principal
+from events.principals import Principal
 
 
 async def record(
     session: AsyncSession,
     now: datetime,
-    actor: "Principal",
+    actor: Principal,
     action: str,
     subject_type: str,
     subject_id: int | None,
@@ -38,7 +36,7 @@ async def record(
 
 
 async def audit_trail(
-    session: AsyncSession, viewer: "Principal", *, limit: int = 100, before_id: int | None = None
+    session: AsyncSession, viewer: Principal, *, limit: int = 100, before_id: int | None = None
 ) -> list[AuditEntry]:
     """Newest entries first: all of them for admins, their programmes' for organisers."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)

@@ -19,14 +19,15 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import SYSTEM, Principal
+from events.access import SYSTEM
 from events.audit import record
 from events.broadcast_inputs import BroadcastAudience, BroadcastDraft
 from events.editions import get_event, list_events
 from events.enums import PublicationStatus, RegistrationStatus
 from events.errors import InvalidInput, InvalidTransition, NotFound
 from events.models import Broadcast, Event, OutboxMessage, Participant, Registration
-from events.outbox import OPEN_STATES, Kind, Message, State, enqueue, withdraw
+from events.outbox.queue import OPEN_STATES, Kind, Message, State, enqueue, withdraw
+from events.principals import Principal
 from events.telegram_html import check_html
 
 # The dispatcher puts a heading above the text ("From the organisers of <title>:", the

@@ -7,12 +7,15 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.calendars import Links
-from events.feed_cache import FeedCache, RenderedFeed
-from events.feed_tokens import rotate_personal_feed_token
-from events.feeds import FeedKind, FeedRequest, Subscription, get_feed, personal_subscription
-from events.feeds import subscription as feed_subscription
-from events.participation import own_registration, public_event, public_programme
+from events.feeds.cache import FeedCache, RenderedFeed
+from events.feeds.kinds import FeedKind, FeedRequest
+from events.feeds.render import Links
+from events.feeds.serve import get_feed
+from events.feeds.subscriptions import Subscription, personal_subscription
+from events.feeds.subscriptions import subscription as feed_subscription
+from events.feeds.tokens import rotate_personal_feed_token
+from events.listings import public_event, public_programme
+from events.own_registrations import own_registration
 
 
 @dataclass(frozen=True, slots=True)

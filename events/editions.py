@@ -9,14 +9,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import Principal
 from events.audit import record
 from events.enums import PublicationStatus, RegistrationStatus
 from events.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from events.inputs import EventChanges, EventDraft, EventFields
 from events.models import Event, Programme, Registration
-from events.notices import queue_event_cancelled, queue_event_changed, reschedule_reminders
-from events.outbox import withdraw
+from events.outbox.notices import queue_event_cancelled, queue_event_changed
+from events.outbox.queue import withdraw
+from events.outbox.reminders import reschedule_reminders
+from events.principals import Principal
 from events.programmes import get_programme
 from events.seats import held_seats
 from events.store import lock_event

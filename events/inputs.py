@@ -1,5 +1,10 @@
-"""Validated inputs of the use cases. The API reuses them as request bodies, so a bad
-field is refused with its name before anything is stored."""
+"""Validated inputs of the programme, event, question and participant use cases, and the
+field types they share. The API reuses them as request bodies, so a bad field is
+refused with its name before anything is stored.
+
+``CommonEventFields`` holds what an event and a series (``events.series_inputs``)
+both have, so each of those fields is validated in one place.
+"""
 
 import unicodedata
 from collections.abc import Callable
@@ -200,22 +205,26 @@ ReminderOffsets = Annotated[
 DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60, 120]
 
 
-class EventFields(Strict):
-    """Fields shared by a new event and a complete, merged update."""
+# Field types an event and its partial update share.
+Venue = Annotated[str, AfterValidator(clean_line), StringConstraints(max_length=200)]
+City = Annotated[Line, StringConstraints(max_length=100)]
 
-    slug: Slug
+
+class CommonEventFields(Strict):
+    """The fields a single event and a series of events share, validated alike.
+
+    Subclasses add their dates (and slug); their own model validators run after
+    this one, so a missing default-language title is reported first.
+    """
+
     title: TranslatedTitle
     description: TranslatedBody = Field(default_factory=dict)
     default_language: Language = "en"
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
     timezone: TimeZoneName
-    venue: Annotated[str, AfterValidator(clean_line), StringConstraints(max_length=200)] = ""
-    city: Annotated[Line, StringConstraints(max_length=100)]
+    venue: Venue = ""
+    city: City
     country: CountryCode
     capacity: Capacity
-    registration_opens_at: AwareDatetime | None = None
-    registration_closes_at: AwareDatetime | None = None
     mode: RegistrationMode = RegistrationMode.OPEN
     min_age: Age | None = None
     max_age: Age | None = None
@@ -229,8 +238,24 @@ class EventFields(Strict):
     )
 
     @model_validator(mode="after")
-    def _consistent(self) -> Self:
+    def _common_consistent(self) -> Self:
         _require_default(self.title, self.default_language, "title")
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError("min_age is greater than max_age")
+        return self
+
+
+class EventFields(CommonEventFields):
+    """Fields shared by a new event and a complete, merged update."""
+
+    slug: Slug
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    registration_opens_at: AwareDatetime | None = None
+    registration_closes_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
         opens, closes = self.registration_opens_at, self.registration_closes_at
@@ -238,8 +263,6 @@ class EventFields(Strict):
             raise ValueError("registration_closes_at must be after registration_opens_at")
         if closes and closes > self.starts_at:
             raise ValueError("registration must close by the start of the event")
-        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
-            raise ValueError("min_age is greater than max_age")
         return self
 
 
@@ -256,10 +279,8 @@ class EventChanges(Strict):
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
     timezone: TimeZoneName | None = None
-    venue: Annotated[str, AfterValidator(clean_line), StringConstraints(max_length=200)] | None = (
-        None
-    )
-    city: Annotated[Line, StringConstraints(max_length=100)] | None = None
+    venue: Venue | None = None
+    city: City | None = None
     country: CountryCode | None = None
     capacity: Capacity | None = None
     registration_opens_at: AwareDatetime | None = None
@@ -295,6 +316,7 @@ class ParticipantDetails(Strict):
 __all__ = [
     "LANGUAGES",
     "Choice",
+    "CommonEventFields",
     "EventChanges",
     "EventDraft",
     "EventFields",

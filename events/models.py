@@ -162,7 +162,7 @@ class Participant(Base):
     updated_at: Mapped[datetime]
     # Set when the person asked to be forgotten; the row stays so counts stay right.
     erased_at: Mapped[datetime | None]
-    # Secret of the personal calendar feed URL (see ``events.feed_tokens``).
+    # Secret of the personal calendar feed URL (see ``events.feeds.tokens``).
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
@@ -316,7 +316,7 @@ class OutboxMessage(Base):
     # What the message is about, so a cancellation or an erasure finds its messages.
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"), index=True)
-    # A template key (``events.outbox.Kind``) and its parameters (ids, not texts).
+    # A template key (``events.outbox.queue.Kind``) and its parameters (ids, not texts).
     kind: Mapped[str] = mapped_column(String(32))
     params: Mapped[dict[str, Any]]
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)

@@ -8,13 +8,14 @@ from sqlalchemy import BigInteger, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import TELEGRAM_TOKEN_ID, Principal, principal_of_token
+from events.access import TELEGRAM_TOKEN_ID, principal_of_token
 from events.audit import record
 from events.enums import ACTIVE, SEAT_HOLDING, RegistrationStatus
 from events.errors import NotFound, ParticipantErased
 from events.inputs import ParticipantDetails
 from events.models import Event, Participant, Registration
-from events.outbox import withdraw
+from events.outbox.queue import withdraw
+from events.principals import Principal
 from events.store import lock_event
 from events.waitlist import fill_vacancies
 

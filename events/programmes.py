@@ -7,12 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import Principal
 from events.audit import record
 from events.enums import PublicationStatus
 from events.errors import Conflict, InvalidTransition, NotFound
 from events.inputs import ProgrammeChanges, ProgrammeDraft
 from events.models import Event, Programme
+from events.principals import Principal
 
 
 async def get_programme(session: AsyncSession, slug: str) -> Programme:

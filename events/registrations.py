@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import Principal
 from events.audit import record
 from events.eligibility import ensure_eligible
 from events.enums import (
@@ -32,8 +31,9 @@ from events.errors import (
 )
 from events.inputs import ParticipantDetails
 from events.models import Event, Participant, Registration
-from events.notices import queue_confirmation, queue_decision, withdraw_for_registration
+from events.outbox.notices import queue_confirmation, queue_decision, withdraw_for_registration
 from events.participants import upsert_participant
+from events.principals import Principal
 from events.questions import questions_of, validate_answers
 from events.seats import blocking_limit, held_seats
 from events.store import lock_event

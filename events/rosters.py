@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import Principal
 from events.editions import get_event
 from events.enums import Gender, RegistrationStatus
 from events.models import Participant, Registration
+from events.principals import Principal
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import SYSTEM, Principal
+from events.access import SYSTEM
 from events.audit import record
 from events.editions import build_event, cancel_event, update_event
 from events.enums import PublicationStatus
 from events.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from events.inputs import EventChanges, EventDraft
 from events.models import Event, Programme, Series
+from events.principals import Principal
 from events.programmes import get_programme, get_visible_programme
 from events.recurrence import Recurrence
 from events.series_inputs import TEMPLATE_FIELDS, OccurrenceMove, SeriesDraft

@@ -1,4 +1,8 @@
-"""Validated inputs of the series use cases (also the API's request bodies)."""
+"""Validated inputs of the series use cases (also the API's request bodies).
+
+A series draft has every field of ``events.inputs.CommonEventFields`` (texts, place,
+capacity, eligibility, questions, offers, reminders) plus its rule and times.
+"""
 
 from datetime import date, time
 from typing import Annotated, Self
@@ -6,23 +10,7 @@ from typing import Annotated, Self
 from dateutil.relativedelta import relativedelta
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
 
-from events.enums import Gender, RegistrationMode
-from events.inputs import (
-    DEFAULT_REMINDER_OFFSETS,
-    Age,
-    Capacity,
-    CountryCode,
-    Line,
-    Questions,
-    Quota,
-    ReminderOffsets,
-    Strict,
-    TimeZoneName,
-    TranslatedBody,
-    TranslatedTitle,
-    clean_line,
-)
-from events.languages import Language
+from events.inputs import CommonEventFields, Strict
 from events.recurrence import PROBE_YEARS, Recurrence, normalise_rule
 
 # Occurrences are named ``<series slug>-YYYY-MM-DD``: 11 characters of the 60 go to the date.
@@ -58,7 +46,7 @@ def _wall_clock(value: time) -> time:
     return value.replace(second=0, microsecond=0)
 
 
-class SeriesDraft(Strict):
+class SeriesDraft(CommonEventFields):
     """A recurring event: "every last Thursday of the month at 18:00 Tbilisi time" is
     ``rrule="FREQ=MONTHLY;BYDAY=-1TH"``, ``start_time="18:00"``,
     ``timezone="Asia/Tbilisi"``.
@@ -69,42 +57,18 @@ class SeriesDraft(Strict):
     """
 
     slug: SeriesSlug
-    title: TranslatedTitle
-    description: TranslatedBody = Field(default_factory=dict)
-    default_language: Language = "en"
     rrule: Annotated[str, StringConstraints(max_length=300)]
     starts_on: date
     start_time: Annotated[time, AfterValidator(_wall_clock)]
-    timezone: TimeZoneName
     duration_minutes: int = Field(ge=5, le=14 * 24 * 60)
     exceptions: list[date] = Field(default_factory=list, max_length=366)
     # Occurrences are materialised this far ahead (and kept so by a daily job).
     horizon_months: int = Field(default=12, ge=1, le=24)
-    venue: Annotated[str, AfterValidator(clean_line), StringConstraints(max_length=200)] = ""
-    city: Annotated[Line, StringConstraints(max_length=100)]
-    country: CountryCode
-    capacity: Capacity
-    mode: RegistrationMode = RegistrationMode.OPEN
-    min_age: Age | None = None
-    max_age: Age | None = None
-    eligible_countries: list[CountryCode] = Field(default_factory=list, max_length=250)
-    country_quotas: dict[CountryCode, Quota] = Field(default_factory=dict)
-    gender_quotas: dict[Gender, Quota] = Field(default_factory=dict)
-    questions: Questions = Field(default_factory=list)
-    offer_valid_hours: int = Field(default=48, ge=1, le=720)
-    reminder_offsets: ReminderOffsets = Field(
-        default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS)
-    )
     # Registration opens this many days before each occurrence (else: at once).
     registration_opens_days_before: int | None = Field(default=None, ge=1, le=365)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.default_language not in self.title:
-            language = self.default_language
-            raise ValueError(f"title needs a text in the default language {language!r}")
-        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
-            raise ValueError("min_age is greater than max_age")
         self.rrule = normalise_rule(self.rrule, self.starts_on, self.start_time, self.timezone)
         recurrence = self.recurrence()
         last_allowed = self.starts_on + relativedelta(years=2 * PROBE_YEARS)

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import Principal
 from events.editions import get_event
 from events.enums import SEAT_HOLDING, PublicationStatus, RegistrationStatus
 from events.models import Event, Registration
+from events.principals import Principal
 
 UNSPECIFIED = "unspecified"
 

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import Principal
 from events.audit import record
 from events.enums import PublicationStatus, RegistrationStatus
 from events.errors import EventCancelled, InvalidTransition, NotFound, OfferExpired
 from events.models import Event, Registration
-from events.notices import queue_offer_expired, queue_offers
-from events.outbox import Kind, withdraw
+from events.outbox.notices import queue_offer_expired, queue_offers
+from events.outbox.queue import Kind, withdraw
+from events.principals import Principal
 from events.seats import blocking_limit, held_seats
 from events.store import lock_event
 

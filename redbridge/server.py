@@ -22,8 +22,8 @@ from bot.notices import notice_renderer
 from bot.runtime import announce_commands, create_bot, create_dispatcher
 from bot.services import BotServices
 from bot.webhook import WebhookReceiver, webhook_secret
-from events.calendars import Links
 from events.clock import Clock, system_clock
+from events.feeds.render import Links
 from events.migrations.runner import upgrade
 from events.store import OutboxBell, create_engine, create_sessionmaker
 from redbridge.settings import Settings

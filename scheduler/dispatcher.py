@@ -1,7 +1,7 @@
 """The one sender of the outbox: claims due rows, renders, sends at Telegram's pace.
 
 One dispatcher per bot is active at a time, whatever the number of Redbridge processes:
-each holds a lease row (``events.outbox.hold_lease``) that it renews between sends; the
+each holds a lease row (``events.outbox.delivery.hold_lease``) that it renews between sends; the
 others wait and take over when a lease runs out. A dispatcher that finds it lost the
 lease sends nothing more, and its late outcomes are not stored (``record`` checks the
 lease), so they cannot overwrite the new holder's claims. What Telegram answers decides a row's
@@ -41,17 +41,9 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.clock import Clock
-from events.notices import Later, Obsolete, Ready, examine
-from events.outbox import (
-    Claimed,
-    Kind,
-    Outcome,
-    State,
-    claim_due,
-    hold_lease,
-    record,
-    release_lease,
-)
+from events.outbox.delivery import Claimed, Outcome, claim_due, hold_lease, record, release_lease
+from events.outbox.queue import Kind, State
+from events.outbox.verdicts import Later, Obsolete, Ready, examine
 from scheduler.pacing import Pacer, Slot
 
 log = logging.getLogger(__name__)

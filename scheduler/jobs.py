@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.broadcasts import release_due_broadcasts
 from events.editions import complete_past_events
-from events.notices import queue_due_reminders
+from events.outbox.reminders import queue_due_reminders
 from events.series import extend_series
 from events.waitlist import expire_offers
 

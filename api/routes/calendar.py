@@ -1,7 +1,7 @@
 """Calendar feeds as ``text/calendar``, with ETag / Last-Modified and 304 answers.
 
 The feeds themselves, and their cache (``app.state.feed_cache``), live in
-``events.feeds`` and ``events.feed_cache``; this module only speaks HTTP.
+``events.feeds`` (``serve`` and ``cache``); this module only speaks HTTP.
 """
 
 from email.utils import format_datetime, parsedate_to_datetime
@@ -10,10 +10,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.dependencies import LinksDep, SessionDep
-from events import feeds
-from events.calendars import CONTENT_TYPE
-from events.feed_cache import FeedCache, RenderedFeed
-from events.feeds import FeedKind, FeedRequest
+from events.feeds.cache import FeedCache, RenderedFeed
+from events.feeds.kinds import FeedKind, FeedRequest
+from events.feeds.render import CONTENT_TYPE
+from events.feeds.serve import get_feed
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
 
@@ -45,7 +45,7 @@ async def _serve(
     cache: FeedCache,
     feed: FeedRequest,
 ) -> Response:
-    rendered = await feeds.get_feed(session, cache, feed, links)
+    rendered = await get_feed(session, cache, feed, links)
     gzipped = _accepts_gzip(request.headers.get("accept-encoding", ""))
     headers = _headers(rendered, gzipped)
     if _not_modified(request, rendered):

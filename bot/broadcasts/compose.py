@@ -39,7 +39,6 @@ from bot.keyboards import LANGUAGE_NAMES, button, main_menu, rows
 from bot.replies import answer_below, edit_or_send
 from bot.views import e, event_title
 from bot.wording import refusal
-from events.access import Principal
 from events.broadcast_inputs import BroadcastAudience, BroadcastDraft
 from events.broadcasts import (
     BroadcastReport,
@@ -52,6 +51,7 @@ from events.editions import get_event
 from events.errors import DomainError, InvalidInput
 from events.languages import LANGUAGES
 from events.models import Event
+from events.principals import Principal
 
 # Titles in button labels are cut: Telegram shows a long label truncated anyway.
 _LABEL_TITLE = 40

@@ -27,7 +27,6 @@ from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.replies import answer_long, edit_or_send
 from bot.views import e, event_title
-from events.access import Principal
 from events.broadcasts import (
     BroadcastReport,
     BroadcastState,
@@ -38,6 +37,7 @@ from events.broadcasts import (
 )
 from events.editions import get_event
 from events.models import Event
+from events.principals import Principal
 
 # /broadcasts shows this many of each event's broadcasts, newest first.
 PER_EVENT = 3

@@ -13,19 +13,14 @@ from bot.keyboards import button, rows
 from bot.qr import qr_png
 from bot.replies import edit_or_send
 from bot.views import e, event_card, event_title, programme_card
-from events.access import Principal
 from events.deeplinks import deep_link, event_payload
 from events.editions import get_event_by_slug, seats_left
 from events.enums import PublicationStatus, RegistrationMode
 from events.errors import NotFound
+from events.listings import open_programmes, public_event, public_programme, upcoming_events
 from events.models import Participant
-from events.participation import (
-    open_programmes,
-    public_event,
-    public_programme,
-    registration_for,
-    upcoming_events,
-)
+from events.own_registrations import registration_for
+from events.principals import Principal
 from events.programmes import get_programme
 
 

@@ -14,7 +14,7 @@ from bot.i18n import Catalogues, Translator
 from bot.keyboards import language_picker, main_menu
 from events.languages import LANGUAGES
 from events.models import Participant
-from events.participation import set_language
+from events.preferences import set_language
 
 
 async def language_command(message: Message, t: Translator) -> None:

@@ -9,7 +9,7 @@ from aiogram.types import ChatMemberUpdated
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.filters import Matches
-from events.participation import set_reachable
+from events.preferences import set_reachable
 
 
 async def membership_changed(

@@ -19,8 +19,9 @@ from events.calendar_links import CalendarLinks, calendar_links
 from events.deeplinks import deep_link, ticket_payload
 from events.enums import ACTIVE, RegistrationStatus
 from events.errors import NotFound
+from events.listings import public_event
 from events.models import Event, Participant, Registration
-from events.participation import own_registration, own_registrations, public_event
+from events.own_registrations import own_registration, own_registrations
 from events.registrations import cancel_registration
 from events.waitlist import accept_offer, decline_offer
 

@@ -17,8 +17,8 @@ from bot.signup.draft import PROFILE_ONLY
 from bot.views import my_data, profile_summary
 from events.errors import DomainError
 from events.models import Participant
+from events.own_registrations import own_registrations
 from events.participants import erase_participant
-from events.participation import own_registrations
 
 EDIT_PROFILE = Signup(action="start", event_id=PROFILE_ONLY)
 

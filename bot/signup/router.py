@@ -38,8 +38,9 @@ from events.eligibility import needs_birth_year
 from events.enums import Gender, QuestionKind, RegistrationMode, RegistrationStatus
 from events.errors import DomainError
 from events.inputs import Question
+from events.listings import public_event
 from events.models import Event, Participant, Registration
-from events.participation import public_event, registration_for
+from events.own_registrations import registration_for
 from events.questions import normalise_answer, questions_of
 from events.registrations import ensure_open, sign_up
 

@@ -23,9 +23,9 @@ from events.eligibility import ensure_eligible, needs_birth_year
 from events.enums import Gender, QuestionKind
 from events.errors import DomainError, NotEligible
 from events.inputs import Question, clean_line
+from events.listings import public_event
 from events.models import Event, Participant
 from events.participants import save_participant
-from events.participation import public_event
 from events.questions import questions_of
 
 NEIGHBOURS = ("AM", "AZ", "GE")

@@ -15,9 +15,9 @@ from bot.i18n import Translator
 from bot.keyboards import language_picker, main_menu
 from bot.organiser.router import check_in_message
 from bot.signup.draft import SignupDraft
-from events.access import Principal
 from events.deeplinks import parse_payload
 from events.models import Participant
+from events.principals import Principal
 
 
 async def start_with_payload(

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from events.access import create_token
-from events.calendars import Links
 from events.enums import Role
+from events.feeds.render import Links
 
 BOT_USERNAME = "redbridge_test_bot"
 PUBLIC_URL = "http://127.0.0.1:8000"

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from events.broadcasts import release_due_broadcasts
 from events.enums import Role
 from events.models import OutboxMessage
-from events.outbox import State
+from events.outbox.queue import State
 from tests.api.builders import SUMMER_SCHOOL, event_body, published_event, register
 from tests.api.conftest import ManualClock, TokenFactory
 

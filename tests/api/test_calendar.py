@@ -17,11 +17,12 @@ import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
-from events.calendars import Links
 from events.enums import Role
-from events.feed_cache import FeedCache
-from events.feed_tokens import personal_feed_token, rotate_personal_feed_token
-from events.feeds import FeedKind, feed_url
+from events.feeds.cache import FeedCache
+from events.feeds.kinds import FeedKind
+from events.feeds.render import Links
+from events.feeds.subscriptions import feed_url
+from events.feeds.tokens import personal_feed_token, rotate_personal_feed_token
 from tests.api.builders import SUMMER_SCHOOL, published_event, register
 from tests.api.conftest import BOT_USERNAME, ManualClock, TokenFactory
 from tests.calendar_readers import read_feed, start_of

@@ -42,7 +42,7 @@ from emulator.text import bot_command_entities
 from events.access import SYSTEM, create_token
 from events.editions import cancel_event, create_event, publish_event
 from events.enums import SEAT_HOLDING, ProgrammeKind, Role
-from events.feed_cache import FeedCache
+from events.feeds.cache import FeedCache
 from events.inputs import EventDraft, ProgrammeDraft
 from events.models import ConversationState, Event, Participant, Registration
 from events.programmes import create_programme, publish_programme

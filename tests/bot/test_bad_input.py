@@ -20,7 +20,7 @@ from events.enums import RegistrationStatus
 from events.inputs import clean_line
 from events.languages import LANGUAGES
 from events.models import OutboxMessage
-from events.outbox import Kind, Message, State, enqueue
+from events.outbox.queue import Kind, Message, State, enqueue
 from tests.bot.inprocess import (
     LAB_OPEN_TITLE,
     ORGANISER_ID,

@@ -22,7 +22,7 @@ from events.editions import create_event, publish_event
 from events.enums import ProgrammeKind
 from events.inputs import EventDraft, ParticipantDetails, ProgrammeDraft
 from events.models import Broadcast, Event, OutboxMessage
-from events.outbox import Kind, State
+from events.outbox.queue import Kind, State
 from events.programmes import create_programme, publish_programme
 from events.registrations import sign_up
 from tests.bot.inprocess import (

@@ -13,7 +13,7 @@ from aiogram.dispatcher.event.handler import CallableObject
 from bot.i18n import Catalogues
 from bot.runtime import ErrorLedger, create_dispatcher
 from bot.services import BotServices
-from events.feed_cache import FeedCache
+from events.feeds.cache import FeedCache
 from events.store import create_engine, create_sessionmaker
 from tests.bot.inprocess import PUBLIC_URL, FixedClock, InProcessBot, running_bot
 from tests.bot.process import GREETING

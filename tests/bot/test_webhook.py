@@ -29,7 +29,7 @@ from bot.i18n import Catalogues
 from bot.runtime import create_bot
 from bot.webhook import WebhookReceiver
 from emulator import TelegramEmulator
-from events.calendars import Links
+from events.feeds.render import Links
 from tests.bot.inprocess import (
     BOT_USERNAME,
     PUBLIC_URL,

@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import SYSTEM, Principal, authenticate, create_token, revoke_token
+from events.access import SYSTEM, authenticate, create_token, revoke_token
 from events.enums import Role
 from events.errors import Forbidden, InvalidInput, NotFound
 from events.models import ApiToken
+from events.principals import Principal
 from tests.factories import create_programme
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import SYSTEM, Principal
+from events.access import SYSTEM
 from events.broadcast_inputs import BroadcastAudience, BroadcastDraft
 from events.broadcasts import (
     BroadcastState,
@@ -23,8 +23,10 @@ from events.broadcasts import (
 from events.enums import RegistrationStatus, Role
 from events.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from events.models import AuditEntry, Broadcast, OutboxMessage, Participant, Registration
-from events.outbox import Kind, Priority, State, mark_blocked
+from events.outbox.delivery import mark_blocked
+from events.outbox.queue import Kind, Priority, State
 from events.participants import erase_participant
+from events.principals import Principal
 from events.registrations import cancel_registration, check_in, register
 from tests.factories import create_event, create_participant, create_programme
 from tests.support.state import statuses

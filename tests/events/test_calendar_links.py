@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.calendar_links import calendar_links
-from events.calendars import Links
 from events.errors import NotFound, ParticipantErased
-from events.feed_cache import FeedCache
-from events.feeds import FeedKind, subscription
+from events.feeds.cache import FeedCache
+from events.feeds.kinds import FeedKind
+from events.feeds.render import Links
+from events.feeds.subscriptions import subscription
 from events.participants import erase_participant
 from events.registrations import register
 from tests.factories import create_event, create_participant, create_programme

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import SYSTEM, Principal
+from events.access import SYSTEM
 from events.editions import (
     cancel_event,
     get_event,
@@ -19,6 +19,7 @@ from events.editions import (
 from events.enums import Role
 from events.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 from events.inputs import EventChanges
+from events.principals import Principal
 from events.registrations import register
 from tests.factories import create_event, create_participant, create_programme
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from events.outbox import Kind, Message, enqueue
+from events.outbox.queue import Kind, Message, enqueue
 from events.store import OutboxBell, create_sessionmaker
 from tests.factories import create_participant
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import SYSTEM, Principal, create_token, revoke_token
+from events.access import SYSTEM, create_token, revoke_token
 from events.enums import Role
 from events.errors import Forbidden, ParticipantErased
 from events.inputs import ParticipantDetails
@@ -17,6 +17,7 @@ from events.participants import (
     find_telegram_person,
     save_participant,
 )
+from events.principals import Principal
 from events.registrations import check_in, register
 from events.statistics import event_statistics
 from tests.factories import create_event, create_participant, create_programme

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import SYSTEM, Principal
+from events.access import SYSTEM
 from events.editions import cancel_event
 from events.enums import Decision, RegistrationStatus, Role
 from events.errors import (
@@ -25,6 +25,7 @@ from events.errors import (
     TicketNotValid,
 )
 from events.participants import erase_participant
+from events.principals import Principal
 from events.registrations import cancel_registration, check_in, decide, register
 from tests.factories import create_event, create_participant, create_programme
 from tests.support.state import registration_count, registrations, statuses, stored

@@ -10,13 +10,15 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from events.access import SYSTEM, Principal
-from events.calendars import Links
+from events.access import SYSTEM
 from events.enums import PublicationStatus, RegistrationStatus, Role
 from events.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
-from events.feed_cache import FeedCache
-from events.feeds import FeedKind, FeedRequest, get_feed
+from events.feeds.cache import FeedCache
+from events.feeds.kinds import FeedKind, FeedRequest
+from events.feeds.render import Links
+from events.feeds.serve import get_feed
 from events.models import Event
+from events.principals import Principal
 from events.registrations import register
 from events.series import (
     cancel_occurrence,

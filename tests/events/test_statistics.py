@@ -5,9 +5,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.access import SYSTEM, Principal
+from events.access import SYSTEM
 from events.enums import Gender, RegistrationStatus, Role
 from events.errors import Forbidden
+from events.principals import Principal
 from events.registrations import register
 from events.rosters import RosterFilter, roster
 from events.statistics import event_statistics

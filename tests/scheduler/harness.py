@@ -21,7 +21,7 @@ from emulator import ChatMessage, TelegramEmulator
 from emulator.errors import ApiError
 from events.enums import RegistrationStatus
 from events.models import Broadcast, OutboxMessage, Participant, Registration
-from events.outbox import Kind, Message, enqueue
+from events.outbox.queue import Kind, Message, enqueue
 from scheduler.dispatcher import DispatchSettings, OutboxDispatcher
 
 TOKEN = "123456:DISPATCH-test"

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emulator import TelegramEmulator
-from events.outbox import State
+from events.outbox.queue import State
 from tests.bot.process import BOT_USERNAME, BotProcess
 from tests.factories import create_event, create_programme
 from tests.scheduler.harness import (

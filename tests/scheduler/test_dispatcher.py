@@ -26,7 +26,7 @@ from events.editions import cancel_event, update_event
 from events.enums import Decision
 from events.inputs import EventChanges
 from events.models import Event, OutboxMessage
-from events.outbox import Kind, State
+from events.outbox.queue import Kind, State
 from events.registrations import cancel_registration, decide, register
 from scheduler.dispatcher import OutboxDispatcher
 from scheduler.jobs import queue_reminders

@@ -18,7 +18,7 @@ from events.access import SYSTEM
 from events.editions import update_event
 from events.inputs import EventChanges
 from events.models import Event, OutboxMessage
-from events.outbox import Kind, State
+from events.outbox.queue import Kind, State
 from events.registrations import register
 from scheduler.jobs import queue_reminders
 from tests.factories import create_event, create_participant

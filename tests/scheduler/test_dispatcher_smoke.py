@@ -14,7 +14,7 @@ from bot.runtime import create_bot
 from emulator import SimulatedUser as TelegramUser
 from emulator import TelegramEmulator
 from events.models import OutboxMessage, Registration
-from events.outbox import State
+from events.outbox.queue import State
 from events.registrations import cancel_registration, register
 from events.store import OutboxBell, create_sessionmaker
 from scheduler.dispatcher import DispatchSettings, OutboxDispatcher

@@ -1,4 +1,4 @@
-"""iCalendar (RFC 5545 / RFC 7986) rendering of events, from plain snapshots.
+"""Feeds as iCalendar (RFC 5545 / RFC 7986) bytes, rendered from plain snapshots.
 
 Rendering is a pure function of its input: the same events render to the same bytes,
 so a feed's ETag changes only when its content does. That is why every value comes
@@ -12,6 +12,7 @@ event that Redbridge has no business publishing. So the content type is plain
 ``text/calendar; charset=utf-8``. Organiser text is escaped by ``icalendar`` itself.
 """
 
+import gzip
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -236,6 +237,14 @@ def render_calendar(
     calendar.add_missing_timezones()
     body: bytes = calendar.to_ical()
     return body
+
+
+def render_compressed(
+    name: str, items: Iterable[FeedItem], language: Language, links: Links
+) -> tuple[bytes, bytes]:
+    """The calendar, and the same bytes gzip-compressed for clients that accept it."""
+    body = render_calendar(name, items, language, links)
+    return body, gzip.compress(body, compresslevel=6, mtime=0)  # mtime=0: same bytes
 
 
 def _time_zones(items: list[FeedItem]) -> list[Timezone]:

@@ -1,4 +1,4 @@
-"""Calendar feeds built by events.feeds / events.calendars, read back by three parsers."""
+"""Calendar feeds built by the events.feeds package, read back by three parsers."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -8,20 +8,15 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.access import SYSTEM
-from events.calendars import PRODID, Links
 from events.editions import cancel_event, update_event
 from events.enums import Decision
 from events.errors import NotFound, ParticipantErased
-from events.feed_cache import FeedCache, RenderedFeed
-from events.feed_tokens import personal_feed_token, rotate_personal_feed_token
-from events.feeds import (
-    FeedKind,
-    FeedRequest,
-    feed_url,
-    get_feed,
-    personal_subscription,
-    subscription,
-)
+from events.feeds.cache import FeedCache, RenderedFeed
+from events.feeds.kinds import FeedKind, FeedRequest
+from events.feeds.render import PRODID, Links
+from events.feeds.serve import get_feed
+from events.feeds.subscriptions import feed_url, personal_subscription, subscription
+from events.feeds.tokens import personal_feed_token, rotate_personal_feed_token
 from events.inputs import EventChanges
 from events.languages import LANGUAGES
 from events.participants import erase_participant
