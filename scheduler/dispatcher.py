@@ -361,7 +361,11 @@ class OutboxDispatcher:
         self.stats.leading = False
 
     async def _pause(self, seconds: float) -> None:
-        """Sleep, unless woken or stopped."""
-        self._wake.clear()
+        """Sleep, unless woken or stopped. A wake or a stop that came while this dispatcher
+        was busy ends the pause at once: clearing the flag before waiting lost them (a
+        message queued mid-cycle waited a whole poll, a stop the idle time)."""
+        if self._stopping.is_set():
+            return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), seconds)
+        self._wake.clear()
