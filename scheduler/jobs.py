@@ -45,7 +45,6 @@ async def queue_reminders(sessionmaker: async_sessionmaker[AsyncSession], now: d
     """Queue the reminders whose time has come (once each, whatever the restarts)."""
     async with sessionmaker() as session:
         queued = await queue_due_reminders(session, now)
-        await session.commit()
     if queued:
         log.info("queued %d reminders", queued)
     return queued

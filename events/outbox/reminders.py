@@ -47,7 +47,8 @@ def due_offset(event: Event, now: datetime) -> int | None:
 
 
 async def queue_due_reminders(session: AsyncSession, now: datetime) -> int:
-    """Queue each confirmed participant's reminder whose time has come (not committed).
+    """Queue each confirmed participant's reminder whose time has come, and commit, as the
+    other housekeeping use cases do.
 
     A reminder goes only to people confirmed before its time (someone registering an
     hour before the start has their confirmation and needs no "starts soon"), and the
@@ -88,4 +89,5 @@ async def queue_due_reminders(session: AsyncSession, now: datetime) -> int:
             if (key := f"reminder:{registration.id}:{offset}") not in existing
         ]
         queued += await enqueue(session, now, messages)
+    await session.commit()
     return queued
