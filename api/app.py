@@ -3,6 +3,7 @@
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.openapi import install_truthful_openapi
 from api.problems import install_problem_handlers
 from api.routes import (
     audit,
@@ -48,4 +49,5 @@ def create_app(
     app.include_router(calendar.router)
     app.include_router(health.router)
     app.include_router(telegram.router)
+    install_truthful_openapi(app)
     return app

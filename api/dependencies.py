@@ -15,7 +15,15 @@ from events.feeds.render import Links
 from events.principals import Principal
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
-_bearer = HTTPBearer(auto_error=False, description="An API token from `redbridge token create`")
+# Two names for the one bearer scheme: the OpenAPI document (api.openapi) shows the
+# second as "a token, or none" on public reads that show organisers more.
+BEARER_SCHEME = "bearer"
+OPTIONAL_BEARER_SCHEME = "optional_bearer"
+_DESCRIPTION = "An API token from `redbridge token create`"
+_bearer = HTTPBearer(auto_error=False, scheme_name=BEARER_SCHEME, description=_DESCRIPTION)
+_optional_bearer = HTTPBearer(
+    auto_error=False, scheme_name=OPTIONAL_BEARER_SCHEME, description=_DESCRIPTION
+)
 
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -34,9 +42,8 @@ def _links(request: Request) -> Links:
     return links
 
 
-async def _optional_principal(
-    session: Annotated[AsyncSession, Depends(_session)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+async def _caller(
+    session: AsyncSession, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal | None:
     if credentials is None:
         return None
@@ -47,9 +54,18 @@ async def _optional_principal(
     return principal
 
 
-async def _principal(
-    principal: Annotated[Principal | None, Depends(_optional_principal)],
+async def optional_principal(
+    session: Annotated[AsyncSession, Depends(_session)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)],
+) -> Principal | None:
+    return await _caller(session, credentials)
+
+
+async def required_principal(
+    session: Annotated[AsyncSession, Depends(_session)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
+    principal = await _caller(session, credentials)
     if principal is None:
         raise HTTPException(
             401,
@@ -62,5 +78,5 @@ async def _principal(
 SessionDep = Annotated[AsyncSession, Depends(_session)]
 NowDep = Annotated[datetime, Depends(_now)]
 LinksDep = Annotated[Links, Depends(_links)]
-PrincipalDep = Annotated[Principal, Depends(_principal)]
-ViewerDep = Annotated[Principal | None, Depends(_optional_principal)]
+PrincipalDep = Annotated[Principal, Depends(required_principal)]
+ViewerDep = Annotated[Principal | None, Depends(optional_principal)]

@@ -25,4 +25,4 @@ async def test_openapi_documents_the_api(api: httpx.AsyncClient) -> None:
         "/healthz",
     ):
         assert path in paths, path
-    assert "HTTPBearer" in document["components"]["securitySchemes"]
+    assert "bearer" in document["components"]["securitySchemes"]
