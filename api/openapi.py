@@ -8,7 +8,7 @@ which errors a route can give follows from what it takes:
 - a token it only reads when given (public reads that show more to organisers): ``401``
   for an unknown token, and the security requirement lists "no token" as an option;
 - path or query parameters, or a body: ``404`` and ``422``;
-- a body: ``413`` (too large);
+- a body: ``400`` (not JSON at all) and ``413`` (too large);
 - a change (POST, PATCH, PUT, DELETE): ``409`` and ``410`` (the state does not allow it).
 
 The document is built once from FastAPI's own and rewritten by these rules, so a new
@@ -55,6 +55,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 _DESCRIPTIONS = {
     status: HTTPStatus(status).phrase for status in (400, 401, 403, 404, 409, 410, 413, 422)
 } | {
+    400: "The body is not JSON",
     401: "No valid API token (Authorization: Bearer …)",
     403: "The token's role or programmes do not allow this",
     404: "No such resource, or not visible to this caller",
@@ -77,7 +78,7 @@ def _problem_statuses(method: str, operation: dict[str, Any]) -> set[int]:
     if operation.get("parameters") or operation.get("requestBody"):
         statuses |= {404, 422}
     if operation.get("requestBody"):
-        statuses.add(413)
+        statuses |= {400, 413}  # a body that is not JSON at all; one too large
     if method in _CHANGES:
         statuses |= {409, 410}
     return statuses
