@@ -17,6 +17,7 @@ from api.routes import (
     series,
     telegram,
 )
+from api.throttle import FailedAttempts
 from events.clock import Clock, system_clock
 from events.feeds.cache import FeedCache
 from events.feeds.render import Links
@@ -29,6 +30,8 @@ def create_app(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock = system_clock,
     feed_cache: FeedCache | None = None,
+    *,
+    wrong_credentials_per_minute: int = 10,
 ) -> FastAPI:
     app = FastAPI(
         title="Redbridge",
@@ -41,6 +44,7 @@ def create_app(
     app.state.sessionmaker = sessionmaker
     app.state.clock = clock
     app.state.feed_cache = FeedCache() if feed_cache is None else feed_cache
+    app.state.failed_attempts = FailedAttempts(wrong_credentials_per_minute)
     install_problem_handlers(app)
     v1 = APIRouter(prefix=API_PREFIX)
     for module in (programmes, events, registrations, participants, audit, series, broadcasts):

@@ -9,6 +9,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.throttle import FailedAttempts, address_of
 from events.access import authenticate
 from events.clock import Clock
 from events.feeds.render import Links
@@ -43,29 +44,35 @@ def _links(request: Request) -> Links:
 
 
 async def _caller(
-    session: AsyncSession, credentials: HTTPAuthorizationCredentials | None
+    request: Request, session: AsyncSession, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal | None:
     if credentials is None:
         return None
+    attempts: FailedAttempts = request.app.state.failed_attempts
+    address = address_of(request)
+    attempts.refuse_if_over("token", address)
     principal = await authenticate(session, credentials.credentials)
     await session.rollback()  # end the read so the use case starts its own transaction
     if principal is None:
+        attempts.count("token", address)
         raise HTTPException(401, "the API token is unknown or revoked", _CHALLENGE)
     return principal
 
 
 async def optional_principal(
+    request: Request,
     session: Annotated[AsyncSession, Depends(_session)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)],
 ) -> Principal | None:
-    return await _caller(session, credentials)
+    return await _caller(request, session, credentials)
 
 
 async def required_principal(
+    request: Request,
     session: Annotated[AsyncSession, Depends(_session)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    principal = await _caller(session, credentials)
+    principal = await _caller(request, session, credentials)
     if principal is None:
         raise HTTPException(
             401,

@@ -4,9 +4,11 @@ FastAPI documents each route's success answer and a ``422`` as ``application/jso
 Redbridge answers every error as ``application/problem+json`` (``api.problems``), and
 which errors a route can give follows from what it takes:
 
-- a bearer token it requires: ``401`` (none, unknown or revoked) and ``403`` (not theirs);
+- a bearer token it requires: ``401`` (none, unknown or revoked), ``403`` (not theirs) and
+  ``429`` (too many wrong tokens from the address, ``api.throttle``);
 - a token it only reads when given (public reads that show more to organisers): ``401``
-  for an unknown token, and the security requirement lists "no token" as an option;
+  for an unknown token and ``429``, and the security requirement lists "no token" as an
+  option;
 - path or query parameters, or a body: ``404`` and ``422``;
 - a body: ``400`` (not JSON at all) and ``413`` (too large);
 - a change (POST, PATCH, PUT, DELETE): ``409`` and ``410`` (the state does not allow it).
@@ -53,7 +55,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 _DESCRIPTIONS = {
-    status: HTTPStatus(status).phrase for status in (400, 401, 403, 404, 409, 410, 413, 422)
+    status: HTTPStatus(status).phrase for status in (400, 401, 403, 404, 409, 410, 413, 422, 429)
 } | {
     400: "The body is not JSON",
     401: "No valid API token (Authorization: Bearer …)",
@@ -63,6 +65,7 @@ _DESCRIPTIONS = {
     410: "Gone: the offer expired, or the person's data was erased",
     413: "The request body is too large",
     422: "The input is not valid; `errors` names each field",
+    429: "Too many wrong API tokens from this address: wait Retry-After seconds",
 }
 _CHANGES = {"post", "patch", "put", "delete"}
 
@@ -72,9 +75,9 @@ def _problem_statuses(method: str, operation: dict[str, Any]) -> set[int]:
     schemes = {name for requirement in operation.get("security", []) for name in requirement}
     statuses: set[int] = set()
     if BEARER_SCHEME in schemes:
-        statuses |= {401, 403}
+        statuses |= {401, 403, 429}
     elif OPTIONAL_BEARER_SCHEME in schemes:
-        statuses.add(401)
+        statuses |= {401, 429}
     if operation.get("parameters") or operation.get("requestBody"):
         statuses |= {404, 422}
     if operation.get("requestBody"):

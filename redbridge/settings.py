@@ -23,5 +23,7 @@ class Settings(BaseSettings):
     dispatch_rate: float = Field(default=30.0, gt=0, le=1000)
     dispatch_chat_rate: float = Field(default=1.0, gt=0, le=30)
     paid_broadcast: bool = False
+    # Wrong API tokens or webhook secrets one address may send a minute before it gets 429.
+    wrong_credentials_per_minute: int = Field(default=10, ge=1, le=10_000)
     # How long a dead process's dispatcher lease blocks another from taking over.
     dispatch_lease_seconds: float = Field(default=30.0, ge=1, le=600)

@@ -6,6 +6,7 @@ from http import HTTPStatus
 from fastapi import APIRouter, Request, Response
 
 from api.problems import problem
+from api.throttle import FailedAttempts, address_of
 from bot.webhook import WebhookReceiver
 
 router = APIRouter(tags=["telegram"], include_in_schema=False)
@@ -19,7 +20,10 @@ async def telegram_webhook(request: Request) -> Response:
     receiver: WebhookReceiver | None = getattr(request.app.state, "telegram", None)
     if receiver is None:
         return problem(HTTPStatus.NOT_FOUND, "not_found", "the bot runs without a webhook")
+    attempts: FailedAttempts = request.app.state.failed_attempts
+    attempts.refuse_if_over("webhook", address_of(request))
     if not receiver.is_genuine(request.headers.get(SECRET_HEADER)):
+        attempts.count("webhook", address_of(request))
         return problem(HTTPStatus.UNAUTHORIZED, "unauthorized", "wrong or missing secret token")
     try:
         payload = json.loads(await request.body())

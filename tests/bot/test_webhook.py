@@ -210,6 +210,25 @@ async def test_a_wrong_secret_is_checked_before_the_body(served: Served) -> None
     assert response.status_code == 401
 
 
+async def test_an_address_guessing_the_secret_is_made_to_wait(served: Served) -> None:
+    """Ten wrong secrets a minute, then 429 with Retry-After: the right one waits too."""
+    ani = served.harness.user()
+    served.harness.tg.state.chats[ani.id].started = True
+    for _ in range(10):
+        wrong = await served.client.post(
+            WEBHOOK_PATH, json=served.update(ani.id), headers={SECRET_HEADER: "guess"}
+        )
+        assert wrong.status_code == 401
+    for secret in ("guess", SECRET):
+        refused = await served.client.post(
+            WEBHOOK_PATH, json=served.update(ani.id), headers={SECRET_HEADER: secret}
+        )
+        assert refused.status_code == 429
+        assert refused.headers["content-type"] == PROBLEM_JSON
+        assert int(refused.headers["retry-after"]) >= 1
+    assert ani.messages == []
+
+
 # --- redbridge serve in webhook mode -----------------------------------------------------
 
 
