@@ -1,4 +1,4 @@
-"""A terminal chat with the bot: type text, press inline buttons by number.
+"""A terminal chat with the bot: type text, press inline buttons with ``#N``.
 
 ``redbridge sandbox`` (or anyone) runs ``await chat_in_terminal(user, lines, write)``
 with a simulated user; everything the bot sends, edits or answers is printed as it
@@ -6,6 +6,7 @@ happens.
 """
 
 import asyncio
+import re
 import sys
 from collections.abc import AsyncIterator, Callable
 
@@ -14,9 +15,11 @@ from emulator.markup import Button
 from emulator.users import SimulatedUser
 
 QUIT_COMMANDS = frozenset({"/quit", "/exit", ":q"})
+# "#2" or "/press 2" presses button 2; a line of digits alone is text (a birth year).
+PRESS = re.compile(r"^(?:#|/press\s+)(\d+)$")
 HELP = (
-    "Type a message and press Enter. A number presses the button with that number "
-    "under the newest message. /quit leaves.\n"
+    "Type a message and press Enter; it is sent as it is, numbers too (a birth year). "
+    "#2 (or /press 2) presses button [2] under the newest message. /quit leaves.\n"
 )
 
 
@@ -104,8 +107,9 @@ async def chat_in_terminal(
 async def _act(
     user: SimulatedUser, screen: _Screen, line: str, write: Callable[[str], None]
 ) -> None:
-    if line.isdigit() and screen.buttons:
-        number = int(line)
+    pressed = PRESS.match(line)
+    if pressed:
+        number = int(pressed.group(1))
         if not 1 <= number <= len(screen.buttons):
             write(f"   there is no button {number}\n")
         elif screen.buttons[number - 1].callback_data is None:

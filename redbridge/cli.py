@@ -10,8 +10,10 @@ from events.access import create_token
 from events.clock import system_clock
 from events.enums import Role
 from events.errors import DomainError
+from events.languages import LANGUAGES
 from events.migrations.runner import upgrade
 from events.store import create_engine, create_sessionmaker
+from redbridge.ports import PortInUse
 from redbridge.settings import Settings
 
 log = logging.getLogger("redbridge")
@@ -47,11 +49,19 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser(
         "sandbox",
         help="chat with the bot in this terminal, without a Telegram token",
-        description="Load the demo data, start an emulated Telegram on 127.0.0.1, run "
-        "Redbridge against it and chat with the bot here: type text, press buttons by "
-        "number, /quit to leave.",
+        description="Load the demo data into a new database of the sandbox's own, start an "
+        "emulated Telegram on 127.0.0.1, run Redbridge against it and chat with the bot "
+        "here: type text (numbers too), press a button with #N, /quit to leave.",
     )
-    sandbox.add_argument("--language", default="en", help="your Telegram language code")
+    sandbox.add_argument(
+        "--language", default="en", choices=LANGUAGES, help="the language you read"
+    )
+    sandbox.add_argument(
+        "--database",
+        metavar="URL",
+        help="keep the sandbox's data in this database across runs "
+        "(e.g. sqlite:///sandbox.db); by default each run has a new one",
+    )
     sandbox.add_argument("--name", default="Ani", help="your first name in Telegram")
     sandbox.add_argument("--user-id", type=int, default=1001, help="your Telegram id")
     sandbox.add_argument(
@@ -143,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     first_name=args.name,
                     language=args.language,
                     organiser=args.organiser,
+                    database_url=args.database,
                 )
             )
         elif args.command == "token":
@@ -155,6 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"redbridge: {error.detail}", file=sys.stderr)
         return 2
+    except PortInUse as error:
+        print(f"redbridge: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0

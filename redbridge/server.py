@@ -26,6 +26,7 @@ from events.clock import Clock, system_clock
 from events.feeds.render import Links
 from events.migrations.runner import upgrade
 from events.store import OutboxBell, create_engine, create_sessionmaker
+from redbridge.ports import check_port
 from redbridge.settings import Settings
 from scheduler.clockwork import start_scheduler
 from scheduler.dispatcher import DispatchSettings, OutboxDispatcher
@@ -33,7 +34,11 @@ from scheduler.dispatcher import DispatchSettings, OutboxDispatcher
 log = logging.getLogger(__name__)
 
 
-async def serve(settings: Settings, clock: Clock = system_clock) -> None:
+async def serve(
+    settings: Settings, clock: Clock = system_clock, *, stop: asyncio.Event | None = None
+) -> None:
+    """Serve until a SIGTERM or SIGINT, or until ``stop`` is set (the sandbox's /quit)."""
+    check_port(settings.host, settings.port)
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     # Whatever commits new outbox rows (an API call, a bot reply, a job) wakes the dispatcher.
@@ -76,8 +81,17 @@ async def serve(settings: Settings, clock: Clock = system_clock) -> None:
         config = uvicorn.Config(
             app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()
         )
-        await _Server(config).serve()
+        server = _Server(config)
+        if stop is not None:
+            stopping = asyncio.create_task(_stop_on(stop, server))
+            stack.callback(stopping.cancel)
+        await server.serve()
     log.info("Redbridge stopped")
+
+
+async def _stop_on(stop: asyncio.Event, server: uvicorn.Server) -> None:
+    await stop.wait()
+    server.should_exit = True
 
 
 class _Server(uvicorn.Server):

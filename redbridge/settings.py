@@ -1,6 +1,6 @@
 """Settings from the environment (prefix ``REDBRIDGE_``) and an optional ``.env`` file."""
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -13,7 +13,8 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
-    public_url: str = "http://127.0.0.1:8000"
+    # Empty: derived from host and port (below), so moving the port moves the links too.
+    public_url: str = ""
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     redis_url: str | None = None
@@ -27,3 +28,16 @@ class Settings(BaseSettings):
     wrong_credentials_per_minute: int = Field(default=10, ge=1, le=10_000)
     # How long a dead process's dispatcher lease blocks another from taking over.
     dispatch_lease_seconds: float = Field(default=30.0, ge=1, le=600)
+
+    @model_validator(mode="after")
+    def _derive_public_url(self) -> "Settings":
+        if not self.public_url:
+            self.public_url = derived_public_url(self.host, self.port)
+        return self
+
+
+def derived_public_url(host: str, port: int) -> str:
+    """Where the API is reached when ``PUBLIC_URL`` does not say."""
+    # A wildcard address is where to listen, not where to be reached.
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

@@ -12,7 +12,7 @@ from emulator import SimulatedUser, TelegramEmulator
 from emulator.console import chat_in_terminal
 
 
-async def test_a_person_types_and_presses_buttons_by_number(
+async def test_a_person_types_text_and_numbers_and_presses_buttons_with_a_hash(
     tg: TelegramEmulator, bot: Bot, ani: SimulatedUser
 ) -> None:
     markup = InlineKeyboardMarkup(
@@ -25,7 +25,7 @@ async def test_a_person_types_and_presses_buttons_by_number(
     output: list[str] = []
 
     async def typed() -> AsyncIterator[str]:
-        for line in ("hello\n", "2\n", "7\n", "1\n"):
+        for line in ("hello\n", "2001\n", "#2\n", "/press 7\n", "#1\n"):
             yield line
             await asyncio.sleep(0)
         [*_, update] = await bot.get_updates()
@@ -48,7 +48,8 @@ async def test_a_person_types_and_presses_buttons_by_number(
     assert "[notice] Registered" in screen
     assert "bot> (edited) Summer school: registered" in screen
     updates = await bot.get_updates()
-    assert [u.message.text for u in updates if u.message] == ["hello"]
+    assert [u.message.text for u in updates if u.message] == ["hello", "2001"]
+    assert "#2 (or /press 2) presses button [2]" in screen
     assert [u.callback_query.data for u in updates if u.callback_query] == ["reg"]
 
 
