@@ -183,4 +183,8 @@ async def check_in(
     event_id: int, body: CheckInRequest, session: SessionDep, now: NowDep, actor: CheckInDep
 ) -> RegistrationOut:
     registration = await registrations.check_in(session, now, actor, event_id, body.ticket_code)
-    return await present_registration(session, registration)
+    presented = await present_registration(session, registration)
+    if actor.is_checker:
+        # A volunteer at the door needs the name and the outcome, not the person's profile.
+        presented = presented.model_copy(update={"answers": {}, "country": None, "gender": None})
+    return presented

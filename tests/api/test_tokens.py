@@ -167,7 +167,8 @@ async def test_a_checker_checks_people_in_at_its_programmes_events_only(
     assert (await api.post("/api/v1/programmes", json=other_programme, headers=admin)).is_success
     checker_id, checker, _secret = await _token(sessionmaker, now, Role.CHECKER, [SUMMER_SCHOOL])
     _id, elsewhere, _secret = await _token(sessionmaker, now, Role.CHECKER, ["concerts"])
-    ani = (await register(api, admin, event["id"], "Ani", telegram_user_id=7)).json()
+    ani = (await register(api, admin, event["id"], "Ani", telegram_user_id=7, country="AM")).json()
+    assert ani["country"] == "AM"
     check_in = f"/api/v1/events/{event['id']}/check-in"
     ticket = {"ticket_code": ani["ticket_code"]}
 
@@ -177,6 +178,10 @@ async def test_a_checker_checks_people_in_at_its_programmes_events_only(
     checked = await api.post(check_in, json=ticket, headers=checker)
     assert checked.status_code == 200, checked.text
     assert checked.json()["status"] == "attended"
+    assert checked.json()["participant_name"] == "Ani"
+    # The door sees no more of the person than it needs.
+    assert (checked.json()["country"], checked.json()["gender"]) == (None, None)
+    assert checked.json()["answers"] == {}
     assert (await api.post(check_in, json=ticket, headers=checker)).status_code == 409
     # Nothing else, not even what anyone may read without a token.
     for path in (
