@@ -16,6 +16,7 @@ from api.routes import (
     registrations,
     series,
     telegram,
+    tokens,
 )
 from api.throttle import FailedAttempts
 from events.clock import Clock, system_clock
@@ -49,6 +50,7 @@ def create_app(
     v1 = APIRouter(prefix=API_PREFIX)
     for module in (programmes, events, registrations, participants, audit, series, broadcasts):
         v1.include_router(module.router)
+    v1.include_router(tokens.router)
     app.include_router(v1)
     app.include_router(calendar.router)
     app.include_router(health.router)

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.throttle import FailedAttempts, address_of
-from events.access import authenticate
+from events.access import authenticate, ensure_general_api_use
 from events.clock import Clock
 from events.feeds.render import Links
 from events.principals import Principal
@@ -44,14 +44,17 @@ def _links(request: Request) -> Links:
 
 
 async def _caller(
-    request: Request, session: AsyncSession, credentials: HTTPAuthorizationCredentials | None
+    request: Request,
+    session: AsyncSession,
+    credentials: HTTPAuthorizationCredentials | None,
+    now: datetime,
 ) -> Principal | None:
     if credentials is None:
         return None
     attempts: FailedAttempts = request.app.state.failed_attempts
     address = address_of(request)
     attempts.refuse_if_over("token", address)
-    principal = await authenticate(session, credentials.credentials)
+    principal = await authenticate(session, credentials.credentials, now)
     await session.rollback()  # end the read so the use case starts its own transaction
     if principal is None:
         attempts.count("token", address)
@@ -59,20 +62,7 @@ async def _caller(
     return principal
 
 
-async def optional_principal(
-    request: Request,
-    session: Annotated[AsyncSession, Depends(_session)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)],
-) -> Principal | None:
-    return await _caller(request, session, credentials)
-
-
-async def required_principal(
-    request: Request,
-    session: Annotated[AsyncSession, Depends(_session)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    principal = await _caller(request, session, credentials)
+def _required(principal: Principal | None) -> Principal:
     if principal is None:
         raise HTTPException(
             401,
@@ -82,8 +72,43 @@ async def required_principal(
     return principal
 
 
+async def optional_principal(
+    request: Request,
+    session: Annotated[AsyncSession, Depends(_session)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)],
+    now: Annotated[datetime, Depends(_now)],
+) -> Principal | None:
+    principal = await _caller(request, session, credentials, now)
+    if principal is not None:
+        ensure_general_api_use(principal)
+    return principal
+
+
+async def required_principal(
+    request: Request,
+    session: Annotated[AsyncSession, Depends(_session)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    now: Annotated[datetime, Depends(_now)],
+) -> Principal:
+    principal = _required(await _caller(request, session, credentials, now))
+    ensure_general_api_use(principal)
+    return principal
+
+
+async def door_principal(
+    request: Request,
+    session: Annotated[AsyncSession, Depends(_session)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    now: Annotated[datetime, Depends(_now)],
+) -> Principal:
+    """Any valid token, a checker's too: only the check-in route takes this."""
+    return _required(await _caller(request, session, credentials, now))
+
+
 SessionDep = Annotated[AsyncSession, Depends(_session)]
 NowDep = Annotated[datetime, Depends(_now)]
 LinksDep = Annotated[Links, Depends(_links)]
 PrincipalDep = Annotated[Principal, Depends(required_principal)]
 ViewerDep = Annotated[Principal | None, Depends(optional_principal)]
+# Only for checking people in: the one route a checker's token may use.
+CheckInDep = Annotated[Principal, Depends(door_principal)]

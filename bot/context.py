@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogues
 from bot.storage import DatabaseStorage
+from events.access import may_organise
 from events.clock import Clock
 from events.languages import language_from_tag
 from events.participants import find_telegram_person
@@ -80,7 +81,8 @@ class ContextMiddleware(FSMContextMiddleware):
         if user is not None:
             async with self._sessionmaker() as session:
                 person = await find_telegram_person(session, user.id)
-                participant, organiser = person.participant, person.organiser
+                # A checker's role is for ticket links only (bot.organiser), not here.
+                participant, organiser = person.participant, may_organise(person.organiser)
                 if state is not None:
                     await self._conversations.preload(session, state.key)
                 # Only a message or a button press means they talk to the bot again; a

@@ -72,6 +72,7 @@ class Decision(StrEnum):
 class Role(StrEnum):
     ADMIN = "admin"
     ORGANISER = "organiser"
+    CHECKER = "checker"  # a volunteer at the door: checks tickets in, nothing else
 
 
 class QuestionKind(StrEnum):

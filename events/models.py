@@ -210,6 +210,8 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # Updated at most once a minute (events.access.authenticate), so it is approximate.
+    last_used_at: Mapped[datetime | None]
     # Set for an organiser who works in the bot: their Telegram account carries the role.
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
 

@@ -278,7 +278,7 @@ async def check_in(
     event = await session.get(Event, event_id)
     if event is None:
         raise NotFound("event", event_id)
-    actor.ensure_manages(event.programme_id)
+    actor.ensure_checks_in(event.programme_id)
     registration = await _ticket(session, ticket_code)
     if registration.event_id != event.id:
         raise TicketNotValid("this ticket is not valid for this event")
@@ -297,7 +297,7 @@ async def check_in_ticket(
     participant = await session.get(Participant, registration.participant_id)
     if event is None or participant is None:
         raise TicketNotValid("this ticket is not valid")
-    actor.ensure_manages(event.programme_id)
+    actor.ensure_checks_in(event.programme_id)
     return await _check_in(session, now, actor, event, registration), event, participant.name
 
 

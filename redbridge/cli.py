@@ -4,9 +4,13 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
-from events.access import create_token
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.access import SYSTEM, TokenSummary, create_token, list_tokens, revoke_token
 from events.clock import system_clock
 from events.enums import Role
 from events.errors import DomainError
@@ -75,7 +79,9 @@ def _parser() -> argparse.ArgumentParser:
         "create",
         help="create a token and print its secret once",
         description="Create an API token. The secret is printed once and stored only as a "
-        "hash. Organiser tokens manage only the programmes given with --programme.",
+        "hash. Organiser tokens manage only the programmes given with --programme; checker "
+        "tokens only check people in at their events (POST /api/v1/events/ID/check-in, or "
+        "a ticket's QR link in the bot).",
     )
     create.add_argument("--role", choices=[role.value for role in Role], required=True)
     create.add_argument(
@@ -83,7 +89,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="SLUG",
-        help="a programme the organiser manages (repeatable)",
+        help="a programme the organiser manages or the checker checks people in for "
+        "(repeatable; required for both roles)",
     )
     create.add_argument("--name", default="", help="a label to recognise the token by")
     create.add_argument(
@@ -92,6 +99,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="also give this Telegram account the role in the bot (/stats, check-in)",
     )
+    token_commands.add_parser(
+        "list",
+        help="list tokens (never their secrets)",
+        description="List every token, revoked ones included: id, name, role, programmes, "
+        "creation time, last use (recorded at most once a minute) and revocation time.",
+    )
+    revoke = token_commands.add_parser(
+        "revoke",
+        help="revoke a token at once",
+        description="Revoke a token: from now on the API refuses it, and its Telegram "
+        "account loses the role in the bot. Revoking a revoked token changes nothing.",
+    )
+    revoke.add_argument("token_id", type=int, metavar="ID", help="the id shown by `token list`")
     return parser
 
 
@@ -99,24 +119,70 @@ async def _migrate(settings: Settings) -> None:
     await upgrade(settings.database_url)
 
 
-async def _create_token(
-    settings: Settings, role: Role, slugs: list[str], name: str, telegram_user_id: int | None
-) -> str:
+@asynccontextmanager
+async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
         async with create_sessionmaker(engine)() as session:
-            _token, secret = await create_token(
-                session,
-                system_clock(),
-                role=role,
-                name=name or role.value,
-                programme_slugs=slugs,
-                telegram_user_id=telegram_user_id,
-            )
-            return secret
+            yield session
     finally:
         await engine.dispose()
+
+
+async def _list_tokens(settings: Settings) -> str:
+    async with _session(settings) as session:
+        tokens = await list_tokens(session, SYSTEM)
+    return token_table(tokens)
+
+
+async def _revoke_token(settings: Settings, token_id: int) -> str:
+    async with _session(settings) as session:
+        token = await revoke_token(session, system_clock(), token_id)
+    assert token.revoked_at is not None  # revoke_token just set it (or found it set)
+    return f"Token {token.id} ({token.name}) is revoked since {_time(token.revoked_at)}."
+
+
+def token_table(tokens: Sequence[TokenSummary]) -> str:
+    """Tokens as a table for a terminal, one line each; never a secret."""
+    header = ("ID", "NAME", "ROLE", "PROGRAMMES", "CREATED", "LAST USED", "REVOKED", "TELEGRAM")
+    rows = [header] + [
+        (
+            str(token.id),
+            token.name,
+            token.role.value,
+            ",".join(token.programmes) or "-",
+            _time(token.created_at),
+            _time(token.last_used_at),
+            _time(token.revoked_at),
+            "-" if token.telegram_user_id is None else str(token.telegram_user_id),
+        )
+        for token in tokens
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def _time(at: datetime | None) -> str:
+    return "-" if at is None else at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+async def _create_token(
+    settings: Settings, role: Role, slugs: list[str], name: str, telegram_user_id: int | None
+) -> str:
+    async with _session(settings) as session:
+        _token, secret = await create_token(
+            session,
+            system_clock(),
+            role=role,
+            name=name or role.value,
+            programme_slugs=slugs,
+            telegram_user_id=telegram_user_id,
+        )
+        return secret
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -156,6 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     database_url=args.database,
                 )
             )
+        elif args.command == "token" and args.token_command == "list":
+            print(asyncio.run(_list_tokens(settings)))
+        elif args.command == "token" and args.token_command == "revoke":
+            print(asyncio.run(_revoke_token(settings, args.token_id)))
         elif args.command == "token":
             secret = asyncio.run(
                 _create_token(

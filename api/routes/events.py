@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.dependencies import LinksDep, NowDep, PrincipalDep, SessionDep, ViewerDep
+from api.dependencies import CheckInDep, LinksDep, NowDep, PrincipalDep, SessionDep, ViewerDep
 from api.presenters import present_event, present_events, present_registration
 from api.schemas import (
     CheckInRequest,
@@ -180,7 +180,11 @@ async def event_statistics(
 
 @router.post("/{event_id}/check-in")
 async def check_in(
-    event_id: int, body: CheckInRequest, session: SessionDep, now: NowDep, actor: PrincipalDep
+    event_id: int, body: CheckInRequest, session: SessionDep, now: NowDep, actor: CheckInDep
 ) -> RegistrationOut:
     registration = await registrations.check_in(session, now, actor, event_id, body.ticket_code)
-    return await present_registration(session, registration)
+    presented = await present_registration(session, registration)
+    if actor.is_checker:
+        # A volunteer at the door needs the name and the outcome, not the person's profile.
+        presented = presented.model_copy(update={"answers": {}, "country": None, "gender": None})
+    return presented

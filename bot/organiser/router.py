@@ -11,7 +11,7 @@ from bot.i18n import Translator
 from bot.replies import answer_long
 from bot.views import e, event_title
 from bot.wording import count_label, refusal
-from events.access import telegram_principal
+from events.access import may_organise, telegram_principal
 from events.errors import DomainError
 from events.models import Event
 from events.registrations import check_in_ticket
@@ -25,7 +25,7 @@ async def stats(
     # No request to Telegram while a session is open: on SQLite the bot's other work
     # (saving the conversation before sending) needs the one connection.
     async with db() as session:
-        principal = await telegram_principal(session, user_id)
+        principal = may_organise(await telegram_principal(session, user_id))
         rows = await managed_event_statistics(session, principal, now) if principal else []
     if principal is None:
         await message.answer(t.gettext("This is only for organisers."))
@@ -59,7 +59,8 @@ def _event_statistics(t: Translator, event: Event, statistics: EventStatistics) 
 async def check_in_message(
     message: Message, t: Translator, db: async_sessionmaker[AsyncSession], now: datetime, code: str
 ) -> None:
-    """A ticket's QR link opened in chat: only organisers of its programme check it in."""
+    """A ticket's QR link opened in chat: only organisers and checkers of its programme
+    check it in."""
     user_id = message.from_user.id if message.from_user else 0
     refused: DomainError | None = None
     async with db() as session:

@@ -528,18 +528,23 @@ async def make_programme(
 
 
 async def make_organiser(
-    sessionmaker: async_sessionmaker[AsyncSession], telegram_user_id: int, *programme_slugs: str
-) -> None:
-    """Link a Telegram account to an organiser role for these programmes."""
+    sessionmaker: async_sessionmaker[AsyncSession],
+    telegram_user_id: int,
+    *programme_slugs: str,
+    role: Role = Role.ORGANISER,
+) -> int:
+    """Link a Telegram account to an organiser role (or another) for these programmes;
+    returns the token's id."""
     async with sessionmaker() as session:
-        await create_token(
+        token, _secret = await create_token(
             session,
             datetime.now(UTC),
-            role=Role.ORGANISER,
-            name=f"organiser {telegram_user_id}",
+            role=role,
+            name=f"{role.value} {telegram_user_id}",
             programme_slugs=list(programme_slugs),
             telegram_user_id=telegram_user_id,
         )
+    return token.id
 
 
 async def signed_up(

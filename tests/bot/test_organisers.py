@@ -1,7 +1,8 @@
 """Organisers in chat, against the real ``redbridge serve``: /stats for their own events,
 the poster link and QR code of an event, and checking people in by opening a ticket's
-QR link — which only organisers of the event's programme can do, and which the bot
-reveals to nobody else."""
+QR link — which only organisers and checkers of the event's programme can do, and which
+the bot reveals to nobody else. A checker does nothing else; a revoked token at once
+takes the role away."""
 
 import asyncio
 import subprocess
@@ -13,8 +14,9 @@ import pytest
 
 from bot.callbacks import Browse
 from bot.qr import qr_png
+from events.access import revoke_token
 from events.deeplinks import deep_link, event_payload, ticket_payload
-from events.enums import RegistrationMode, RegistrationStatus
+from events.enums import RegistrationMode, RegistrationStatus, Role
 from events.registrations import cancel_registration
 from redbridge.demo import SUMMER_SCHOOL
 from tests.bot.conftest import Live, on_both_backends, on_sqlite
@@ -207,6 +209,61 @@ async def test_an_organiser_linked_with_the_command_line(live: Live) -> None:
             headers={"Authorization": f"Bearer {secret}"},
         )
     assert answer.status_code == 200, answer.text
+
+
+@on_both_backends
+async def test_a_checker_checks_tickets_in_and_does_nothing_else(live: Live) -> None:
+    event = await live.event()
+    nino = live.person("ka", "Nino")
+    assert nino._(REGISTERED) in shown(await walk_register(nino, event, name="Nino"))
+    [registration] = await registrations_of(live.sessionmaker, nino.id)
+    payload = ticket_payload(str(registration.ticket_code))
+    gio = live.person("ka", "Gio")
+    await make_organiser(live.sessionmaker, gio.id, PROGRAMME_SLUG, role=Role.CHECKER)
+    elsewhere = live.person("ru", "Elsewhere")
+    await make_organiser(live.sessionmaker, elsewhere.id, SUMMER_SCHOOL.slug, role=Role.CHECKER)
+
+    refused = elsewhere._("This is only for the organisers of this programme.")
+    await elsewhere.say(f"/start {payload}", "⛔ " + refused)
+    assert (await registration_by_id(live.sessionmaker, registration.id)).status == "confirmed"
+    _ = gio._
+    checked_in = _("Checked in: {name}, {title}").format(name="Nino", title=EVENT_TITLE["ka"])
+    await gio.say(f"/start {payload}", "✅ " + checked_in)
+    stored = await registration_by_id(live.sessionmaker, registration.id)
+    assert stored.status == RegistrationStatus.ATTENDED
+    await gio.say(f"/start {payload}", "⛔ " + _("This ticket has already been checked in."))
+
+    # Nothing of an organiser's: no statistics, no broadcasts, no poster link.
+    await gio.say("/stats", _(ONLY_ORGANISERS))
+    await gio.say("/broadcast", _(ONLY_ORGANISERS))
+    card = await gio.say(f"/start e-{event.slug}", EVENT_TITLE["ka"])
+    assert _(POSTER) not in labels(card)
+    answer = await gio.forge(Browse(what="poster", id=event.id).pack())
+    assert (answer.text, answer.show_alert) == (_(ONLY_ORGANISERS), True)
+    await gio.say("/help", _("What I can do:"))  # no photo came meanwhile
+    assert gio.user.photos == []
+
+
+@on_both_backends
+async def test_a_revoked_token_takes_the_role_away_in_the_bot_at_once(live: Live) -> None:
+    event = await live.event()
+    aram = await signed_up(live.sessionmaker, event, "Aram")
+    payload = ticket_payload(str(aram.ticket_code))
+    mariam = live.person("en", "Mariam")
+    token_id = await make_organiser(live.sessionmaker, mariam.id, PROGRAMME_SLUG)
+    gio = live.person("en", "Gio")
+    checker_id = await make_organiser(live.sessionmaker, gio.id, PROGRAMME_SLUG, role=Role.CHECKER)
+    assert f"{EVENT_TITLE['en']} · " in shown(await mariam.say("/stats"))
+
+    async with live.sessionmaker() as session:
+        for revoked in (token_id, checker_id):
+            await revoke_token(session, datetime.now(UTC), revoked)
+
+    await mariam.say("/stats", mariam._(ONLY_ORGANISERS))
+    await mariam.say("/broadcast", mariam._(ONLY_ORGANISERS))
+    for person in (mariam, gio):
+        await person.say(f"/start {payload}", person._(A_TICKET))
+    assert (await registration_by_id(live.sessionmaker, aram.id)).status == "confirmed"
 
 
 @on_sqlite
