@@ -363,3 +363,46 @@ async def test_series_input_is_checked(
     assert "BYHOUR" in bad_rule.json()["detail"]
     assert forbidden.status_code == 403
     assert anonymous.status_code == 401
+
+
+async def test_series_dates_are_bounded_and_errors_name_their_field(
+    served: Served, admin: dict[str, str]
+) -> None:
+    await published_event(served.client, admin)
+    url = f"/api/v1/programmes/{SUMMER_SCHOOL}/series"
+
+    async def refused(**overrides: Any) -> dict[str, str]:
+        answer = await served.client.post(url, json=series_body(**overrides), headers=admin)
+        assert answer.status_code == 422, answer.text
+        return {error["field"]: error["message"] for error in answer.json()["errors"]}
+
+    assert set(await refused(rrule="FREQ=MONTHLY;BYHOUR=9")) == {"rrule"}
+    # UNTIL at the end of year 9999 in a zone behind UTC is in year 10000 in UTC.
+    assert set(
+        await refused(rrule="FREQ=MONTHLY;UNTIL=99991231", timezone="America/New_York")
+    ) == {"rrule"}
+    assert set(await refused(rrule="FREQ=MONTHLY;UNTIL=21000101")) == {"rrule"}
+    assert set(await refused(exceptions=["2027-03-26"])) == {"exceptions"}
+    assert set(await refused(starts_on="1999-12-01", exceptions=[])) == {"starts_on"}
+    assert await refused(starts_on="2032-12-01", exceptions=[]) == {
+        "starts_on": "starts_on is more than 5 years ahead"
+    }
+
+    created = await served.client.post(url, json=series_body(), headers=admin)
+    assert created.status_code == 201, created.text
+    move = "/api/v1/series/town-hall/occurrences/2027-04-29/move"
+    for body in (
+        {"starts_at": "9999-12-31T19:00:00-05:00"},
+        {"starts_at": "2027-04-30T19:00:00+04:00", "ends_at": "9999-12-31T19:00:00-05:00"},
+    ):
+        answer = await served.client.post(move, json=body, headers=admin)
+        assert answer.status_code == 422, answer.text
+        assert [error["field"] for error in answer.json()["errors"]] == list(body)[-1:]
+    backwards = await served.client.post(
+        move,
+        json={"starts_at": "2027-04-30T19:00:00+04:00", "ends_at": "2027-04-30T18:00:00+04:00"},
+        headers=admin,
+    )
+    assert backwards.json()["errors"] == [
+        {"field": "ends_at", "message": "ends_at must be after starts_at"}
+    ]
