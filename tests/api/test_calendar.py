@@ -5,7 +5,7 @@ import re
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 import uvicorn
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
@@ -23,6 +24,7 @@ from events.feeds.kinds import FeedKind
 from events.feeds.render import Links
 from events.feeds.subscriptions import feed_url
 from events.feeds.tokens import personal_feed_token, rotate_personal_feed_token
+from events.models import Event
 from tests.api.builders import SUMMER_SCHOOL, published_event, register
 from tests.api.conftest import BOT_USERNAME, ManualClock, TokenFactory
 from tests.calendar_readers import read_feed, start_of
@@ -406,3 +408,30 @@ async def test_series_dates_are_bounded_and_errors_name_their_field(
     assert backwards.json()["errors"] == [
         {"field": "ends_at", "message": "ends_at must be after starts_at"}
     ]
+
+
+async def test_feeds_stay_up_past_a_bad_stored_row(
+    served: Served, admin: dict[str, str], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    good = await published_event(served.client, admin)
+    bad = await published_event(served.client, admin, slug="far-future")
+    # A row stored before dates were bounded (#12): year 9999, then cancelled.
+    async with sessionmaker() as session:
+        await session.execute(
+            update(Event)
+            .where(Event.id == bad["id"])
+            .values(ends_at=datetime(9999, 12, 31, 22, tzinfo=UTC), status="cancelled")
+        )
+        await session.commit()
+
+    for path in (
+        "/calendar/all.ics",
+        f"/calendar/programmes/{SUMMER_SCHOOL}.ics",
+        "/calendar/events/far-future.ics",
+    ):
+        answer = await served.client.get(path)
+        assert answer.status_code == 200, path
+        feed = read_feed(answer.content)
+        expected = [] if path.endswith("far-future.ics") else ["summer-school-2027"]
+        assert [str(event["URL"]).rsplit("e-", 1)[-1] for event in feed.events] == expected
+    assert good["slug"] == "summer-school-2027"
