@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from events import errors
+from events.field_errors import error_path
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -76,18 +77,19 @@ async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
     return problem(_status_of(error), error.code, error.detail, **extra)
 
 
-def _field_name(location: tuple[int | str, ...]) -> str:
-    # Drop the "body"/"query"/"path" prefix: clients know where they sent it.
-    parts = [str(part) for part in location[1:]] or [str(part) for part in location]
-    return ".".join(parts)
+def _field_name(item: Mapping[str, Any]) -> str:
+    # A body that is not JSON is located at a byte offset, which names no field.
+    if item["type"] == "json_invalid":
+        return "body"
+    # Drop the "body"/"query"/"path" prefix: clients know where they sent it. A rule that
+    # spans fields names its field after it (events.field_errors).
+    path = error_path(item)
+    return ".".join(path[1:] or path)
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    details = [
-        {"field": _field_name(tuple(item["loc"])), "message": item["msg"]}
-        for item in error.errors()
-    ]
+    details = [{"field": _field_name(item), "message": item["msg"]} for item in error.errors()]
     summary = "; ".join(f"{item['field']}: {item['message']}" for item in details[:5])
     return problem(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_input", summary, errors=details)
 

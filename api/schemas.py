@@ -52,6 +52,7 @@ class EventOut(BaseModel):
     default_language: str
     starts_at: datetime
     ends_at: datetime
+    multi_week: bool
     timezone: str
     venue: str
     city: str

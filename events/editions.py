@@ -10,8 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.audit import record
+from events.date_bounds import ensure_within_reach
 from events.enums import PublicationStatus, RegistrationStatus
 from events.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from events.field_errors import invalid_input
 from events.inputs import EventChanges, EventDraft, EventFields
 from events.models import Event, Programme, Registration
 from events.outbox.notices import queue_event_cancelled, queue_event_changed
@@ -86,9 +88,11 @@ async def create_event(
     programme_slug: str,
     draft: EventDraft,
 ) -> Event:
-    """Create a draft event in a programme the actor manages; ``Conflict`` on a taken slug."""
+    """Create a draft event in a programme the actor manages; ``Conflict`` on a taken slug,
+    ``InvalidInput`` for a start too far ahead."""
     programme = await get_programme(session, programme_slug)
     actor.ensure_manages(programme.id)
+    ensure_within_reach("starts_at", draft.starts_at, now)
     if await session.scalar(select(Event.id).where(Event.slug == draft.slug)):
         raise Conflict(f"the slug {draft.slug!r} is taken")
     event = build_event(programme.id, draft, now)
@@ -160,9 +164,9 @@ async def update_event(
     try:
         merged = EventFields.model_validate(merged_input)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "body"
-        raise InvalidInput(field, first["msg"]) from error
+        raise invalid_input(error) from error
+    if merged.starts_at != event.starts_at:
+        ensure_within_reach("starts_at", merged.starts_at, now)
     await _ensure_room_for_holders(session, event, merged)
     if merged.mode != event.mode and await _has_registrations(session, event.id):
         raise InvalidInput("mode", "the mode cannot change once people have registered")

@@ -23,7 +23,9 @@ from pydantic import (
 )
 
 from events.countries import normalise_country
+from events.date_bounds import MAX_LENGTH, MAX_MULTI_WEEK_LENGTH, in_fixed_years
 from events.enums import Gender, ProgrammeKind, QuestionKind, RegistrationMode
+from events.field_errors import field_error
 from events.languages import LANGUAGES, Language
 
 # Characters that render invisibly or reorder text; harmless in prose, confusing in names.
@@ -118,7 +120,10 @@ class Strict(BaseModel):
 
 def _require_default(title: dict[str, str], default_language: str, field: str) -> None:
     if default_language not in title:
-        raise ValueError(f"{field} needs a text in the default language {default_language!r}")
+        raise field_error(
+            f"{field}.{default_language}",
+            f"{field} needs a text in the default language {default_language!r}",
+        )
 
 
 class ProgrammeDraft(Strict):
@@ -161,19 +166,19 @@ class Question(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if not self.prompt:
-            raise ValueError("a question needs a prompt")
+            raise field_error("prompt", "a question needs a prompt")
         if self.kind is QuestionKind.CHOICE and len(self.choices) < 2:
-            raise ValueError("a choice question needs at least two choices")
+            raise field_error("choices", "a choice question needs at least two choices")
         if self.kind is not QuestionKind.CHOICE and self.choices:
-            raise ValueError("only choice questions have choices")
+            raise field_error("choices", "only choice questions have choices")
         if len({choice.key for choice in self.choices}) != len(self.choices):
-            raise ValueError("choice keys must be unique")
+            raise field_error("choices", "choice keys must be unique")
         if (
             self.min_value is not None
             and self.max_value is not None
             and self.min_value > self.max_value
         ):
-            raise ValueError("min_value is greater than max_value")
+            raise field_error("max_value", "min_value is greater than max_value")
         return self
 
 
@@ -208,6 +213,8 @@ DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60, 120]
 # Field types an event and its partial update share.
 Venue = Annotated[str, AfterValidator(clean_line), StringConstraints(max_length=200)]
 City = Annotated[Line, StringConstraints(max_length=100)]
+# A date and time of an event, within the years feeds and reminders can handle.
+EventMoment = Annotated[AwareDatetime, AfterValidator(in_fixed_years)]
 
 
 class CommonEventFields(Strict):
@@ -241,7 +248,7 @@ class CommonEventFields(Strict):
     def _common_consistent(self) -> Self:
         _require_default(self.title, self.default_language, "title")
         if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
-            raise ValueError("min_age is greater than max_age")
+            raise field_error("max_age", "min_age is greater than max_age")
         return self
 
 
@@ -249,20 +256,33 @@ class EventFields(CommonEventFields):
     """Fields shared by a new event and a complete, merged update."""
 
     slug: Slug
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    registration_opens_at: AwareDatetime | None = None
-    registration_closes_at: AwareDatetime | None = None
+    starts_at: EventMoment
+    ends_at: EventMoment
+    # Allows an end up to a year after the start instead of 60 days.
+    multi_week: bool = False
+    registration_opens_at: EventMoment | None = None
+    registration_closes_at: EventMoment | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
+            raise field_error("ends_at", "ends_at must be after starts_at")
+        longest = MAX_MULTI_WEEK_LENGTH if self.multi_week else MAX_LENGTH
+        if self.ends_at - self.starts_at > longest:
+            hint = "" if self.multi_week else "; set multi_week for a longer event"
+            raise field_error(
+                "ends_at", f"ends_at is more than {longest.days} days after starts_at{hint}"
+            )
         opens, closes = self.registration_opens_at, self.registration_closes_at
         if opens and closes and closes <= opens:
-            raise ValueError("registration_closes_at must be after registration_opens_at")
+            raise field_error(
+                "registration_closes_at",
+                "registration_closes_at must be after registration_opens_at",
+            )
         if closes and closes > self.starts_at:
-            raise ValueError("registration must close by the start of the event")
+            raise field_error(
+                "registration_closes_at", "registration must close by the start of the event"
+            )
         return self
 
 
@@ -276,15 +296,16 @@ class EventChanges(Strict):
     title: TranslatedTitle | None = None
     description: TranslatedBody | None = None
     default_language: Language | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: EventMoment | None = None
+    ends_at: EventMoment | None = None
+    multi_week: bool | None = None
     timezone: TimeZoneName | None = None
     venue: Venue | None = None
     city: City | None = None
     country: CountryCode | None = None
     capacity: Capacity | None = None
-    registration_opens_at: AwareDatetime | None = None
-    registration_closes_at: AwareDatetime | None = None
+    registration_opens_at: EventMoment | None = None
+    registration_closes_at: EventMoment | None = None
     mode: RegistrationMode | None = None
     min_age: Age | None = None
     max_age: Age | None = None
@@ -320,6 +341,7 @@ __all__ = [
     "EventChanges",
     "EventDraft",
     "EventFields",
+    "EventMoment",
     "ParticipantDetails",
     "ProgrammeChanges",
     "ProgrammeDraft",

@@ -101,6 +101,8 @@ class Event(Base):
     default_language: Mapped[str] = mapped_column(String(8))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
+    # Allows an end up to a year after the start (events.date_bounds).
+    multi_week: Mapped[bool] = mapped_column(Boolean, default=False)
     timezone: Mapped[str] = mapped_column(String(64))
     venue: Mapped[str] = mapped_column(String(200), default="")
     city: Mapped[str] = mapped_column(String(100))

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from events.audit import record
 from events.enums import PublicationStatus
 from events.errors import Conflict, InvalidTransition, NotFound
+from events.field_errors import invalid_input
 from events.inputs import ProgrammeChanges, ProgrammeDraft
 from events.models import Event, Programme
 from events.principals import Principal
@@ -85,22 +87,26 @@ async def create_programme(
 async def update_programme(
     session: AsyncSession, now: datetime, actor: Principal, slug: str, changes: ProgrammeChanges
 ) -> Programme:
-    """Change the sent fields of a programme its organiser manages."""
+    """Change the sent fields of a programme its organiser manages; ``InvalidInput`` when
+    the result breaks a rule (no title in the default language: field ``title.<lang>``)."""
     programme = await get_programme(session, slug)
     actor.ensure_manages(programme.id)
     sent = changes.model_dump(exclude_unset=True, exclude_none=True)
     title = sent.get("title", programme.title)
     default_language = sent.get("default_language", programme.default_language)
     # Re-validate the merged programme so cross-field rules hold after a partial update.
-    merged = ProgrammeDraft.model_validate(
-        {
-            "slug": programme.slug,
-            "kind": sent.get("kind", programme.kind),
-            "title": title,
-            "description": sent.get("description", programme.description),
-            "default_language": default_language,
-        }
-    )
+    try:
+        merged = ProgrammeDraft.model_validate(
+            {
+                "slug": programme.slug,
+                "kind": sent.get("kind", programme.kind),
+                "title": title,
+                "description": sent.get("description", programme.description),
+                "default_language": default_language,
+            }
+        )
+    except ValidationError as error:
+        raise invalid_input(error) from error
     programme.kind = merged.kind
     programme.title = merged.title
     programme.description = merged.description

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrule, rruleset, rrulestr
 
+from events.date_bounds import in_fixed_years
+
 FREQUENCIES = frozenset({"DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
 # The time of day comes from the series, never from the rule.
 _FORBIDDEN = frozenset({"BYHOUR", "BYMINUTE", "BYSECOND", "DTSTART"})
@@ -177,6 +179,10 @@ def _until_in_utc(value: str, zone: ZoneInfo) -> str:
         else:
             naive = datetime.strptime(value, "%Y%m%dT%H%M%S")  # noqa: DTZ007 - zone added below
             moment = naive.replace(tzinfo=zone).astimezone(UTC)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise ValueError(f"UNTIL={value} is not a date or date-time") from error
+    try:
+        in_fixed_years(moment)
+    except ValueError as error:
+        raise ValueError(f"UNTIL={value} {error}") from error
     return moment.strftime(_UTC_FORMAT)

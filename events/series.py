@@ -8,7 +8,7 @@ Cancelling or moving one occurrence is the ordinary event use case.
 """
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.access import SYSTEM
 from events.audit import record
+from events.date_bounds import ensure_within_reach
 from events.editions import build_event, cancel_event, update_event
 from events.enums import PublicationStatus
 from events.errors import Conflict, InvalidInput, InvalidTransition, NotFound
@@ -48,12 +49,16 @@ async def create_series(
 
     Raises ``NotFound`` (programme), ``Forbidden``, ``InvalidTransition`` (cancelled
     programme), ``Conflict`` (the series slug or an occurrence's slug is taken) and
-    ``InvalidInput`` when the rule gives no occurrence, or too many, in the horizon.
+    ``InvalidInput`` when the rule gives no occurrence, or too many, in the horizon, or
+    when ``starts_on`` is too far ahead.
     """
     programme = await get_programme(session, programme_slug)
     actor.ensure_manages(programme.id)
     if programme.status == PublicationStatus.CANCELLED:
         raise InvalidTransition("the programme was cancelled")
+    ensure_within_reach(
+        "starts_on", datetime.combine(draft.starts_on, draft.start_time, tzinfo=UTC), now
+    )
     if await session.scalar(select(Series.id).where(Series.slug == draft.slug)):
         raise Conflict(f"the series slug {draft.slug!r} is taken")
     series = Series(

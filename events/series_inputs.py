@@ -8,9 +8,11 @@ from datetime import date, time
 from typing import Annotated, Self
 
 from dateutil.relativedelta import relativedelta
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from events.inputs import CommonEventFields, Strict
+from events.date_bounds import day_in_fixed_years
+from events.field_errors import field_error
+from events.inputs import CommonEventFields, EventMoment, Strict
 from events.recurrence import PROBE_YEARS, Recurrence, normalise_rule
 
 # Occurrences are named ``<series slug>-YYYY-MM-DD``: 11 characters of the 60 go to the date.
@@ -58,7 +60,7 @@ class SeriesDraft(CommonEventFields):
 
     slug: SeriesSlug
     rrule: Annotated[str, StringConstraints(max_length=300)]
-    starts_on: date
+    starts_on: Annotated[date, AfterValidator(day_in_fixed_years)]
     start_time: Annotated[time, AfterValidator(_wall_clock)]
     duration_minutes: int = Field(ge=5, le=14 * 24 * 60)
     exceptions: list[date] = Field(default_factory=list, max_length=366)
@@ -69,12 +71,17 @@ class SeriesDraft(CommonEventFields):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        self.rrule = normalise_rule(self.rrule, self.starts_on, self.start_time, self.timezone)
+        try:
+            self.rrule = normalise_rule(self.rrule, self.starts_on, self.start_time, self.timezone)
+        except ValueError as error:
+            raise field_error("rrule", str(error)) from error
         recurrence = self.recurrence()
         last_allowed = self.starts_on + relativedelta(years=2 * PROBE_YEARS)
         for day in sorted(set(self.exceptions)):
             if not self.starts_on <= day <= last_allowed or not recurrence.has_rule_date(day):
-                raise ValueError(f"the rule has no occurrence on {day.isoformat()} to leave out")
+                raise field_error(
+                    "exceptions", f"the rule has no occurrence on {day.isoformat()} to leave out"
+                )
         self.exceptions = sorted(set(self.exceptions))
         return self
 
@@ -91,11 +98,11 @@ class SeriesDraft(CommonEventFields):
 class OccurrenceMove(Strict):
     """A new time for one occurrence; without ``ends_at`` it keeps its length."""
 
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime | None = None
+    starts_at: EventMoment
+    ends_at: EventMoment | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.ends_at is not None and self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
+            raise field_error("ends_at", "ends_at must be after starts_at")
         return self

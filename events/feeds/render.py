@@ -13,6 +13,7 @@ event that Redbridge has no business publishing. So the content type is plain
 """
 
 import gzip
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,6 +25,7 @@ from icalendar import Calendar, Timezone, vDuration
 from icalendar import Event as VEvent
 
 from events.countries import country_name
+from events.date_bounds import EARLIEST_AT, LATEST_AT
 from events.deeplinks import deep_link, event_payload
 from events.enums import PublicationStatus, RegistrationStatus
 from events.languages import DEFAULT_LANGUAGE, Language, pick
@@ -34,7 +36,8 @@ CONTENT_TYPE: Final = "text/calendar; charset=utf-8"
 # How often calendar apps should poll (RFC 7986 REFRESH-INTERVAL; X-PUBLISHED-TTL for
 # Outlook and older Apple clients).
 REFRESH_INTERVAL: Final = timedelta(hours=6)
-_LATEST_ZONE_DATE: Final = date(2038, 1, 1)
+
+logger = logging.getLogger(__name__)
 
 
 class Attendance(StrEnum):
@@ -220,6 +223,11 @@ def render_calendar(
     """A complete ``VCALENDAR`` with one ``VEVENT`` per item (in start order) and one
     ``VTIMEZONE`` per zone used, covering every event it holds."""
     ordered = sorted(items, key=lambda item: (item.event.starts_at, item.event.id))
+    components: list[tuple[FeedItem, VEvent]] = []
+    for item in ordered:
+        component = _renderable(item, language, links)
+        if component is not None:
+            components.append((item, component))
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -228,10 +236,10 @@ def render_calendar(
     calendar.add("x-wr-calname", name)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
-    for zone in _time_zones(ordered):
+    for zone in _time_zones([item for item, _ in components]):
         calendar.add_component(zone)
-    for item in ordered:
-        calendar.add_component(_component(item, language, links))
+    for _, component in components:
+        calendar.add_component(component)
     # A safety net: every TZID used has its VTIMEZONE already (added above in sorted order,
     # since add_missing_timezones() follows the iteration order of a set).
     calendar.add_missing_timezones()
@@ -247,13 +255,28 @@ def render_compressed(
     return body, gzip.compress(body, compresslevel=6, mtime=0)  # mtime=0: same bytes
 
 
+def _renderable(item: FeedItem, language: Language, links: Links) -> VEvent | None:
+    """The item's VEVENT, or None (logged by id) for a row no input would have made: one
+    bad row stored before the dates were bounded must not take the whole feed down."""
+    event = item.event
+    try:
+        if not (EARLIEST_AT <= event.starts_at < event.ends_at < LATEST_AT):
+            raise ValueError("dates out of range")
+        return _component(item, language, links)
+    except Exception as error:  # whatever is wrong with it, the rest of the feed stands
+        logger.warning("feed leaves out event %d: %s", event.id, type(error).__name__)
+        return None
+
+
 def _time_zones(items: list[FeedItem]) -> list[Timezone]:
+    """One VTIMEZONE per zone used, with the transitions of the years the events span
+    (every year up to a far event's would make the feed many times larger)."""
     if not items:
         return []
     first = min(item.event.starts_at.astimezone(ZoneInfo(item.event.timezone)) for item in items)
     last = max(item.event.ends_at.astimezone(ZoneInfo(item.event.timezone)) for item in items)
     first_date = date(first.year, 1, 1)
-    last_date = max(_LATEST_ZONE_DATE, date(last.year + 1, 1, 1))
+    last_date = date(last.year + 1, 1, 1)
     zones = sorted({item.event.timezone for item in items})
     return [Timezone.from_tzid(zone, first_date=first_date, last_date=last_date) for zone in zones]
 

@@ -5,7 +5,7 @@ import re
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 import uvicorn
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
@@ -23,6 +24,7 @@ from events.feeds.kinds import FeedKind
 from events.feeds.render import Links
 from events.feeds.subscriptions import feed_url
 from events.feeds.tokens import personal_feed_token, rotate_personal_feed_token
+from events.models import Event
 from tests.api.builders import SUMMER_SCHOOL, published_event, register
 from tests.api.conftest import BOT_USERNAME, ManualClock, TokenFactory
 from tests.calendar_readers import read_feed, start_of
@@ -363,3 +365,73 @@ async def test_series_input_is_checked(
     assert "BYHOUR" in bad_rule.json()["detail"]
     assert forbidden.status_code == 403
     assert anonymous.status_code == 401
+
+
+async def test_series_dates_are_bounded_and_errors_name_their_field(
+    served: Served, admin: dict[str, str]
+) -> None:
+    await published_event(served.client, admin)
+    url = f"/api/v1/programmes/{SUMMER_SCHOOL}/series"
+
+    async def refused(**overrides: Any) -> dict[str, str]:
+        answer = await served.client.post(url, json=series_body(**overrides), headers=admin)
+        assert answer.status_code == 422, answer.text
+        return {error["field"]: error["message"] for error in answer.json()["errors"]}
+
+    assert set(await refused(rrule="FREQ=MONTHLY;BYHOUR=9")) == {"rrule"}
+    # UNTIL at the end of year 9999 in a zone behind UTC is in year 10000 in UTC.
+    assert set(
+        await refused(rrule="FREQ=MONTHLY;UNTIL=99991231", timezone="America/New_York")
+    ) == {"rrule"}
+    assert set(await refused(rrule="FREQ=MONTHLY;UNTIL=21000101")) == {"rrule"}
+    assert set(await refused(exceptions=["2027-03-26"])) == {"exceptions"}
+    assert set(await refused(starts_on="1999-12-01", exceptions=[])) == {"starts_on"}
+    assert await refused(starts_on="2032-12-01", exceptions=[]) == {
+        "starts_on": "starts_on is more than 5 years ahead"
+    }
+
+    created = await served.client.post(url, json=series_body(), headers=admin)
+    assert created.status_code == 201, created.text
+    move = "/api/v1/series/town-hall/occurrences/2027-04-29/move"
+    for body in (
+        {"starts_at": "9999-12-31T19:00:00-05:00"},
+        {"starts_at": "2027-04-30T19:00:00+04:00", "ends_at": "9999-12-31T19:00:00-05:00"},
+    ):
+        answer = await served.client.post(move, json=body, headers=admin)
+        assert answer.status_code == 422, answer.text
+        assert [error["field"] for error in answer.json()["errors"]] == list(body)[-1:]
+    backwards = await served.client.post(
+        move,
+        json={"starts_at": "2027-04-30T19:00:00+04:00", "ends_at": "2027-04-30T18:00:00+04:00"},
+        headers=admin,
+    )
+    assert backwards.json()["errors"] == [
+        {"field": "ends_at", "message": "ends_at must be after starts_at"}
+    ]
+
+
+async def test_feeds_stay_up_past_a_bad_stored_row(
+    served: Served, admin: dict[str, str], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    good = await published_event(served.client, admin)
+    bad = await published_event(served.client, admin, slug="far-future")
+    # A row stored before dates were bounded (#12): year 9999, then cancelled.
+    async with sessionmaker() as session:
+        await session.execute(
+            update(Event)
+            .where(Event.id == bad["id"])
+            .values(ends_at=datetime(9999, 12, 31, 22, tzinfo=UTC), status="cancelled")
+        )
+        await session.commit()
+
+    for path in (
+        "/calendar/all.ics",
+        f"/calendar/programmes/{SUMMER_SCHOOL}.ics",
+        "/calendar/events/far-future.ics",
+    ):
+        answer = await served.client.get(path)
+        assert answer.status_code == 200, path
+        feed = read_feed(answer.content)
+        expected = [] if path.endswith("far-future.ics") else ["summer-school-2027"]
+        assert [str(event["URL"]).rsplit("e-", 1)[-1] for event in feed.events] == expected
+    assert good["slug"] == "summer-school-2027"

@@ -120,3 +120,124 @@ async def test_unknown_event_is_404(api: httpx.AsyncClient, admin: dict[str, str
         )
         assert answer.status_code == 404, (method, path, answer.text)
         assert answer.headers["content-type"] == "application/problem+json"
+
+
+async def _create(
+    api: httpx.AsyncClient, admin: dict[str, str], **overrides: object
+) -> httpx.Response:
+    return await api.post(
+        f"/api/v1/programmes/{SUMMER_SCHOOL}/events",
+        json=event_body("bounded", **overrides),
+        headers=admin,
+    )
+
+
+def _fields(answer: httpx.Response) -> dict[str, str]:
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    return {error["field"]: error["message"] for error in answer.json()["errors"]}
+
+
+async def test_dates_far_from_now_are_refused_naming_the_field(
+    api: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    await published_event(api, admin)
+    # The two dates that took every feed down (#12): year 9999, and year 1 behind UTC.
+    far_end = await _create(api, admin, ends_at="9999-12-31T23:00:00-05:00")
+    far_past = await _create(
+        api, admin, starts_at="0001-01-01T00:30:00-05:00", timezone="America/New_York"
+    )
+    too_early = await _create(api, admin, starts_at="1999-12-31T09:00:00+04:00")
+    # The test clock says 2026-11-28: six years ahead is too far, four is fine.
+    too_far = await _create(
+        api, admin, starts_at="2032-12-01T09:00:00+04:00", ends_at="2032-12-02T09:00:00+04:00"
+    )
+
+    assert "ends_at" in _fields(far_end)
+    assert "starts_at" in _fields(far_past)
+    assert "starts_at" in _fields(too_early)
+    assert _fields(too_far) == {"starts_at": "starts_at is more than 5 years ahead"}
+    fine = await _create(
+        api, admin, starts_at="2030-12-01T09:00:00+04:00", ends_at="2030-12-02T09:00:00+04:00"
+    )
+    assert fine.status_code == 201, fine.text
+    moved = await api.patch(
+        f"/api/v1/events/{fine.json()['id']}",
+        json={"starts_at": "2099-12-01T09:00:00+04:00", "ends_at": "2099-12-02T09:00:00+04:00"},
+        headers=admin,
+    )
+    assert _fields(moved) == {"starts_at": "starts_at is more than 5 years ahead"}
+
+
+async def test_a_long_event_must_say_it_is_multi_week(
+    api: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    await published_event(api, admin)
+    season = {"starts_at": "2027-06-01T09:00:00+04:00", "ends_at": "2027-08-31T18:00:00+04:00"}
+
+    refused = await _create(api, admin, **season)
+    assert _fields(refused) == {
+        "ends_at": "ends_at is more than 60 days after starts_at"
+        "; set multi_week for a longer event"
+    }
+    created = await _create(api, admin, **season, multi_week=True)
+    assert created.status_code == 201, created.text
+    assert created.json()["multi_week"] is True
+    read = await api.get(f"/api/v1/events/{created.json()['id']}", headers=admin)
+    assert read.json()["multi_week"] is True
+    # Even a multi-week event ends within a year; and it cannot stop being one while long.
+    year_and_more = await api.patch(
+        f"/api/v1/events/{created.json()['id']}",
+        json={"ends_at": "2028-06-02T18:00:00+04:00"},
+        headers=admin,
+    )
+    assert _fields(year_and_more) == {"ends_at": "ends_at is more than 366 days after starts_at"}
+    unmarked = await api.patch(
+        f"/api/v1/events/{created.json()['id']}", json={"multi_week": False}, headers=admin
+    )
+    assert "ends_at" in _fields(unmarked)
+    short = await published_event(api, admin, slug="short-one")
+    assert short["multi_week"] is False
+
+
+async def test_rules_that_span_fields_name_their_field(
+    api: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    await published_event(api, admin)
+    backwards = await _create(api, admin, ends_at="2027-07-01T09:00:00+04:00")
+    ages = await _create(api, admin, min_age=30, max_age=18)
+    no_default_title = await _create(api, admin, default_language="hy")
+    window = await _create(
+        api,
+        admin,
+        registration_opens_at="2027-06-01T09:00:00+04:00",
+        registration_closes_at="2027-05-01T09:00:00+04:00",
+    )
+    question = {"key": "level", "kind": "number", "prompt": {"en": "Level?"}}
+    numbers = await _create(api, admin, questions=[question | {"min_value": 5, "max_value": 1}])
+    not_json = await api.post(
+        f"/api/v1/programmes/{SUMMER_SCHOOL}/events",
+        content=b'{"slug": "broken",,}',
+        headers=admin | {"content-type": "application/json"},
+    )
+
+    assert _fields(backwards) == {"ends_at": "ends_at must be after starts_at"}
+    assert _fields(ages) == {"max_age": "min_age is greater than max_age"}
+    assert _fields(no_default_title) == {
+        "title.hy": "title needs a text in the default language 'hy'"
+    }
+    assert _fields(window) == {
+        "registration_closes_at": "registration_closes_at must be after registration_opens_at"
+    }
+    assert _fields(numbers) == {"questions.0.max_value": "min_value is greater than max_value"}
+    assert set(_fields(not_json)) == {"body"}  # not a byte offset
+
+    event = await published_event(api, admin, slug="patched")
+    patched = await api.patch(
+        f"/api/v1/events/{event['id']}", json={"min_age": 40, "max_age": 20}, headers=admin
+    )
+    assert _fields(patched) == {"max_age": "min_age is greater than max_age"}
+    untitled = await api.patch(
+        f"/api/v1/events/{event['id']}", json={"default_language": "ru"}, headers=admin
+    )
+    assert _fields(untitled) == {"title.ru": "title needs a text in the default language 'ru'"}

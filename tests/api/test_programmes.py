@@ -150,3 +150,36 @@ async def test_organiser_actions_are_audited(
     own = (await api.get("/api/v1/audit", headers=organiser)).json()
     assert {entry["programme_id"] for entry in own} == {trail[0]["programme_id"]}
     assert (await api.get("/api/v1/audit")).status_code == 401
+
+
+async def test_a_change_that_leaves_no_default_title_is_422_naming_it(
+    api: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    created = await api.post("/api/v1/programmes", json=FORUM, headers=admin)
+    assert created.status_code == 201, created.text
+    slug = FORUM["slug"]
+
+    other_language = await api.patch(
+        f"/api/v1/programmes/{slug}", json={"default_language": "az"}, headers=admin
+    )
+    other_title = await api.patch(
+        f"/api/v1/programmes/{slug}", json={"title": {"ru": "Форум"}}, headers=admin
+    )
+
+    for answer, language in ((other_language, "az"), (other_title, "en")):
+        assert answer.status_code == 422, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["errors"] == [
+            {
+                "field": f"title.{language}",
+                "message": f"title needs a text in the default language {language!r}",
+            }
+        ]
+    unchanged = await api.get(f"/api/v1/programmes/{slug}", headers=admin)
+    assert unchanged.json()["default_language"] == "en"
+    created_without = await api.post(
+        "/api/v1/programmes",
+        json={**FORUM, "slug": "other", "default_language": "az"},
+        headers=admin,
+    )
+    assert created_without.json()["errors"][0]["field"] == "title.az"

@@ -1,6 +1,6 @@
 """Events of a programme: creation, publication, updates and cancellation (events.editions)."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,8 +18,9 @@ from events.editions import (
 )
 from events.enums import Role
 from events.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
-from events.inputs import EventChanges
+from events.inputs import EventChanges, ProgrammeChanges
 from events.principals import Principal
+from events.programmes import update_programme
 from events.registrations import register
 from tests.factories import create_event, create_participant, create_programme
 
@@ -210,3 +211,71 @@ async def test_seats_left_counts_every_seat_holder(
         await register(session, now, event.id, person.id)
 
     assert await seats_left(session, event) == 1
+
+
+async def test_a_start_more_than_five_years_ahead_is_refused(
+    session: AsyncSession, now: datetime, programme_id: int
+) -> None:
+    far = now + timedelta(days=5 * 366)
+    with pytest.raises(InvalidInput) as created:
+        await create_event(session, now, "summer-school", starts_at=far)
+    await session.rollback()
+    event = await create_event(session, now, "summer-school")
+    event_id = event.id
+
+    with pytest.raises(InvalidInput) as moved:
+        await update_event(
+            session,
+            now,
+            SYSTEM,
+            event_id,
+            EventChanges(starts_at=far, ends_at=far + timedelta(days=1)),
+        )
+    await session.rollback()
+    # Four years ahead is fine; so is a later edit of anything else, years on.
+    soon = now + timedelta(days=4 * 365)
+    await update_event(
+        session, now, SYSTEM, event_id, EventChanges(starts_at=soon, ends_at=soon + timedelta(1))
+    )
+    later = now + timedelta(days=3 * 365)
+    renamed = await update_event(
+        session, later, SYSTEM, event_id, EventChanges(title={"en": "Renamed"})
+    )
+
+    for raised in (created, moved):
+        assert (raised.value.field, raised.value.detail) == (
+            "starts_at",
+            "starts_at is more than 5 years ahead",
+        )
+    assert renamed.title == {"en": "Renamed"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"min_age": 30, "max_age": 18}, "max_age"),
+        ({"default_language": "hy"}, "title.hy"),
+        ({"ends_at": datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Tbilisi"))}, "ends_at"),
+        ({"multi_week": False, "ends_at": datetime(2027, 6, 1, tzinfo=UTC)}, "ends_at"),
+    ],
+)
+async def test_a_merged_update_names_the_field_a_rule_is_about(
+    session: AsyncSession, now: datetime, programme_id: int, changes: Any, field: str
+) -> None:
+    event = await create_event(session, now, "summer-school")
+    with pytest.raises(InvalidInput) as raised:
+        await update_event(session, now, SYSTEM, event.id, EventChanges.model_validate(changes))
+    assert raised.value.field == field
+
+
+async def test_a_programme_change_without_a_default_title_is_invalid_input(
+    session: AsyncSession, now: datetime, programme_id: int
+) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        await update_programme(
+            session, now, SYSTEM, "summer-school", ProgrammeChanges(default_language="az")
+        )
+    assert (raised.value.field, raised.value.detail) == (
+        "title.az",
+        "title needs a text in the default language 'az'",
+    )

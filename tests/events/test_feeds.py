@@ -1,10 +1,12 @@
 """Calendar feeds built by the events.feeds package, read back by three parsers."""
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.access import SYSTEM
@@ -19,6 +21,7 @@ from events.feeds.subscriptions import feed_url, personal_subscription, subscrip
 from events.feeds.tokens import personal_feed_token, rotate_personal_feed_token
 from events.inputs import EventChanges
 from events.languages import LANGUAGES
+from events.models import Event
 from events.participants import erase_participant
 from events.registrations import cancel_registration, decide, register
 from tests.calendar_readers import Feed, read_feed, start_of
@@ -469,3 +472,83 @@ async def test_concurrent_requests_for_a_changed_feed_build_it_once(
 
     assert cache.builds == 1
     assert len({feed.etag for feed in feeds}) == 1
+
+
+def _zone_years(feed: Feed) -> set[int]:
+    """The years of every transition in the feed's VTIMEZONE blocks (DTSTART and RDATE)."""
+    years = set()
+    for zone in feed.calendar.walk("VTIMEZONE"):
+        for part in zone.subcomponents:
+            years.add(part.decoded("DTSTART").year)
+            rdates = part.get("RDATE", [])
+            for rdate in rdates if isinstance(rdates, list) else [rdates]:
+                years.update(moment.dt.year for moment in rdate.dts)
+            assert "RRULE" not in part  # would repeat without end
+    return years
+
+
+async def test_a_bad_stored_row_is_left_out_and_logged(
+    session: AsyncSession, now: datetime, caplog: pytest.LogCaptureFixture
+) -> None:
+    await create_programme(session, now, "forum")
+    good = await create_event(session, now, "forum", slug="forum-good")
+    far_end = await create_event(session, now, "forum", slug="forum-far-end")
+    far_past = await create_event(session, now, "forum", slug="forum-far-past")
+    # Written as rows were before dates were bounded (#12), past every validation.
+    await session.execute(
+        update(Event)
+        .where(Event.id == far_end.id)
+        .values(ends_at=datetime(9999, 12, 31, 20, tzinfo=UTC), timezone="Asia/Tokyo")
+    )
+    await session.execute(
+        update(Event)
+        .where(Event.id == far_past.id)
+        .values(starts_at=datetime(1, 1, 1, 1, tzinfo=UTC), timezone="America/New_York")
+    )
+    await cancel_event(session, now, SYSTEM, far_end.id)  # no API call can repair it now
+
+    with caplog.at_level(logging.WARNING, logger="events.feeds.render"):
+        everything, _ = await fetch(session, FeedKind.ALL)
+        programme, _ = await fetch(session, FeedKind.PROGRAMME, "forum")
+        alone, _ = await fetch(session, FeedKind.EVENT, "forum-far-end")
+
+    assert [str(event["UID"]) for event in everything.events] == [good.calendar_uid]
+    assert [str(event["UID"]) for event in programme.events] == [good.calendar_uid]
+    assert alone.events == []
+    assert _zone_years(everything) <= {2026, 2027}  # the bad rows add no years
+    logged = [record.getMessage() for record in caplog.records]
+    assert f"feed leaves out event {far_end.id}: ValueError" in logged
+    assert f"feed leaves out event {far_past.id}: ValueError" in logged
+    assert not any("Summer school" in line or "forum-" in line for line in logged)
+
+
+async def test_time_zones_cover_only_the_years_of_the_events(
+    session: AsyncSession, now: datetime
+) -> None:
+    await create_programme(session, now, "exchange")
+    for slug, zone, month in (
+        ("berlin", "Europe/Berlin", 3),
+        ("new-york", "America/New_York", 10),
+        ("tbilisi", "Asia/Tbilisi", 6),
+    ):
+        starts_at = datetime(2027, month, 10, 9, tzinfo=ZoneInfo(zone))
+        await create_event(
+            session,
+            now,
+            "exchange",
+            slug=slug,
+            timezone=zone,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(days=3),
+        )
+
+    feed, rendered = await fetch(session, FeedKind.PROGRAMME, "exchange")  # every reader
+
+    assert len(feed.events) == 3
+    zones = {str(zone["TZID"]): zone for zone in feed.calendar.walk("VTIMEZONE")}
+    assert set(zones) == {"Europe/Berlin", "America/New_York", "Asia/Tbilisi"}
+    assert _zone_years(feed) <= {2026, 2027, 2028}
+    # Both summer-time changes of 2027 are there for the zones that have them.
+    for name in ("Europe/Berlin", "America/New_York"):
+        assert {part.name for part in zones[name].subcomponents} == {"STANDARD", "DAYLIGHT"}
+    assert len(rendered.body) < 8_000

@@ -17,6 +17,7 @@ from events.feeds.cache import FeedCache
 from events.feeds.kinds import FeedKind, FeedRequest
 from events.feeds.render import Links
 from events.feeds.serve import get_feed
+from events.field_errors import error_path
 from events.models import Event
 from events.principals import Principal
 from events.registrations import register
@@ -302,3 +303,53 @@ async def test_a_rule_with_nothing_in_the_horizon_is_refused(
 def test_bad_series_are_refused(overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         town_hall(**overrides)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"rrule": "FREQ=HOURLY"}, "rrule"),
+        # The end of year 9999 in New York is in year 10000 in UTC: refused, not a crash.
+        ({"rrule": "FREQ=MONTHLY;UNTIL=99991231", "timezone": "America/New_York"}, "rrule"),
+        ({"rrule": "FREQ=MONTHLY;UNTIL=21000101T000000Z"}, "rrule"),
+        ({"exceptions": ["2027-03-24"]}, "exceptions"),
+        ({"starts_on": "1999-12-30", "exceptions": []}, "starts_on"),
+        ({"title": {"ru": "Дебаты"}}, "title.en"),
+        ({"min_age": 30, "max_age": 20}, "max_age"),
+    ],
+)
+def test_bad_series_name_their_field(overrides: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        town_hall(**overrides)
+    assert [".".join(error_path(error)) for error in raised.value.errors()] == [field]
+
+
+async def test_a_series_starts_at_most_five_years_ahead(
+    session: AsyncSession, now: datetime
+) -> None:
+    slug = await programme(session, now)
+    with pytest.raises(InvalidInput) as raised:
+        await create_series(
+            session, now, SYSTEM, slug, town_hall(starts_on="2032-01-01", exceptions=[])
+        )
+    assert (raised.value.field, raised.value.detail) == (
+        "starts_on",
+        "starts_on is more than 5 years ahead",
+    )
+
+
+@pytest.mark.parametrize(
+    ("move", "field"),
+    [
+        ({"starts_at": "9999-12-31T19:00:00-05:00"}, "starts_at"),
+        ({"starts_at": "0001-01-01T00:30:00+04:00"}, "starts_at"),
+        (
+            {"starts_at": "2027-05-01T18:00:00+04:00", "ends_at": "2027-05-01T17:00:00+04:00"},
+            "ends_at",
+        ),
+    ],
+)
+def test_a_move_is_bounded_and_names_its_field(move: dict[str, str], field: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        OccurrenceMove.model_validate(move)
+    assert [".".join(error_path(error)) for error in raised.value.errors()] == [field]
