@@ -18,6 +18,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictInt,
     StringConstraints,
     model_validator,
 )
@@ -67,6 +69,15 @@ def _non_empty(value: str) -> str:
         raise ValueError("must not be empty")
     return value
 
+
+# Whole numbers and ids as they enter (#12). The database stores 64-bit integers, so
+# nothing larger gets past the edge. Body fields are strict: JSON ``true`` or ``"12"`` is
+# refused, not read as 1 or 12. Path and query values are text by nature, so ``Id`` is
+# lax (``/events/12``) and bodies use ``StrictId``.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+StrictId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+Int64 = Annotated[StrictInt, Field(ge=-MAX_ID - 1, le=MAX_ID)]
 
 Line = Annotated[str, AfterValidator(clean_line), AfterValidator(_non_empty)]
 Slug = Annotated[
@@ -152,11 +163,11 @@ class Question(Strict):
     key: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
     kind: QuestionKind
     prompt: TranslatedPrompt
-    required: bool = True
+    required: StrictBool = True
     choices: list[Choice] = Field(default_factory=list, max_length=12)
-    max_length: int = Field(default=500, ge=1, le=2000)
-    min_value: int | None = None
-    max_value: int | None = None
+    max_length: StrictInt = Field(default=500, ge=1, le=2000)
+    min_value: Int64 | None = None
+    max_value: Int64 | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -184,9 +195,10 @@ def _unique_questions(questions: list[Question]) -> list[Question]:
 
 
 Questions = Annotated[list[Question], Field(max_length=20), AfterValidator(_unique_questions)]
-Capacity = Annotated[int, Field(ge=1, le=100_000)]
-Age = Annotated[int, Field(ge=0, le=120)]
-Quota = Annotated[int, Field(ge=0, le=100_000)]
+Capacity = Annotated[StrictInt, Field(ge=1, le=100_000)]
+Age = Annotated[StrictInt, Field(ge=0, le=120)]
+Quota = Annotated[StrictInt, Field(ge=0, le=100_000)]
+OfferValidHours = Annotated[StrictInt, Field(ge=1, le=720)]
 
 # The longest reminder offset an organiser may set: 30 days, in minutes.
 MAX_REMINDER_OFFSET = 30 * 24 * 60
@@ -198,7 +210,7 @@ def _reminder_order(offsets: list[int]) -> list[int]:
 
 # Minutes before the start; duplicates are merged, the order does not matter.
 ReminderOffsets = Annotated[
-    list[Annotated[int, Field(ge=1, le=MAX_REMINDER_OFFSET)]],
+    list[Annotated[StrictInt, Field(ge=1, le=MAX_REMINDER_OFFSET)]],
     Field(max_length=5),
     AfterValidator(_reminder_order),
 ]
@@ -232,7 +244,7 @@ class CommonEventFields(Strict):
     country_quotas: dict[CountryCode, Quota] = Field(default_factory=dict)
     gender_quotas: dict[Gender, Quota] = Field(default_factory=dict)
     questions: Questions = Field(default_factory=list)
-    offer_valid_hours: int = Field(default=48, ge=1, le=720)
+    offer_valid_hours: OfferValidHours = 48
     reminder_offsets: ReminderOffsets = Field(
         default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS)
     )
@@ -292,7 +304,7 @@ class EventChanges(Strict):
     country_quotas: dict[CountryCode, Quota] | None = None
     gender_quotas: dict[Gender, Quota] | None = None
     questions: Questions | None = None
-    offer_valid_hours: int | None = Field(default=None, ge=1, le=720)
+    offer_valid_hours: OfferValidHours | None = None
     reminder_offsets: ReminderOffsets | None = None
 
 
@@ -309,8 +321,8 @@ class ParticipantDetails(Strict):
     language: Language = "en"
     country: CountryCode | None = None
     gender: Gender | None = None
-    birth_year: Annotated[int, AfterValidator(_birth_year)] | None = None
-    telegram_user_id: Annotated[int, Field(gt=0)] | None = None
+    birth_year: Annotated[StrictInt, AfterValidator(_birth_year)] | None = None
+    telegram_user_id: StrictId | None = None
 
 
 __all__ = [

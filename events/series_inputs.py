@@ -8,7 +8,14 @@ from datetime import date, time
 from typing import Annotated, Self
 
 from dateutil.relativedelta import relativedelta
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    Field,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 from events.inputs import CommonEventFields, Strict
 from events.recurrence import PROBE_YEARS, Recurrence, normalise_rule
@@ -60,12 +67,12 @@ class SeriesDraft(CommonEventFields):
     rrule: Annotated[str, StringConstraints(max_length=300)]
     starts_on: date
     start_time: Annotated[time, AfterValidator(_wall_clock)]
-    duration_minutes: int = Field(ge=5, le=14 * 24 * 60)
+    duration_minutes: StrictInt = Field(ge=5, le=14 * 24 * 60)
     exceptions: list[date] = Field(default_factory=list, max_length=366)
     # Occurrences are materialised this far ahead (and kept so by a daily job).
-    horizon_months: int = Field(default=12, ge=1, le=24)
+    horizon_months: StrictInt = Field(default=12, ge=1, le=24)
     # Registration opens this many days before each occurrence (else: at once).
-    registration_opens_days_before: int | None = Field(default=None, ge=1, le=365)
+    registration_opens_days_before: StrictInt | None = Field(default=None, ge=1, le=365)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
