@@ -4,6 +4,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.problems import install_problem_handlers
+from api.request_gate import RequestGate
 from api.routes import (
     audit,
     broadcasts,
@@ -16,11 +17,15 @@ from api.routes import (
     series,
     telegram,
 )
+from events.access import authenticate
 from events.clock import Clock, system_clock
 from events.feeds.cache import FeedCache
 from events.feeds.render import Links
+from events.principals import Principal
 
 API_PREFIX = "/api/v1"
+# Bodies larger than this are refused with 413 (``REDBRIDGE_MAX_BODY_BYTES``).
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_app(
@@ -28,6 +33,7 @@ def create_app(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock = system_clock,
     feed_cache: FeedCache | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> FastAPI:
     app = FastAPI(
         title="Redbridge",
@@ -48,4 +54,16 @@ def create_app(
     app.include_router(calendar.router)
     app.include_router(health.router)
     app.include_router(telegram.router)
+
+    async def authenticate_token(secret: str) -> Principal | None:
+        async with sessionmaker() as session:
+            return await authenticate(session, secret)
+
+    app.add_middleware(
+        RequestGate,
+        max_body_bytes=max_body_bytes,
+        api_prefix=API_PREFIX,
+        authenticate=authenticate_token,
+        limits={telegram.WEBHOOK_PATH: telegram.WEBHOOK_MAX_BODY_BYTES},
+    )
     return app

@@ -9,12 +9,12 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.request_gate import CHALLENGE, PRINCIPAL_STATE, TOKEN_REQUIRED, TOKEN_UNKNOWN
 from events.access import authenticate
 from events.clock import Clock
 from events.feeds.render import Links
 from events.principals import Principal
 
-_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 _bearer = HTTPBearer(auto_error=False, description="An API token from `redbridge token create`")
 
 
@@ -35,15 +35,20 @@ def _links(request: Request) -> Links:
 
 
 async def _optional_principal(
+    request: Request,
     session: Annotated[AsyncSession, Depends(_session)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
     if credentials is None:
         return None
+    # The request gate (api.request_gate) authenticated the token before the body was read.
+    found: Principal | None = getattr(request.state, PRINCIPAL_STATE, None)
+    if found is not None:
+        return found
     principal = await authenticate(session, credentials.credentials)
     await session.rollback()  # end the read so the use case starts its own transaction
     if principal is None:
-        raise HTTPException(401, "the API token is unknown or revoked", _CHALLENGE)
+        raise HTTPException(401, TOKEN_UNKNOWN, CHALLENGE)
     return principal
 
 
@@ -51,11 +56,7 @@ async def _principal(
     principal: Annotated[Principal | None, Depends(_optional_principal)],
 ) -> Principal:
     if principal is None:
-        raise HTTPException(
-            401,
-            "an API token is required (Authorization: Bearer …)",
-            _CHALLENGE,
-        )
+        raise HTTPException(401, TOKEN_REQUIRED, CHALLENGE)
     return principal
 
 

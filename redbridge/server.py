@@ -50,7 +50,12 @@ async def serve(settings: Settings, clock: Clock = system_clock) -> None:
             stack.push_async_callback(bot.session.close)
             # Learnt before the app is built: its links never change after start-up.
             bot_username = bot_username or (await bot.me()).username
-        app = create_app(Links(settings.public_url, bot_username), sessionmaker, clock)
+        app = create_app(
+            Links(settings.public_url, bot_username),
+            sessionmaker,
+            clock,
+            max_body_bytes=settings.max_body_bytes,
+        )
         if bot is not None:
             catalogues = Catalogues()
             services = BotServices(settings.public_url, app.state.feed_cache)

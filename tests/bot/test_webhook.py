@@ -24,7 +24,7 @@ import uvicorn
 from aiogram.methods import GetWebhookInfo
 
 from api.app import create_app
-from api.routes.telegram import SECRET_HEADER, WEBHOOK_PATH
+from api.routes.telegram import SECRET_HEADER, WEBHOOK_MAX_BODY_BYTES, WEBHOOK_PATH
 from bot.i18n import Catalogues
 from bot.runtime import create_bot
 from bot.webhook import WebhookReceiver
@@ -188,8 +188,14 @@ async def test_the_right_secret_lets_an_update_in(served: Served) -> None:
         (b"[1, 2]", "application/json"),
         (b'{"update_id": "x"}', "application/json"),
         (b'{"message": {}}', "application/json"),
+        # Nested deeper than the parser recurses: a RecursionError was a 500 (#12).
+        (b"[" * 100_000 + b"]" * 100_000, "application/json"),
+        (
+            b'{"update_id": 1, "message": ' + b'{"a": ' * 100_000 + b"}" * 100_001,
+            "application/json",
+        ),
     ],
-    ids=["text", "truncated", "binary", "empty", "array", "bad-id", "no-id"],
+    ids=["text", "truncated", "binary", "empty", "array", "bad-id", "no-id", "deep", "deep-in"],
 )
 async def test_a_body_that_is_not_an_update_is_a_bad_request(
     served: Served, body: bytes, content_type: str
@@ -200,6 +206,14 @@ async def test_a_body_that_is_not_an_update_is_a_bad_request(
         headers={SECRET_HEADER: SECRET, "content-type": content_type},
     )
     assert response.status_code == 400
+    assert response.headers["content-type"] == PROBLEM_JSON
+
+
+async def test_a_body_over_the_webhook_limit_is_refused(served: Served) -> None:
+    update = served.update(served.harness.user().id)
+    update["padding"] = "x" * WEBHOOK_MAX_BODY_BYTES
+    response = await served.client.post(WEBHOOK_PATH, json=update, headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 413
     assert response.headers["content-type"] == PROBLEM_JSON
 
 
