@@ -15,6 +15,7 @@ from aiogram import Bot, Dispatcher
 from fastapi import FastAPI
 from uvicorn.server import HANDLED_SIGNALS
 
+from api.access_log import redact_access_log
 from api.app import create_app
 from api.routes.telegram import WEBHOOK_PATH
 from bot.i18n import Catalogues
@@ -76,6 +77,7 @@ async def serve(settings: Settings, clock: Clock = system_clock) -> None:
         config = uvicorn.Config(
             app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()
         )
+        redact_access_log()  # after uvicorn.Config, which sets up its loggers
         await _Server(config).serve()
     log.info("Redbridge stopped")
 
