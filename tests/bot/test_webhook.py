@@ -40,6 +40,7 @@ from tests.bot.inprocess import (
 )
 
 SECRET = "s3cret_Webhook-token"
+PERSONAL_TOKEN = "personal-feed-Token_0123456789"
 WELCOME = (
     "Welcome to Redbridge! Here you can find programmes that bring young people and civil "
     "society of the South Caucasus together, register or apply, and get reminders."
@@ -315,9 +316,17 @@ async def test_serve_in_webhook_mode_registers_the_webhook_and_answers(
             # Someone else POSTing to the webhook without the secret is refused.
             async with httpx.AsyncClient(timeout=10) as client:
                 refused = await client.post(webhook_url, json={"update_id": 1})
+                # What the access log must not keep (#12): a feed token, a Telegram id.
+                base = f"http://127.0.0.1:{port}"
+                await client.get(f"{base}/calendar/me/{PERSONAL_TOKEN}.ics")
+                await client.get(f"{base}/api/v1/participants?telegram_user_id=555000111")
             assert refused.status_code == 401
             assert process.poll() is None
         log = (tmp_path / "serve.log").read_text()
+        assert '"GET /calendar/me/….ics HTTP/1.1" 404' in log
+        assert '"GET /api/v1/participants?telegram_user_id=… HTTP/1.1" 401' in log
+        assert PERSONAL_TOKEN not in log
+        assert "555000111" not in log
         assert process.returncode == 0, log  # SIGTERM: a graceful stop, then exit 0
         assert "Redbridge stopped" in log
         assert "Application shutdown complete" in log
