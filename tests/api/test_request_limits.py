@@ -6,10 +6,19 @@ still sending (or has not sent the body at all)."""
 import asyncio
 import contextlib
 import json
+import socket
+from collections.abc import AsyncIterator
 
 import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.app import DEFAULT_MAX_BODY_BYTES
+from api.app import DEFAULT_MAX_BODY_BYTES, create_app
+from events.feeds.render import Links
+from redbridge.settings import Settings
+from tests.api.conftest import BOT_USERNAME, PUBLIC_URL, ManualClock
 
 PROBLEM_JSON = "application/problem+json"
 CHUNK = b"x" * 65536
@@ -140,7 +149,11 @@ async def test_a_body_within_the_limit_goes_through(
     }
     created = await api.post("/api/v1/programmes", json=programme, headers=admin)
     assert created.status_code == 201, created.text
-    # Deeply nested JSON is a bad body, not a server error.
+
+
+async def test_json_nested_too_deep_is_a_bad_body(
+    api: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
     nested = "[" * 100_000 + "]" * 100_000
     response = await api.post(
         "/api/v1/programmes",
@@ -149,3 +162,45 @@ async def test_a_body_within_the_limit_goes_through(
     )
     assert response.status_code in (400, 422), response.text
     assert response.headers["content-type"] == PROBLEM_JSON
+
+
+async def test_the_limit_is_a_setting_passed_to_the_app(
+    monkeypatch: pytest.MonkeyPatch,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    admin: dict[str, str],
+) -> None:
+    monkeypatch.setenv("REDBRIDGE_MAX_BODY_BYTES", "2048")
+    limit = Settings(_env_file=None).max_body_bytes
+    assert limit == 2048
+    app = create_app(Links(PUBLIC_URL, BOT_USERNAME), sessionmaker, clock, max_body_bytes=limit)
+    programme = {"slug": "forum", "kind": "economic_forum", "title": {"en": "Forum"}}
+    async with served(app) as client:
+        small = await client.post("/api/v1/programmes", json=programme, headers=admin)
+        assert small.status_code == 201, small.text
+        programme |= {"slug": "forum-2", "description": {"en": "x" * 2048}}
+        large = await client.post("/api/v1/programmes", json=programme, headers=admin)
+        assert large.status_code == 413
+        assert large.headers["content-type"] == PROBLEM_JSON
+        assert large.json()["detail"] == "the request body is larger than 2048 bytes"
+
+
+@contextlib.asynccontextmanager
+async def served(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(500):
+            if server.started:
+                break
+            await asyncio.sleep(0.01)
+        assert server.started, "uvicorn did not start"
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        await task
