@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.openapi import install_truthful_openapi
 from api.problems import install_problem_handlers
+from api.request_gate import RequestGate
 from api.routes import (
     audit,
     broadcasts,
@@ -19,11 +20,15 @@ from api.routes import (
     tokens,
 )
 from api.throttle import FailedAttempts
+from events.access import authenticate
 from events.clock import Clock, system_clock
 from events.feeds.cache import FeedCache
 from events.feeds.render import Links
+from events.principals import Principal
 
 API_PREFIX = "/api/v1"
+# Bodies larger than this are refused with 413 (``REDBRIDGE_MAX_BODY_BYTES``).
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_app(
@@ -32,6 +37,7 @@ def create_app(
     clock: Clock = system_clock,
     feed_cache: FeedCache | None = None,
     *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     wrong_credentials_per_minute: int = 10,
 ) -> FastAPI:
     app = FastAPI(
@@ -56,4 +62,18 @@ def create_app(
     app.include_router(health.router)
     app.include_router(telegram.router)
     install_truthful_openapi(app)
+
+    async def authenticate_token(secret: str) -> Principal | None:
+        async with sessionmaker() as session:
+            # With the time, the token's last use is recorded (at most once a minute).
+            return await authenticate(session, secret, clock())
+
+    app.add_middleware(
+        RequestGate,
+        max_body_bytes=max_body_bytes,
+        api_prefix=API_PREFIX,
+        authenticate=authenticate_token,
+        attempts=app.state.failed_attempts,
+        limits={telegram.WEBHOOK_PATH: telegram.WEBHOOK_MAX_BODY_BYTES},
+    )
     return app

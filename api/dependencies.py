@@ -9,13 +9,13 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.request_gate import CHALLENGE, PRINCIPAL_STATE, TOKEN_REQUIRED, TOKEN_UNKNOWN
 from api.throttle import FailedAttempts, address_of
 from events.access import authenticate, ensure_general_api_use
 from events.clock import Clock
 from events.feeds.render import Links
 from events.principals import Principal
 
-_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 # Two names for the one bearer scheme: the OpenAPI document (api.openapi) shows the
 # second as "a token, or none" on public reads that show organisers more.
 BEARER_SCHEME = "bearer"
@@ -51,6 +51,10 @@ async def _caller(
 ) -> Principal | None:
     if credentials is None:
         return None
+    # The request gate (api.request_gate) authenticated the token before the body was read.
+    found: Principal | None = getattr(request.state, PRINCIPAL_STATE, None)
+    if found is not None:
+        return found
     attempts: FailedAttempts = request.app.state.failed_attempts
     address = address_of(request)
     attempts.refuse_if_over("token", address)
@@ -58,17 +62,13 @@ async def _caller(
     await session.rollback()  # end the read so the use case starts its own transaction
     if principal is None:
         attempts.count("token", address)
-        raise HTTPException(401, "the API token is unknown or revoked", _CHALLENGE)
+        raise HTTPException(401, TOKEN_UNKNOWN, CHALLENGE)
     return principal
 
 
 def _required(principal: Principal | None) -> Principal:
     if principal is None:
-        raise HTTPException(
-            401,
-            "an API token is required (Authorization: Bearer …)",
-            _CHALLENGE,
-        )
+        raise HTTPException(401, TOKEN_REQUIRED, CHALLENGE)
     return principal
 
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from events.deeplinks import deep_link, event_payload, programme_payload
 from events.enums import Decision
-from events.inputs import ParticipantDetails, Strict
+from events.inputs import Int64, ParticipantDetails, Strict
 from events.models import Event, Participant, Programme, Registration
 from events.statistics import EventStatistics
 
@@ -198,7 +198,7 @@ class RegistrationRequest(Strict):
     """An organiser registers a person: their details and answers to the event's questions."""
 
     participant: ParticipantDetails
-    answers: dict[str, str | int | bool] = Field(default_factory=dict, max_length=40)
+    answers: dict[str, str | Int64 | bool] = Field(default_factory=dict, max_length=40)
 
 
 class DecisionRequest(Strict):

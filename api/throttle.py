@@ -18,6 +18,8 @@ from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
+TOO_MANY = "too many wrong credentials from this address; try again later"
+
 
 @dataclass
 class FailedAttempts:
@@ -31,17 +33,18 @@ class FailedAttempts:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
         self._item = RateLimitItemPerMinute(self.per_minute)
 
+    def retry_after(self, kind: str, address: str) -> int | None:
+        """Seconds the address must wait, or None while it has wrong attempts left."""
+        if self._limiter.test(self._item, kind, address):
+            return None
+        reset_at = self._limiter.get_window_stats(self._item, kind, address).reset_time
+        return max(1, math.ceil(reset_at - time.time()))
+
     def refuse_if_over(self, kind: str, address: str) -> None:
         """429 with Retry-After while the address has used up its wrong attempts."""
-        if self._limiter.test(self._item, kind, address):
-            return
-        reset_at = self._limiter.get_window_stats(self._item, kind, address).reset_time
-        wait = max(1, math.ceil(reset_at - time.time()))
-        raise HTTPException(
-            429,
-            "too many wrong credentials from this address; try again later",
-            {"Retry-After": str(wait)},
-        )
+        wait = self.retry_after(kind, address)
+        if wait is not None:
+            raise HTTPException(429, TOO_MANY, {"Retry-After": str(wait)})
 
     def count(self, kind: str, address: str) -> None:
         self._limiter.hit(self._item, kind, address)
@@ -49,3 +52,8 @@ class FailedAttempts:
 
 def address_of(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
+
+
+def address_in(client: tuple[str, int] | None) -> str:
+    """The same, from an ASGI scope's ``client``."""
+    return client[0] if client is not None else "unknown"

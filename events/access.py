@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from events.audit import record
 from events.enums import Role
 from events.errors import Forbidden, InvalidInput, NotFound
+from events.inputs import MAX_ID
 from events.models import ApiToken, Programme, TokenProgramme
 from events.principals import Principal
 
@@ -187,7 +188,7 @@ async def revoke_token(
     """
     actor.ensure_admin()
     # Beyond a BIGINT the database would raise rather than find nothing.
-    token = await session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
+    token = await session.get(ApiToken, token_id) if 0 < token_id <= MAX_ID else None
     if token is None:
         raise NotFound("token", token_id)
     if token.revoked_at is None:

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Annotated, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field, StrictBool
 
 from events.enums import RegistrationStatus
 from events.inputs import CountryCode, Strict
@@ -46,8 +46,8 @@ class BroadcastAudience(Strict):
     languages: Annotated[list[Language], Field(max_length=20), AfterValidator(_unique)] = Field(
         default_factory=list
     )
-    checked_in: bool | None = None
-    alumni: bool = False
+    checked_in: StrictBool | None = None
+    alumni: StrictBool = False
 
 
 class BroadcastDraft(Strict):

@@ -18,6 +18,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictInt,
     StringConstraints,
     model_validator,
 )
@@ -69,6 +71,18 @@ def _non_empty(value: str) -> str:
         raise ValueError("must not be empty")
     return value
 
+
+# Whole numbers and ids as they enter (#12): nothing larger than its column gets past
+# the edge. Row ids are INTEGER primary keys, 4 bytes on PostgreSQL; Telegram ids and
+# numeric answers are 8 bytes. Body fields are strict: JSON ``true`` or ``"12"`` is
+# refused, not read as 1 or 12. Path and query values are text by nature, so ``Id`` and
+# ``TelegramUserId`` are lax (``/events/12``) and bodies use ``StrictTelegramUserId``.
+MAX_ID = 2**31 - 1
+MAX_INT64 = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+TelegramUserId = Annotated[int, Field(ge=1, le=MAX_INT64)]
+StrictTelegramUserId = Annotated[StrictInt, Field(ge=1, le=MAX_INT64)]
+Int64 = Annotated[StrictInt, Field(ge=-MAX_INT64 - 1, le=MAX_INT64)]
 
 Line = Annotated[str, AfterValidator(clean_line), AfterValidator(_non_empty)]
 Slug = Annotated[
@@ -157,11 +171,11 @@ class Question(Strict):
     key: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
     kind: QuestionKind
     prompt: TranslatedPrompt
-    required: bool = True
+    required: StrictBool = True
     choices: list[Choice] = Field(default_factory=list, max_length=12)
-    max_length: int = Field(default=500, ge=1, le=2000)
-    min_value: int | None = None
-    max_value: int | None = None
+    max_length: StrictInt = Field(default=500, ge=1, le=2000)
+    min_value: Int64 | None = None
+    max_value: Int64 | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -189,9 +203,10 @@ def _unique_questions(questions: list[Question]) -> list[Question]:
 
 
 Questions = Annotated[list[Question], Field(max_length=20), AfterValidator(_unique_questions)]
-Capacity = Annotated[int, Field(ge=1, le=100_000)]
-Age = Annotated[int, Field(ge=0, le=120)]
-Quota = Annotated[int, Field(ge=0, le=100_000)]
+Capacity = Annotated[StrictInt, Field(ge=1, le=100_000)]
+Age = Annotated[StrictInt, Field(ge=0, le=120)]
+Quota = Annotated[StrictInt, Field(ge=0, le=100_000)]
+OfferValidHours = Annotated[StrictInt, Field(ge=1, le=720)]
 
 # The longest reminder offset an organiser may set: 30 days, in minutes.
 MAX_REMINDER_OFFSET = 30 * 24 * 60
@@ -203,7 +218,7 @@ def _reminder_order(offsets: list[int]) -> list[int]:
 
 # Minutes before the start; duplicates are merged, the order does not matter.
 ReminderOffsets = Annotated[
-    list[Annotated[int, Field(ge=1, le=MAX_REMINDER_OFFSET)]],
+    list[Annotated[StrictInt, Field(ge=1, le=MAX_REMINDER_OFFSET)]],
     Field(max_length=5),
     AfterValidator(_reminder_order),
 ]
@@ -239,7 +254,7 @@ class CommonEventFields(Strict):
     country_quotas: dict[CountryCode, Quota] = Field(default_factory=dict)
     gender_quotas: dict[Gender, Quota] = Field(default_factory=dict)
     questions: Questions = Field(default_factory=list)
-    offer_valid_hours: int = Field(default=48, ge=1, le=720)
+    offer_valid_hours: OfferValidHours = 48
     reminder_offsets: ReminderOffsets = Field(
         default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS)
     )
@@ -313,7 +328,7 @@ class EventChanges(Strict):
     country_quotas: dict[CountryCode, Quota] | None = None
     gender_quotas: dict[Gender, Quota] | None = None
     questions: Questions | None = None
-    offer_valid_hours: int | None = Field(default=None, ge=1, le=720)
+    offer_valid_hours: OfferValidHours | None = None
     reminder_offsets: ReminderOffsets | None = None
 
 
@@ -330,8 +345,8 @@ class ParticipantDetails(Strict):
     language: Language = "en"
     country: CountryCode | None = None
     gender: Gender | None = None
-    birth_year: Annotated[int, AfterValidator(_birth_year)] | None = None
-    telegram_user_id: Annotated[int, Field(gt=0)] | None = None
+    birth_year: Annotated[StrictInt, AfterValidator(_birth_year)] | None = None
+    telegram_user_id: StrictTelegramUserId | None = None
 
 
 __all__ = [

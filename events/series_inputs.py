@@ -8,7 +8,13 @@ from datetime import date, time
 from typing import Annotated, Self
 
 from dateutil.relativedelta import relativedelta
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 from events.date_bounds import day_in_fixed_years
 from events.field_errors import field_error
@@ -62,12 +68,12 @@ class SeriesDraft(CommonEventFields):
     rrule: Annotated[str, StringConstraints(max_length=300)]
     starts_on: Annotated[date, AfterValidator(day_in_fixed_years)]
     start_time: Annotated[time, AfterValidator(_wall_clock)]
-    duration_minutes: int = Field(ge=5, le=14 * 24 * 60)
+    duration_minutes: StrictInt = Field(ge=5, le=14 * 24 * 60)
     exceptions: list[date] = Field(default_factory=list, max_length=366)
     # Occurrences are materialised this far ahead (and kept so by a daily job).
-    horizon_months: int = Field(default=12, ge=1, le=24)
+    horizon_months: StrictInt = Field(default=12, ge=1, le=24)
     # Registration opens this many days before each occurrence (else: at once).
-    registration_opens_days_before: int | None = Field(default=None, ge=1, le=365)
+    registration_opens_days_before: StrictInt | None = Field(default=None, ge=1, le=365)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

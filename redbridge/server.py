@@ -15,6 +15,7 @@ from aiogram import Bot, Dispatcher
 from fastapi import FastAPI
 from uvicorn.server import HANDLED_SIGNALS
 
+from api.access_log import redact_access_log
 from api.app import create_app
 from api.routes.telegram import WEBHOOK_PATH
 from bot.i18n import Catalogues
@@ -59,6 +60,7 @@ async def serve(
             Links(settings.public_url, bot_username),
             sessionmaker,
             clock,
+            max_body_bytes=settings.max_body_bytes,
             wrong_credentials_per_minute=settings.wrong_credentials_per_minute,
         )
         if bot is not None:
@@ -81,6 +83,7 @@ async def serve(
         config = uvicorn.Config(
             app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()
         )
+        redact_access_log()  # after uvicorn.Config, which sets up its loggers
         server = _Server(config)
         if stop is not None:
             stopping = asyncio.create_task(_stop_on(stop, server))

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     redis_url: str | None = None
     log_level: str = "INFO"
+    # Request bodies larger than this are refused with 413 (the webhook has its own limit).
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
     # The outbox dispatcher: Telegram's limits (messages a second overall and per chat),
     # and its paid broadcasts (up to 1000 a second, charged in Stars) when enabled.
     dispatch_rate: float = Field(default=30.0, gt=0, le=1000)

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from api.dependencies import PrincipalDep, SessionDep
 from events.audit import audit_trail
+from events.inputs import Id
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -28,9 +29,7 @@ async def list_audit_entries(
     session: SessionDep,
     viewer: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before_id: Annotated[
-        int | None, Query(ge=1, description="page: entries older than this")
-    ] = None,
+    before_id: Annotated[Id | None, Query(description="page: entries older than this")] = None,
 ) -> list[AuditEntryOut]:
     entries = await audit_trail(session, viewer, limit=limit, before_id=before_id)
     return [

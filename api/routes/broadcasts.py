@@ -8,13 +8,14 @@ from api.broadcast_schemas import BroadcastOut, RecipientCount
 from api.dependencies import NowDep, PrincipalDep, SessionDep
 from events import broadcasts
 from events.broadcast_inputs import BroadcastAudience, BroadcastDraft
+from events.inputs import Id
 
 router = APIRouter(tags=["broadcasts"])
 
 
 @router.post("/events/{event_id}/broadcasts/preview")
 async def preview_broadcast(
-    event_id: int,
+    event_id: Id,
     session: SessionDep,
     viewer: PrincipalDep,
     audience: Annotated[BroadcastAudience | None, Body()] = None,
@@ -28,7 +29,7 @@ async def preview_broadcast(
 
 @router.post("/events/{event_id}/broadcasts", status_code=status.HTTP_201_CREATED)
 async def create_broadcast(
-    event_id: int, draft: BroadcastDraft, session: SessionDep, now: NowDep, actor: PrincipalDep
+    event_id: Id, draft: BroadcastDraft, session: SessionDep, now: NowDep, actor: PrincipalDep
 ) -> BroadcastOut:
     broadcast = await broadcasts.create_broadcast(session, now, actor, event_id, draft)
     return BroadcastOut.of(await broadcasts.report_of(session, broadcast))
@@ -36,7 +37,7 @@ async def create_broadcast(
 
 @router.get("/events/{event_id}/broadcasts")
 async def list_broadcasts(
-    event_id: int, session: SessionDep, viewer: PrincipalDep
+    event_id: Id, session: SessionDep, viewer: PrincipalDep
 ) -> list[BroadcastOut]:
     reports = await broadcasts.list_broadcasts(session, viewer, event_id)
     return [BroadcastOut.of(report) for report in reports]
@@ -44,14 +45,14 @@ async def list_broadcasts(
 
 @router.get("/broadcasts/{broadcast_id}")
 async def get_broadcast(
-    broadcast_id: int, session: SessionDep, viewer: PrincipalDep
+    broadcast_id: Id, session: SessionDep, viewer: PrincipalDep
 ) -> BroadcastOut:
     return BroadcastOut.of(await broadcasts.broadcast_report(session, viewer, broadcast_id))
 
 
 @router.post("/broadcasts/{broadcast_id}/cancel")
 async def cancel_broadcast(
-    broadcast_id: int, session: SessionDep, now: NowDep, actor: PrincipalDep
+    broadcast_id: Id, session: SessionDep, now: NowDep, actor: PrincipalDep
 ) -> BroadcastOut:
     broadcast = await broadcasts.cancel_broadcast(session, now, actor, broadcast_id)
     return BroadcastOut.of(await broadcasts.report_of(session, broadcast))

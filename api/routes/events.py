@@ -17,7 +17,7 @@ from api.schemas import (
 )
 from events import editions, registrations, rosters, statistics
 from events.enums import Gender, RegistrationStatus
-from events.inputs import CountryCode, EventChanges
+from events.inputs import CountryCode, EventChanges, Id
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -39,7 +39,7 @@ async def list_events(
 
 @router.get("/{event_id}")
 async def get_event(
-    event_id: int, session: SessionDep, links: LinksDep, viewer: ViewerDep
+    event_id: Id, session: SessionDep, links: LinksDep, viewer: ViewerDep
 ) -> EventOut:
     event = await editions.get_visible_event(session, viewer, event_id)
     return await present_event(session, links, event)
@@ -47,7 +47,7 @@ async def get_event(
 
 @router.patch("/{event_id}")
 async def update_event(
-    event_id: int,
+    event_id: Id,
     changes: EventChanges,
     session: SessionDep,
     now: NowDep,
@@ -60,7 +60,7 @@ async def update_event(
 
 @router.post("/{event_id}/publish")
 async def publish_event(
-    event_id: int, session: SessionDep, now: NowDep, actor: PrincipalDep, links: LinksDep
+    event_id: Id, session: SessionDep, now: NowDep, actor: PrincipalDep, links: LinksDep
 ) -> EventOut:
     event = await editions.publish_event(session, now, actor, event_id)
     return await present_event(session, links, event)
@@ -68,7 +68,7 @@ async def publish_event(
 
 @router.post("/{event_id}/cancel")
 async def cancel_event(
-    event_id: int, session: SessionDep, now: NowDep, actor: PrincipalDep, links: LinksDep
+    event_id: Id, session: SessionDep, now: NowDep, actor: PrincipalDep, links: LinksDep
 ) -> EventOut:
     event = await editions.cancel_event(session, now, actor, event_id)
     return await present_event(session, links, event)
@@ -81,7 +81,7 @@ GenderQuery = Annotated[Gender | None, Query()]
 
 @router.get("/{event_id}/registrations")
 async def list_registrations(
-    event_id: int,
+    event_id: Id,
     session: SessionDep,
     viewer: PrincipalDep,
     status: StatusQuery = None,
@@ -120,7 +120,7 @@ def _csv_cell(value: object) -> str:
     responses={200: {"content": {"text/csv": {}}}},
 )
 async def export_registrations(
-    event_id: int,
+    event_id: Id,
     session: SessionDep,
     viewer: PrincipalDep,
     status: StatusQuery = None,
@@ -149,7 +149,7 @@ async def export_registrations(
 
 @router.post("/{event_id}/registrations", status_code=status.HTTP_201_CREATED)
 async def register_person(
-    event_id: int,
+    event_id: Id,
     body: RegistrationRequest,
     session: SessionDep,
     now: NowDep,
@@ -163,7 +163,7 @@ async def register_person(
 
 @router.get("/{event_id}/offers")
 async def list_offers(
-    event_id: int, session: SessionDep, viewer: PrincipalDep
+    event_id: Id, session: SessionDep, viewer: PrincipalDep
 ) -> list[RegistrationOut]:
     rows = await rosters.roster(
         session, viewer, event_id, rosters.RosterFilter(status=RegistrationStatus.OFFERED)
@@ -173,14 +173,14 @@ async def list_offers(
 
 @router.get("/{event_id}/statistics")
 async def event_statistics(
-    event_id: int, session: SessionDep, viewer: PrincipalDep
+    event_id: Id, session: SessionDep, viewer: PrincipalDep
 ) -> StatisticsOut:
     return StatisticsOut.of(await statistics.event_statistics(session, viewer, event_id))
 
 
 @router.post("/{event_id}/check-in")
 async def check_in(
-    event_id: int, body: CheckInRequest, session: SessionDep, now: NowDep, actor: CheckInDep
+    event_id: Id, body: CheckInRequest, session: SessionDep, now: NowDep, actor: CheckInDep
 ) -> RegistrationOut:
     registration = await registrations.check_in(session, now, actor, event_id, body.ticket_code)
     presented = await present_registration(session, registration)

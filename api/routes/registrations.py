@@ -6,13 +6,14 @@ from api.dependencies import NowDep, PrincipalDep, SessionDep
 from api.presenters import present_registration
 from api.schemas import DecisionRequest, OffersOut, RegistrationOut
 from events import registrations, waitlist
+from events.inputs import Id
 
 router = APIRouter(prefix="/registrations", tags=["registrations"])
 
 
 @router.get("/{registration_id}")
 async def get_registration(
-    registration_id: int, session: SessionDep, viewer: PrincipalDep
+    registration_id: Id, session: SessionDep, viewer: PrincipalDep
 ) -> RegistrationOut:
     registration = await registrations.visible_registration(session, viewer, registration_id)
     return await present_registration(session, registration)
@@ -20,7 +21,7 @@ async def get_registration(
 
 @router.post("/{registration_id}/decision")
 async def decide(
-    registration_id: int,
+    registration_id: Id,
     body: DecisionRequest,
     session: SessionDep,
     now: NowDep,
@@ -32,7 +33,7 @@ async def decide(
 
 @router.post("/{registration_id}/cancel")
 async def cancel(
-    registration_id: int, session: SessionDep, now: NowDep, actor: PrincipalDep
+    registration_id: Id, session: SessionDep, now: NowDep, actor: PrincipalDep
 ) -> OffersOut:
     offers = await registrations.cancel_registration(
         session, now, registration_id, actor=actor, reason="organiser"
@@ -42,7 +43,7 @@ async def cancel(
 
 @router.post("/{registration_id}/offer/accept")
 async def accept_offer(
-    registration_id: int, session: SessionDep, now: NowDep, actor: PrincipalDep
+    registration_id: Id, session: SessionDep, now: NowDep, actor: PrincipalDep
 ) -> RegistrationOut:
     registration = await waitlist.accept_offer(session, now, registration_id, actor=actor)
     return await present_registration(session, registration)
@@ -50,7 +51,7 @@ async def accept_offer(
 
 @router.post("/{registration_id}/offer/decline")
 async def decline_offer(
-    registration_id: int, session: SessionDep, now: NowDep, actor: PrincipalDep
+    registration_id: Id, session: SessionDep, now: NowDep, actor: PrincipalDep
 ) -> OffersOut:
     offers = await waitlist.decline_offer(session, now, registration_id, actor=actor)
     return OffersOut(offered=[offer.id for offer in offers])

@@ -13,6 +13,8 @@ router = APIRouter(tags=["telegram"], include_in_schema=False)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Updates are a few kilobytes; a long message with entities stays far below this.
+WEBHOOK_MAX_BODY_BYTES = 1024 * 1024
 
 
 @router.post(WEBHOOK_PATH)
@@ -27,7 +29,7 @@ async def telegram_webhook(request: Request) -> Response:
         return problem(HTTPStatus.UNAUTHORIZED, "unauthorized", "wrong or missing secret token")
     try:
         payload = json.loads(await request.body())
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
         return problem(HTTPStatus.BAD_REQUEST, "bad_request", "the body is not JSON")
     if not await receiver.receive(payload):
         return problem(HTTPStatus.BAD_REQUEST, "bad_request", "the body is not an update")

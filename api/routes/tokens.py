@@ -2,18 +2,15 @@
 where the secret is printed once)."""
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.dependencies import NowDep, PrincipalDep, SessionDep
 from events.access import TokenSummary, list_tokens, revoke_token
+from events.inputs import Id
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
-
-# Ids are SQL BIGINTs: a larger path id is a 422, never an overflow in the database.
-TokenId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class TokenOut(BaseModel):
@@ -50,7 +47,7 @@ async def list_api_tokens(session: SessionDep, viewer: PrincipalDep) -> list[Tok
 
 @router.post("/{token_id}/revoke")
 async def revoke_api_token(
-    token_id: TokenId, session: SessionDep, now: NowDep, actor: PrincipalDep
+    token_id: Id, session: SessionDep, now: NowDep, actor: PrincipalDep
 ) -> TokenOut:
     """Revoke a token at once, for the API and for its Telegram account in the bot
     (admins only; revoking again changes nothing)."""

@@ -24,7 +24,7 @@ import uvicorn
 from aiogram.methods import GetWebhookInfo
 
 from api.app import create_app
-from api.routes.telegram import SECRET_HEADER, WEBHOOK_PATH
+from api.routes.telegram import SECRET_HEADER, WEBHOOK_MAX_BODY_BYTES, WEBHOOK_PATH
 from bot.i18n import Catalogues
 from bot.runtime import create_bot
 from bot.webhook import WebhookReceiver
@@ -40,6 +40,7 @@ from tests.bot.inprocess import (
 )
 
 SECRET = "s3cret_Webhook-token"
+PERSONAL_TOKEN = "personal-feed-Token_0123456789"
 WELCOME = (
     "Welcome to Redbridge! Here you can find programmes that bring young people and civil "
     "society of the South Caucasus together, register or apply, and get reminders."
@@ -188,8 +189,14 @@ async def test_the_right_secret_lets_an_update_in(served: Served) -> None:
         (b"[1, 2]", "application/json"),
         (b'{"update_id": "x"}', "application/json"),
         (b'{"message": {}}', "application/json"),
+        # Nested deeper than the parser recurses: a RecursionError was a 500 (#12).
+        (b"[" * 100_000 + b"]" * 100_000, "application/json"),
+        (
+            b'{"update_id": 1, "message": ' + b'{"a": ' * 100_000 + b"}" * 100_001,
+            "application/json",
+        ),
     ],
-    ids=["text", "truncated", "binary", "empty", "array", "bad-id", "no-id"],
+    ids=["text", "truncated", "binary", "empty", "array", "bad-id", "no-id", "deep", "deep-in"],
 )
 async def test_a_body_that_is_not_an_update_is_a_bad_request(
     served: Served, body: bytes, content_type: str
@@ -200,6 +207,14 @@ async def test_a_body_that_is_not_an_update_is_a_bad_request(
         headers={SECRET_HEADER: SECRET, "content-type": content_type},
     )
     assert response.status_code == 400
+    assert response.headers["content-type"] == PROBLEM_JSON
+
+
+async def test_a_body_over_the_webhook_limit_is_refused(served: Served) -> None:
+    update = served.update(served.harness.user().id)
+    update["padding"] = "x" * WEBHOOK_MAX_BODY_BYTES
+    response = await served.client.post(WEBHOOK_PATH, json=update, headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 413
     assert response.headers["content-type"] == PROBLEM_JSON
 
 
@@ -320,9 +335,17 @@ async def test_serve_in_webhook_mode_registers_the_webhook_and_answers(
             # Someone else POSTing to the webhook without the secret is refused.
             async with httpx.AsyncClient(timeout=10) as client:
                 refused = await client.post(webhook_url, json={"update_id": 1})
+                # What the access log must not keep (#12): a feed token, a Telegram id.
+                base = f"http://127.0.0.1:{port}"
+                await client.get(f"{base}/calendar/me/{PERSONAL_TOKEN}.ics")
+                await client.get(f"{base}/api/v1/participants?telegram_user_id=555000111")
             assert refused.status_code == 401
             assert process.poll() is None
         log = (tmp_path / "serve.log").read_text()
+        assert '"GET /calendar/me/….ics HTTP/1.1" 404' in log
+        assert '"GET /api/v1/participants?telegram_user_id=… HTTP/1.1" 401' in log
+        assert PERSONAL_TOKEN not in log
+        assert "555000111" not in log
         assert process.returncode == 0, log  # SIGTERM: a graceful stop, then exit 0
         assert "Redbridge stopped" in log
         assert "Application shutdown complete" in log

@@ -251,6 +251,6 @@ async def test_revoking_is_audited_once_and_keeps_its_time(
 async def test_revoking_an_id_beyond_the_database_is_not_found(
     session: AsyncSession, now: datetime
 ) -> None:
-    for token_id in (0, -1, 2**63, 10**20):
+    for token_id in (0, -1, 2**31, 2**63, 10**20):
         with pytest.raises(NotFound):
             await revoke_token(session, now, token_id)

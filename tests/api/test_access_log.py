@@ -1,0 +1,92 @@
+"""The access log keeps nothing personal (#12): no personal calendar token, no Telegram
+id from a query string. A real uvicorn with its access log on, as ``redbridge serve``
+runs it."""
+
+import asyncio
+import logging
+import socket
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.access_log import ACCESS_LOGGER, redact_access_log, redact_target
+from api.app import create_app
+from events.feeds.render import Links
+from tests.api.conftest import BOT_USERNAME, PUBLIC_URL, ManualClock
+
+TOKEN = "Zx9-personal_FEED_token_abc123"
+TELEGRAM_ID = "987654321012"
+
+
+class Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@pytest.fixture
+async def logged(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> AsyncIterator[tuple[httpx.AsyncClient, Lines]]:
+    """The app under uvicorn with the access log at INFO, as served, and its lines."""
+    app = create_app(Links(PUBLIC_URL, BOT_USERNAME), sessionmaker, clock)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info", lifespan="off")
+    redact_access_log()  # as redbridge.server does, after uvicorn.Config
+    lines = Lines()
+    access = logging.getLogger(ACCESS_LOGGER)
+    access.addHandler(lines)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(500):
+            if server.started:
+                break
+            await asyncio.sleep(0.01)
+        assert server.started, "uvicorn did not start"
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            yield client, lines
+    finally:
+        server.should_exit = True
+        await task
+        access.removeHandler(lines)
+
+
+async def test_tokens_and_telegram_ids_stay_out_of_the_access_log(
+    logged: tuple[httpx.AsyncClient, Lines], admin: dict[str, str]
+) -> None:
+    client, lines = logged
+    await client.get(f"/calendar/me/{TOKEN}.ics", params={"lang": "ka"})
+    await client.get(f"/calendar/me/{TOKEN}")
+    await client.get("/api/v1/participants", params={"telegram_user_id": TELEGRAM_ID})
+    await client.get(
+        "/api/v1/participants", params={"telegram_user_id": TELEGRAM_ID}, headers=admin
+    )
+    await client.get("/healthz")
+    assert len(lines.lines) == 5, lines.lines
+    text = "\n".join(lines.lines)
+    assert TOKEN not in text
+    assert TELEGRAM_ID not in text
+    assert '"GET /calendar/me/….ics?lang=… HTTP/1.1" 404' in text
+    assert '"GET /api/v1/participants?telegram_user_id=… HTTP/1.1" 401' in text
+    assert '"GET /api/v1/participants?telegram_user_id=… HTTP/1.1" 200' in text
+    assert '"GET /healthz HTTP/1.1" 200' in text
+
+
+def test_what_is_redacted_and_what_is_kept() -> None:
+    assert redact_target("/calendar/me/abc.ics") == "/calendar/me/….ics"
+    assert redact_target("/calendar/me/abc/def.ics") == "/calendar/me/abc/def.ics"
+    assert redact_target("/calendar/all.ics?lang=hy") == "/calendar/all.ics?lang=…"
+    assert (
+        redact_target("/api/v1/audit?limit=5&before_id=9") == "/api/v1/audit?limit=…&before_id=…"
+    )
+    assert redact_target("/api/v1/events/12") == "/api/v1/events/12"
+    assert redact_target("/x?a=%20b&&c") == "/x?a=…&c=…"
