@@ -32,7 +32,7 @@ from events.errors import (
 from events.inputs import ParticipantDetails
 from events.models import Event, Participant, Registration
 from events.outbox.notices import queue_confirmation, queue_decision, withdraw_for_registration
-from events.participants import upsert_participant
+from events.participants import participant_for_organiser, upsert_participant
 from events.principals import Principal
 from events.questions import questions_of, validate_answers
 from events.seats import blocking_limit, held_seats
@@ -131,12 +131,17 @@ async def register_person(
     details: ParticipantDetails,
     answers: Mapping[str, object] | None = None,
 ) -> Registration:
-    """An organiser registers someone (a phone or paper sign-up) under the same rules."""
+    """An organiser registers someone (a phone or paper sign-up) under the same rules.
+
+    A Telegram user who already has a profile is registered as they are, whatever
+    ``details`` say; ``MustRegisterInBot`` when the actor does not already see them
+    (see ``participant_for_organiser``).
+    """
     event = await session.get(Event, event_id)
     if event is None:
         raise NotFound("event", event_id)
     actor.ensure_manages(event.programme_id)
-    participant = await upsert_participant(session, now, details)
+    participant = await participant_for_organiser(session, now, actor, details)
     registration = await _register(session, now, event_id, participant.id, answers)
     await queue_confirmation(session, now, registration)
     await record(
