@@ -53,6 +53,18 @@ def ensure_open(event: Event, now: datetime) -> None:
         raise RegistrationClosed("registration has closed")
 
 
+def new_ticket_code() -> str:
+    """Twelve URL-safe random characters (72 bits) starting with a letter or a digit.
+
+    One code in 64 would otherwise start with "-", which spreadsheets read as a formula
+    when an organiser opens the CSV export (and the export keeps codes exact).
+    """
+    while True:
+        code = secrets.token_urlsafe(9)
+        if code[0].isalnum():
+            return code
+
+
 async def register(
     session: AsyncSession,
     now: datetime,
@@ -102,7 +114,7 @@ async def _register(
     registration.answers = cleaned
     registration.country = participant.country
     registration.gender = participant.gender
-    registration.ticket_code = registration.ticket_code or secrets.token_urlsafe(9)
+    registration.ticket_code = registration.ticket_code or new_ticket_code()
     registration.updated_at = now
     registration.cancelled_at = None
     registration.cancel_reason = None
