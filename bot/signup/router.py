@@ -285,10 +285,16 @@ def _not_signed_up(t: Translator, error: DomainError | ValidationError) -> str:
 
 
 def _outcome(t: Translator, registration: Registration, held_back: Limit | None) -> str:
+    # Held back by a quota, the event card still shows seats left: "the event is full"
+    # would be untrue.
     if held_back == Limit.COUNTRY_QUOTA:
-        # The event card still shows seats left: "the event is full" would be untrue.
         return t.gettext(
             "The seats for participants from your country are all taken, so you are on the "
+            "waiting list. We will message you if a seat becomes free."
+        )
+    if held_back == Limit.GENDER_QUOTA:
+        return t.gettext(
+            "The seats for participants of your gender are all taken, so you are on the "
             "waiting list. We will message you if a seat becomes free."
         )
     outcome = {
