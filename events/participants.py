@@ -50,22 +50,23 @@ async def participant_for_organiser(
     """
     if details.telegram_user_id is not None:
         existing = await find_by_telegram_id(session, details.telegram_user_id)
-        if existing is None:
-            existing, created = await _create(session, now, details.telegram_user_id)
-            if created:
-                _describe(existing, now, details)
-                await session.flush()
-                return existing
-        if not await _sees(session, actor, existing.id):
-            raise MustRegisterInBot(
-                "this Telegram user already has a profile that is theirs to give: ask them "
-                "to register in the bot (send them the event's link)"
-            )
-        return existing
-    participant, _created = await _create(session, now, None)
+        if existing is not None:
+            return await _linked(session, actor, existing)
+    participant, created = await _create(session, now, details.telegram_user_id)
+    if not created:  # a concurrent request made them a moment ago
+        return await _linked(session, actor, participant)
     _describe(participant, now, details)
     await session.flush()
     return participant
+
+
+async def _linked(session: AsyncSession, actor: Principal, person: Participant) -> Participant:
+    if not await _sees(session, actor, person.id):
+        raise MustRegisterInBot(
+            "this Telegram user already has a profile that is theirs to give: ask them "
+            "to register in the bot (send them the event's link)"
+        )
+    return person
 
 
 def _describe(participant: Participant, now: datetime, details: ParticipantDetails) -> None:
