@@ -36,6 +36,16 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class MustRegisterInBot(Conflict):
+    """An organiser named a Telegram user who has a profile the organiser cannot see.
+
+    A profile is its person's own: nobody else's registration may change it or reveal
+    it, so that person registers themselves in the bot.
+    """
+
+    code = "must_register_in_bot"
+
+
 class InvalidInput(DomainError):
     """A value the schema let through but the rules do not accept."""
 

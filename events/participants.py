@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from events.access import TELEGRAM_TOKEN_ID, principal_of_token
 from events.audit import record
 from events.enums import ACTIVE, SEAT_HOLDING, RegistrationStatus
-from events.errors import NotFound, ParticipantErased
+from events.errors import MustRegisterInBot, NotFound, ParticipantErased
 from events.inputs import ParticipantDetails
 from events.models import Event, Participant, Registration
 from events.outbox.queue import withdraw
@@ -30,7 +30,46 @@ async def upsert_participant(
             select(Participant).where(Participant.telegram_user_id == details.telegram_user_id)
         )
     if participant is None:
-        participant = await _create(session, now, details.telegram_user_id)
+        participant, _created = await _create(session, now, details.telegram_user_id)
+    _describe(participant, now, details)
+    await session.flush()
+    return participant
+
+
+async def participant_for_organiser(
+    session: AsyncSession, now: datetime, actor: Principal, details: ParticipantDetails
+) -> Participant:
+    """The person an organiser registers (a phone or paper sign-up). Does not commit.
+
+    Without a Telegram id, or with one nobody has yet, a new profile is made from
+    ``details``. A Telegram user who already has a profile is linked as they are, never
+    changed (what people say about themselves is theirs), and only when ``actor``
+    already sees them (an admin, or someone registered in ``actor``'s programmes):
+    anyone else raises ``MustRegisterInBot``, so that a registration can neither
+    overwrite a profile nor show it to an organiser it was never given to.
+    """
+    if details.telegram_user_id is not None:
+        existing = await find_by_telegram_id(session, details.telegram_user_id)
+        if existing is not None:
+            return await _linked(session, actor, existing)
+    participant, created = await _create(session, now, details.telegram_user_id)
+    if not created:  # a concurrent request made them a moment ago
+        return await _linked(session, actor, participant)
+    _describe(participant, now, details)
+    await session.flush()
+    return participant
+
+
+async def _linked(session: AsyncSession, actor: Principal, person: Participant) -> Participant:
+    if not await _sees(session, actor, person.id):
+        raise MustRegisterInBot(
+            "this Telegram user already has a profile that is theirs to give: ask them "
+            "to register in the bot (send them the event's link)"
+        )
+    return person
+
+
+def _describe(participant: Participant, now: datetime, details: ParticipantDetails) -> None:
     participant.name = details.name
     participant.language = details.language
     participant.country = details.country
@@ -38,13 +77,12 @@ async def upsert_participant(
     participant.birth_year = details.birth_year
     participant.consented_at = participant.consented_at or now
     participant.updated_at = now
-    await session.flush()
-    return participant
 
 
 async def _create(
     session: AsyncSession, now: datetime, telegram_user_id: int | None
-) -> Participant:
+) -> tuple[Participant, bool]:
+    """A new participant, or the one a concurrent request made a moment ago (then False)."""
     participant = Participant(telegram_user_id=telegram_user_id, created_at=now, updated_at=now)
     try:
         async with session.begin_nested():
@@ -54,8 +92,8 @@ async def _create(
         existing = await find_by_telegram_id(session, telegram_user_id or 0)
         if existing is None:
             raise
-        return existing
-    return participant
+        return existing, False
+    return participant, True
 
 
 async def save_participant(
@@ -117,16 +155,21 @@ async def visible_participant(
     """A participant as an organiser may see them: only people registered for their
     programmes (else ``NotFound``, so ids cannot be probed)."""
     participant = await get_participant(session, participant_id)
+    if not await _sees(session, viewer, participant_id):
+        raise NotFound("participant", participant_id)
+    return participant
+
+
+async def _sees(session: AsyncSession, viewer: Principal, participant_id: int) -> bool:
+    """Is the person registered (in any state) in a programme the viewer manages?"""
     if viewer.is_admin:
-        return participant
+        return True
     programme_ids = await session.scalars(
         select(Event.programme_id)
         .join(Registration, Registration.event_id == Event.id)
         .where(Registration.participant_id == participant_id)
     )
-    if not any(viewer.can_manage(programme_id) for programme_id in programme_ids):
-        raise NotFound("participant", participant_id)
-    return participant
+    return any(viewer.can_manage(programme_id) for programme_id in programme_ids)
 
 
 async def find_visible_by_telegram_id(

@@ -32,7 +32,7 @@ from events.errors import (
 from events.inputs import ParticipantDetails
 from events.models import Event, Participant, Registration
 from events.outbox.notices import queue_confirmation, queue_decision, withdraw_for_registration
-from events.participants import upsert_participant
+from events.participants import participant_for_organiser, upsert_participant
 from events.principals import Principal
 from events.questions import questions_of, validate_answers
 from events.seats import blocking_limit, held_seats
@@ -51,6 +51,18 @@ def ensure_open(event: Event, now: datetime) -> None:
     closes_at = event.registration_closes_at or event.starts_at
     if now >= closes_at or now >= event.starts_at:
         raise RegistrationClosed("registration has closed")
+
+
+def new_ticket_code() -> str:
+    """Twelve URL-safe random characters (72 bits) starting with a letter or a digit.
+
+    One code in 64 would otherwise start with "-", which spreadsheets read as a formula
+    when an organiser opens the CSV export (and the export keeps codes exact).
+    """
+    while True:
+        code = secrets.token_urlsafe(9)
+        if code[0].isalnum():
+            return code
 
 
 async def register(
@@ -102,7 +114,7 @@ async def _register(
     registration.answers = cleaned
     registration.country = participant.country
     registration.gender = participant.gender
-    registration.ticket_code = registration.ticket_code or secrets.token_urlsafe(9)
+    registration.ticket_code = registration.ticket_code or new_ticket_code()
     registration.updated_at = now
     registration.cancelled_at = None
     registration.cancel_reason = None
@@ -131,12 +143,17 @@ async def register_person(
     details: ParticipantDetails,
     answers: Mapping[str, object] | None = None,
 ) -> Registration:
-    """An organiser registers someone (a phone or paper sign-up) under the same rules."""
+    """An organiser registers someone (a phone or paper sign-up) under the same rules.
+
+    A Telegram user who already has a profile is registered as they are, whatever
+    ``details`` say; ``MustRegisterInBot`` when the actor does not already see them
+    (see ``participant_for_organiser``).
+    """
     event = await session.get(Event, event_id)
     if event is None:
         raise NotFound("event", event_id)
     actor.ensure_manages(event.programme_id)
-    participant = await upsert_participant(session, now, details)
+    participant = await participant_for_organiser(session, now, actor, details)
     registration = await _register(session, now, event_id, participant.id, answers)
     await queue_confirmation(session, now, registration)
     await record(

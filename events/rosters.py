@@ -1,5 +1,6 @@
 """Who registered for an event, filtered the way organisers select and export."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,3 +40,34 @@ async def roster(
         query = query.where(Registration.gender == where.gender)
     rows = await session.execute(query)
     return [(registration, participant) for registration, participant in rows]
+
+
+# What spreadsheet programs (Excel, LibreOffice, Google Sheets) read as the start of a
+# formula when they open a CSV file; full-width forms too, which some convert on input.
+_FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+_CONTROL_STARTS = frozenset("\t\r")
+# A plain signed number is a value, not a formula: "-5" and "+3.5e2" are kept as typed.
+_SIGNED_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_text(value: object) -> str:
+    """``value`` as a CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    Only free text people typed (names, answers) goes through here; identifiers the
+    system made (ids, ticket codes, statuses, dates) are written as they are, since a
+    changed ticket code no longer checks in. A cell that would start a formula (``=``,
+    ``+``, ``-``, ``@`` or their full-width forms followed by something other than a plain
+    number) or that starts with a tab or carriage return gets a leading ``'``; any other
+    text is unchanged.
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if is_formula_like(text) else text
+
+
+def is_formula_like(text: str) -> bool:
+    """Would a spreadsheet read ``text`` as a formula (or hide its start)?"""
+    if text[:1] in _CONTROL_STARTS:
+        return True
+    if text[:1] not in _FORMULA_STARTS or len(text) == 1:
+        return False
+    return _SIGNED_NUMBER.fullmatch(text) is None

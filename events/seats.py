@@ -11,7 +11,7 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.enums import SEAT_HOLDING
+from events.enums import SEAT_HOLDING, RegistrationStatus
 from events.models import Event, Registration
 
 
@@ -68,3 +68,16 @@ def blocking_limit(
     if gender_quota is not None and counts.by_gender[gender or ""] >= gender_quota:
         return Limit.GENDER_QUOTA
     return None
+
+
+async def held_back_by(session: AsyncSession, registration: Registration) -> Limit | None:
+    """Which limit keeps a waitlisted registration from a seat now, so the person can be
+    told the truth ("your country's seats are taken" while others are still free); None
+    for a registration that is not waiting, or that nothing holds back any more."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    event = await session.get(Event, registration.event_id)
+    if event is None:
+        return None
+    counts = await held_seats(session, event.id)
+    return blocking_limit(event, counts, registration.country, registration.gender)

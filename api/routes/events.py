@@ -106,12 +106,14 @@ _CSV_COLUMNS = (
     "confirmed_at",
     "checked_in_at",
 )
+# Only what people typed can be a formula; identifiers are exported exactly.
+_TYPED_COLUMNS = frozenset({"participant_name"})
 
 
-def _csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheets run cells that start like a formula; a name is never one.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def _csv_cell(column: str, value: object) -> str:
+    if column in _TYPED_COLUMNS:
+        return rosters.spreadsheet_text(value)
+    return "" if value is None else str(value)
 
 
 @router.get(
@@ -137,8 +139,8 @@ async def export_registrations(
     for registration, participant in rows:
         out = RegistrationOut.of(registration, participant).model_dump(mode="json")
         writer.writerow(
-            [_csv_cell(out[column]) for column in _CSV_COLUMNS]
-            + [_csv_cell(registration.answers.get(key)) for key in questions]
+            [_csv_cell(column, out[column]) for column in _CSV_COLUMNS]
+            + [rosters.spreadsheet_text(registration.answers.get(key)) for key in questions]
         )
     return Response(
         content=buffer.getvalue(),

@@ -8,7 +8,7 @@ from bot.i18n import Translator
 from bot.keyboards import button, rows
 from events.broadcasts import BROADCAST_TEXT_LIMIT
 from events.errors import InvalidInput
-from events.telegram_html import check_html, visible_text
+from events.telegram_html import UnsafeLink, check_html, visible_text
 
 
 def text_problem(t: Translator, html: str) -> str | None:
@@ -19,6 +19,11 @@ def text_problem(t: Translator, html: str) -> str | None:
     """
     try:
         check_html(html, limit=BROADCAST_TEXT_LIMIT)
+    except UnsafeLink:
+        return t.gettext(
+            "A link may only lead to an http, https or tg address. Please change the link "
+            "and send the text again, or /cancel to stop."
+        )
     except InvalidInput:
         return _why_refused(t, html)
     return None

@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Forget, Signup
+from bot.context import LANGUAGE_KEY
 from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.replies import answer_long
@@ -74,6 +75,9 @@ async def forget(
         except DomainError:
             pass  # already erased: the outcome the person asked for
     await state.clear()
+    # The language they chose is the one thing kept (/mydata says so): without it the bot
+    # would fall back to the Telegram app's language, which may not be one they read.
+    await state.update_data({LANGUAGE_KEY: t.language})
     await query.message.answer(t.gettext("Your data has been erased. Goodbye, and take care."))
 
 

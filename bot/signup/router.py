@@ -43,6 +43,7 @@ from events.models import Event, Participant, Registration
 from events.own_registrations import registration_for
 from events.questions import normalise_answer, questions_of
 from events.registrations import ensure_open, sign_up
+from events.seats import Limit, held_back_by
 
 
 async def begin_profile(
@@ -256,12 +257,15 @@ async def consent(
             details = draft.participant_details(t.language, query.from_user.id)
             async with db() as session:
                 registration = await sign_up(session, now, details, draft.event_id, draft.answers)
+                held_back = await held_back_by(session, registration)
         except (DomainError, ValidationError) as error:
             await query.answer()
             await answer_below(query, _not_signed_up(t, error), main_menu(t))
             return
         await query.answer()
-        await answer_below(query, _outcome(t, registration), _registration_button(t, registration))
+        await answer_below(
+            query, _outcome(t, registration, held_back), _registration_button(t, registration)
+        )
 
 
 async def _agreed_draft(state: FSMContext, event_id: int) -> SignupDraft:
@@ -280,7 +284,19 @@ def _not_signed_up(t: Translator, error: DomainError | ValidationError) -> str:
     return t.gettext("Sorry, that did not work. Please try again.")
 
 
-def _outcome(t: Translator, registration: Registration) -> str:
+def _outcome(t: Translator, registration: Registration, held_back: Limit | None) -> str:
+    # Held back by a quota, the event card still shows seats left: "the event is full"
+    # would be untrue.
+    if held_back == Limit.COUNTRY_QUOTA:
+        return t.gettext(
+            "The seats for participants from your country are all taken, so you are on the "
+            "waiting list. We will message you if a seat becomes free."
+        )
+    if held_back == Limit.GENDER_QUOTA:
+        return t.gettext(
+            "The seats for participants of your gender are all taken, so you are on the "
+            "waiting list. We will message you if a seat becomes free."
+        )
     outcome = {
         RegistrationStatus.CONFIRMED: t.gettext("You are registered. See you there!"),
         RegistrationStatus.WAITLISTED: t.gettext(

@@ -158,6 +158,31 @@ async def test_html_telegram_would_refuse_is_a_problem_naming_the_language(
     assert (await api.get(base, headers=admin)).json() == []
 
 
+async def test_a_javascript_link_is_refused_before_anything_is_queued(
+    api: httpx.AsyncClient,
+    admin: dict[str, str],
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    event = await _crowd(api, admin)
+    base = f"/api/v1/events/{event['id']}/broadcasts"
+
+    refused = await api.post(
+        base,
+        json={"texts": {"en": '<a href=" Java&#x09;Script&#58;alert(1)">the programme</a>'}},
+        headers=admin,
+    )
+
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    [error] = refused.json()["errors"]
+    assert error["field"] == "texts.en"
+    assert "http, https or tg" in error["message"]
+    assert (await api.get(base, headers=admin)).json() == []
+    async with sessionmaker() as session:
+        queued = select(OutboxMessage.id).where(OutboxMessage.broadcast_id.is_not(None))
+        assert await session.scalar(queued.limit(1)) is None
+
+
 async def test_bad_fields_are_refused_with_their_names(
     api: httpx.AsyncClient, admin: dict[str, str], clock: ManualClock
 ) -> None:

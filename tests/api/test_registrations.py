@@ -4,8 +4,11 @@ import csv
 import io
 
 import httpx
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.enums import Role
+from events.models import Registration
 from tests.api.builders import published_event, register
 from tests.api.conftest import ManualClock, TokenFactory
 
@@ -205,6 +208,35 @@ async def test_filters_and_csv_export(api: httpx.AsyncClient, admin: dict[str, s
         "Nino",
     ]
     assert [row["status"] for row in rows] == ["confirmed", "confirmed", "waitlisted"]
+
+
+async def test_csv_export_keeps_identifiers_and_plain_numbers_exact(
+    api: httpx.AsyncClient, admin: dict[str, str], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    event = await published_event(api, admin, capacity=3)
+    dashed = (await register(api, admin, event["id"], "-Ani", telegram_user_id=501)).json()
+    plain = (await register(api, admin, event["id"], "＝1+1", telegram_user_id=502)).json()
+    # About one ticket code in 64 starts with "-" (token_urlsafe): it must stay usable.
+    async with sessionmaker() as session:
+        await session.execute(
+            update(Registration)
+            .where(Registration.id == dashed["id"])
+            .values(ticket_code="-a1B2c3D4e5F6")
+        )
+        await session.commit()
+
+    exported = await api.get(f"/api/v1/events/{event['id']}/registrations.csv", headers=admin)
+
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert [row["ticket_code"] for row in rows] == ["-a1B2c3D4e5F6", plain["ticket_code"]]
+    assert [row["id"] for row in rows] == [str(dashed["id"]), str(plain["id"])]
+    assert [row["participant_name"] for row in rows] == ["'-Ani", "'＝1+1"]
+    checked_in = await api.post(
+        f"/api/v1/events/{event['id']}/check-in",
+        json={"ticket_code": rows[0]["ticket_code"]},
+        headers=admin,
+    )
+    assert checked_in.status_code == 200, checked_in.text
 
 
 async def test_organisers_see_only_their_programmes_registrations(

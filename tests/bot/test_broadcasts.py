@@ -99,16 +99,22 @@ class Organiser:
 
     async def write_formatted(self, text: str, bold: str) -> list[ChatMessage]:
         """Send ``text`` with the (first) substring ``bold`` formatted bold in the app."""
+        return await self.write_with_entity(text, bold, {"type": "bold"})
+
+    async def write_with_entity(
+        self, text: str, part: str, entity: dict[str, str]
+    ) -> list[ChatMessage]:
+        """Send ``text`` with the (first) substring ``part`` formatted as ``entity``."""
+        start = text.index(part)
         state = self.bot.tg.state
         chat = state.chats[self.user.id]
-        start = text.index(bold)
         message = ChatMessage(
             chat_id=self.user.id,
             message_id=chat.next_message_id(),
             date=state.now(),
             from_bot=False,
             text=text,
-            entities=[{"type": "bold", "offset": start, "length": len(bold)}],
+            entities=[{**entity, "offset": start, "length": len(part)}],
         )
         state.store(chat, message)
         state.updates.push("message", state.message_api(message))
@@ -295,6 +301,28 @@ async def test_a_text_too_long_is_refused_and_can_be_typed_again(lab: InProcessB
     await mariam.press(LANGUAGE_NAMES["ka"])
     [refused] = await mariam.say("ა" * (BROADCAST_TEXT_LIMIT + 10))
     assert str(BROADCAST_TEXT_LIMIT + 10) in (refused.text or "")
+    assert await _stored(lab) == (0, 0)
+
+
+async def test_a_link_other_than_http_https_or_tg_is_refused_in_the_organisers_language(
+    lab: InProcessBot,
+) -> None:
+    mariam = organiser(lab, "ru")
+    _ = mariam._
+    await mariam.start_composing(lab.lab.open_id)
+    # Telegram apps let a text link point to ton:, which only some clients open.
+    [refused] = await mariam.write_with_entity(
+        "The programme is here", "here", {"type": "text_link", "url": "ton://example.ton"}
+    )
+    assert refused.text == _(
+        "A link may only lead to an http, https or tg address. Please change the link "
+        "and send the text again, or /cancel to stop."
+    )
+    assert await _stored(lab) == (0, 0)
+    _intro, preview = await mariam.write_with_entity(
+        "The programme is here", "here", {"type": "text_link", "url": "https://example.org"}
+    )
+    assert preview.text == "The programme is here"
     assert await _stored(lab) == (0, 0)
 
 

@@ -174,6 +174,30 @@ async def test_mydata_lists_what_is_stored_and_forget_erases_it(live: Live, lang
     assert labels(listing) == [_(label) for label in MENU]
 
 
+@in_every_language
+async def test_after_forget_the_bot_keeps_the_language_the_person_chose(
+    live: Live, language: str
+) -> None:
+    """Their Telegram app is set to another language: the choice is what counts, before
+    and after /forget (the one thing /mydata says is kept)."""
+    ani = live.person(other_than(language), speaks=language)
+    await ani.send("/language")
+    await ani.next()
+    await ani.tap_for(LANGUAGE_NAMES[language], ani._(DONE))
+    await walk_register(ani, await live.event())
+    await ani.say("/forget", ani._(FORGET_QUESTION))
+    await ani.tap_for(
+        ani._("Yes, erase my data"), ani._("Your data has been erased. Goodbye, and take care.")
+    )
+    assert await participant_of(live.sessionmaker, ani.id) is None
+
+    await ani.say("/help", ani._("What I can do:"))
+    await ani.say(
+        "/mydata", ani._("Redbridge stores nothing about you except your language choice.")
+    )
+    await ani.say("/start", ani._(GREETING))
+
+
 @on_both_backends
 async def test_an_old_edit_profile_button_after_forget_creates_no_profile(live: Live) -> None:
     """After /forget, the "Edit my profile" button of an earlier /profile message must not

@@ -25,6 +25,14 @@ WAITLISTED = (
     "The event is full, so you are on the waiting list. We will message you if a "
     "seat becomes free."
 )
+COUNTRY_SEATS_TAKEN = (
+    "The seats for participants from your country are all taken, so you are on the "
+    "waiting list. We will message you if a seat becomes free."
+)
+GENDER_SEATS_TAKEN = (
+    "The seats for participants of your gender are all taken, so you are on the "
+    "waiting list. We will message you if a seat becomes free."
+)
 
 
 def line(person: Person, event: Event, status: str) -> str:
@@ -74,6 +82,45 @@ async def full_event_with_a_queue(
         assert person._(WAITLISTED) in shown(outcome)
         waiting.append(person)
     return event, ani, waiting
+
+
+@in_every_language
+async def test_a_full_country_quota_is_told_as_such_not_as_a_full_event(
+    live: Live, language: str
+) -> None:
+    event = await live.event(capacity=30, country_quotas={"AM": 1})
+    ani = live.person(language, "Ani")
+    assert ani._(REGISTERED) in shown(await walk_register(ani, event))
+    aram = live.person(language, "Aram")
+    seats_left = aram.n_("{count} seat left", "{count} seats left", 29).format(count=29)
+    await aram.say(f"/start e-{event.slug}", seats_left)  # the card shows seats left
+
+    outcome = shown(await walk_register(aram, event, name="Aram", gender="Male"))
+
+    assert outcome == aram._(COUNTRY_SEATS_TAKEN)  # not "the event is full"
+    [registration] = await registrations_of(live.sessionmaker, aram.id)
+    assert registration.status == RegistrationStatus.WAITLISTED
+    # The seats left are still open to people from other countries.
+    nino = live.person(language, "Nino")
+    assert nino._(REGISTERED) in shown(await walk_register(nino, event, country="GE"))
+
+
+@in_every_language
+async def test_a_full_gender_quota_is_told_as_such_not_as_a_full_event(
+    live: Live, language: str
+) -> None:
+    event = await live.event(capacity=30, gender_quotas={"female": 1})
+    ani = live.person(language, "Ani")
+    assert ani._(REGISTERED) in shown(await walk_register(ani, event))
+    leyla = live.person(language, "Leyla")
+
+    outcome = shown(await walk_register(leyla, event, name="Leyla", country="AZ"))
+
+    assert outcome == leyla._(GENDER_SEATS_TAKEN)
+    [registration] = await registrations_of(live.sessionmaker, leyla.id)
+    assert registration.status == RegistrationStatus.WAITLISTED
+    aram = live.person(language, "Aram")
+    assert aram._(REGISTERED) in shown(await walk_register(aram, event, gender="Male"))
 
 
 @in_every_language

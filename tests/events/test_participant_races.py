@@ -6,11 +6,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from events.errors import AlreadyRegistered
+from events.enums import Role
+from events.errors import AlreadyRegistered, MustRegisterInBot
 from events.inputs import ParticipantDetails
 from events.models import Participant, Registration
 from events.participants import save_participant
-from events.registrations import sign_up
+from events.principals import Principal
+from events.registrations import register_person, sign_up
 from tests.factories import create_event, create_programme
 
 
@@ -50,3 +52,39 @@ async def test_a_double_tap_on_sign_up_stores_one_registration(
         rows = await session.scalar(select(func.count()).select_from(Registration))
         people = await session.scalar(select(func.count()).select_from(Participant))
     assert (rows, people) == (1, 1)
+
+
+async def test_organisers_of_two_programmes_registering_one_new_person_at_once(
+    sessionmaker: async_sessionmaker[AsyncSession], now: datetime
+) -> None:
+    """Whoever creates the profile first, the other organiser never overwrites it."""
+    async with sessionmaker() as session:
+        school = await create_programme(session, now)
+        concerts = await create_programme(session, now, slug="concerts", kind="concert")
+        events = [
+            await create_event(session, now, "summer-school"),
+            await create_event(session, now, "concerts"),
+        ]
+    organisers = [
+        Principal(f"token:{index}", Role.ORGANISER, frozenset({programme.id}))
+        for index, programme in enumerate((school, concerts))
+    ]
+
+    async def register_as(index: int) -> str:
+        details = ParticipantDetails(
+            name=f"Name {index}", country=("AM", "AZ")[index], telegram_user_id=4242
+        )
+        async with sessionmaker() as session:
+            try:
+                await register_person(session, now, organisers[index], events[index].id, details)
+            except MustRegisterInBot:
+                return "refused"
+            return f"Name {index}"
+
+    outcomes = await asyncio.gather(register_as(0), register_as(1))
+    assert sorted(outcomes)[1] == "refused", outcomes
+    [winner] = [outcome for outcome in outcomes if outcome != "refused"]
+    async with sessionmaker() as session:
+        [person] = (await session.scalars(select(Participant))).all()
+        rows = await session.scalar(select(func.count()).select_from(Registration))
+    assert (person.name, rows) == (winner, 1)

@@ -26,7 +26,14 @@ from events.errors import (
 )
 from events.participants import erase_participant
 from events.principals import Principal
-from events.registrations import cancel_registration, check_in, decide, register
+from events.registrations import (
+    cancel_registration,
+    check_in,
+    decide,
+    new_ticket_code,
+    register,
+)
+from events.rosters import is_formula_like
 from tests.factories import create_event, create_participant, create_programme
 from tests.support.state import registration_count, registrations, statuses, stored
 
@@ -620,3 +627,10 @@ async def test_check_in_refuses_tickets_that_are_not_valid_here(
 
     assert (await stored(session, waitlisted_id)).status == WAITLISTED
     assert (await stored(session, other_id)).status == CONFIRMED
+
+
+def test_ticket_codes_never_start_like_a_formula() -> None:
+    codes = {new_ticket_code() for _ in range(5000)}  # about 78 would start with "-"
+    assert len(codes) == 5000
+    assert all(len(code) == 12 and code[0].isalnum() for code in codes)
+    assert not any(is_formula_like(code) for code in codes)

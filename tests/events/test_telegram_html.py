@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from emulator.errors import ApiError
 from emulator.formatting import TEXT_LIMIT, format_text
 from events.errors import InvalidInput
-from events.telegram_html import check_html, visible_text
+from events.telegram_html import UnsafeLink, check_html, visible_text
 
 ACCEPTED = [
     "Hello",
@@ -40,6 +40,10 @@ ACCEPTED = [
     "<b></b>text after an empty tag",
     '<tg-emoji emoji-id="oops"></tg-emoji>empty emoji tags are never checked',
     '<a href="not a link">kept as plain text</a>',
+    '<a href="HTTPS://example.org">any case</a> <a href=" http://x.org ">spaces</a>',
+    '<a href="tg://user?id=1">a mention</a> <a href="tg://resolve?domain=x">tg</a>',
+    '<a href="example.org/path?q=a:b">no scheme: Telegram adds http://</a>',
+    "<a>https://example.org/a:b</a>",
 ]
 
 
@@ -70,6 +74,36 @@ REFUSED = [
     ("<b> </b>", "empty"),
     ("a" * 4097, "4097 characters"),
 ]
+
+UNSAFE_LINKS = [
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JavaScript:alert(1)">upper case</a>',
+    "<a href='  javascript:alert(1)'>leading spaces</a>",
+    '<a href="java\tscript:alert(1)">a tab inside</a>',
+    '<a href="java\nscript:alert(1)">a line break inside</a>',
+    '<a href="\x01javascript:alert(1)">a control character first</a>',
+    '<a href="&#106;avascript:alert(1)">a decimal reference</a>',
+    '<a href="&#x6A;avascript&#x3a;alert(1)">hex references</a>',
+    '<a href="javascript&#58alert(1)">a reference without ;</a>',
+    '<a href="data:text/html,<b>x</b>">data</a>',
+    '<a href="vbscript:x">vbscript</a>',
+    '<a href="file:///etc/passwd">file</a>',
+    '<a href="mailto:x@example.org">mail</a>',
+    "<a>javascript:alert(1)</a>",
+    '<a href="">javascript:alert(1)</a>',
+    '<b>fine</b> <a href="https://x.org">fine</a> <a href="javascript:x">not</a>',
+    '<a href="javascript:x"></a>an empty link is refused all the same',
+]
+
+
+@pytest.mark.parametrize("text", UNSAFE_LINKS)
+def test_links_other_than_http_https_and_tg_are_refused(text: str) -> None:
+    with pytest.raises(UnsafeLink) as refused:
+        check_html(text, "texts.en")
+    assert refused.value.field == "texts.en"
+    assert "http, https or tg" in refused.value.detail
+    # Telegram itself would take the text (and drop the link): the refusal is ours.
+    assert _emulator_shows(text) == visible_text(text)
 
 
 @pytest.mark.parametrize(("text", "reason"), REFUSED)
@@ -124,6 +158,9 @@ def _emulator_shows(text: str) -> str | None:
 def _checker_shows(text: str) -> str | None:
     try:
         check_html(text)
+    except UnsafeLink:
+        # Refused on purpose although Telegram would take it: compare what it would show.
+        return visible_text(text)
     except InvalidInput:
         return None
     return visible_text(text)
