@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from events.access import telegram_principal
 from events.audit import record
 from events.eligibility import ensure_eligible
 from events.enums import (
@@ -316,6 +317,17 @@ async def check_in_ticket(
         raise TicketNotValid("this ticket is not valid")
     actor.ensure_checks_in(event.programme_id)
     return await _check_in(session, now, actor, event, registration), event, participant.name
+
+
+async def check_in_from_chat(
+    session: AsyncSession, now: datetime, telegram_user_id: int, ticket_code: str
+) -> tuple[Registration, Event, str] | None:
+    """A ticket's QR link opened in the bot: None if the person is no organiser or
+    checker (to them it is only a ticket), else ``check_in_ticket`` as that person."""
+    actor = await telegram_principal(session, telegram_user_id)
+    if actor is None:
+        return None
+    return await check_in_ticket(session, now, actor, ticket_code)
 
 
 async def _ticket(session: AsyncSession, ticket_code: str) -> Registration:

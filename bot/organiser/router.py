@@ -14,7 +14,7 @@ from bot.wording import count_label, refusal
 from events.access import may_organise, telegram_principal
 from events.errors import DomainError
 from events.models import Event
-from events.registrations import check_in_ticket
+from events.registrations import check_in_from_chat
 from events.statistics import EventStatistics, managed_event_statistics
 
 
@@ -62,28 +62,20 @@ async def check_in_message(
     """A ticket's QR link opened in chat: only organisers and checkers of its programme
     check it in."""
     user_id = message.from_user.id if message.from_user else 0
-    refused: DomainError | None = None
-    async with db() as session:
-        principal = await telegram_principal(session, user_id)
-        if principal is not None:
-            try:
-                registration, event, name = await check_in_ticket(session, now, principal, code)
-            except DomainError as error:
-                refused = error
-    if principal is None:
-        await message.answer(
-            t.gettext("This is a ticket. Please show it to the organisers at the entrance.")
-        )
+    try:
+        async with db() as session:
+            checked = await check_in_from_chat(session, now, user_id, code)
+    except DomainError as error:
+        await message.answer("⛔ " + refusal(t, error))
         return
-    if refused is not None:
-        await message.answer("⛔ " + refusal(t, refused))
+    if checked is None:
+        ticket = t.gettext("This is a ticket. Please show it to the organisers at the entrance.")
+        await message.answer(ticket)
         return
-    await message.answer(
-        "✅ "
-        + t.gettext("Checked in: {name}, {title}").format(
-            name=e(name), title=e(event_title(t, event))
-        )
-    )
+    _registration, event, name = checked
+    title = event_title(t, event)
+    done = t.gettext("Checked in: {name}, {title}").format(name=e(name), title=e(title))
+    await message.answer("✅ " + done)
 
 
 def create_router() -> Router:
