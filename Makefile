@@ -4,7 +4,7 @@
 #   make postgres   the PostgreSQL server binaries the test suite starts its own server from
 #   make check      ruff (lint and format) and mypy --strict
 #   make test       install + postgres, then check, then the whole pytest suite (.ci/run)
-#   make quick      the inner loop: every test on SQLite that starts no real process (~1 min)
+#   make quick      the inner loop: SQLite, no real process, no slow test (about a minute)
 #   make run        install, load the demo data and serve Redbridge (the quick start)
 #
 # The tests start a throwaway PostgreSQL server themselves (tests/support/postgres.py),
@@ -76,7 +76,7 @@ test: install postgres gettext check
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 quick: install gettext
-	$(BIN)/pytest -n 2 -m "not postgresql and not process" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not postgresql and not process and not slow" $(PYTEST_ARGS)
 
 # Quick start: the embedded default (a SQLite file in this folder) with the demo data,
 # the API on http://127.0.0.1:8000 (override with REDBRIDGE_HOST / REDBRIDGE_PORT).

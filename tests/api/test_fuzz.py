@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
+import pytest
 
 from events.enums import Role
 from redbridge.demo import load_demo
@@ -46,6 +47,7 @@ EXCLUDED = (
 )
 
 
+@pytest.mark.slow  # left out of `make quick`
 async def test_fuzzing_finds_no_server_error_and_no_answer_off_the_document(
     api: httpx.AsyncClient,
     database_url: str,

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -523,6 +524,7 @@ async def run_example(harness: InProcessBot, script: Script, totals: Totals) -> 
     await harness.check_invariants()
 
 
+@pytest.mark.slow  # left out of `make quick`
 def test_random_updates_never_raise_and_keep_the_rules(
     backend: str, database_url: str, now: datetime
 ) -> None:

@@ -413,6 +413,7 @@ class RegistrationMachine(RuleBasedStateMachine):
                         assert not held.quota_allows(row.country, row.gender), (row.id, offered)
 
 
+@pytest.mark.slow  # left out of `make quick`
 @pytest.mark.parametrize("mode", ["open", "application"])
 def test_seat_invariants_hold_for_any_sequence_of_operations(
     databases: Databases, tmp_path: Path, mode: str

@@ -57,6 +57,7 @@ from tests.scheduler.harness import (
 # --- Telegram's limits ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # left out of `make quick`
 async def test_two_thousand_recipients_at_the_flood_limit_without_a_single_429(
     session: AsyncSession,
     sessionmaker: async_sessionmaker[AsyncSession],
@@ -101,6 +102,7 @@ async def test_two_thousand_recipients_at_the_flood_limit_without_a_single_429(
     )
 
 
+@pytest.mark.slow  # left out of `make quick`
 async def test_three_hundred_recipients_at_telegrams_true_limit_of_30_a_second(
     session: AsyncSession,
     sessionmaker: async_sessionmaker[AsyncSession],
