@@ -84,25 +84,28 @@ async def optional_principal(
     return principal
 
 
-async def required_principal(
+async def _token_principal(
     request: Request,
     session: Annotated[AsyncSession, Depends(_session)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     now: Annotated[datetime, Depends(_now)],
+) -> Principal | None:
+    return await _caller(request, session, credentials, now)
+
+
+async def required_principal(
+    principal: Annotated[Principal | None, Depends(_token_principal)],
 ) -> Principal:
-    principal = _required(await _caller(request, session, credentials, now))
+    principal = _required(principal)
     ensure_general_api_use(principal)
     return principal
 
 
 async def door_principal(
-    request: Request,
-    session: Annotated[AsyncSession, Depends(_session)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    now: Annotated[datetime, Depends(_now)],
+    principal: Annotated[Principal | None, Depends(_token_principal)],
 ) -> Principal:
     """Any valid token, a checker's too: only the check-in route takes this."""
-    return _required(await _caller(request, session, credentials, now))
+    return _required(principal)
 
 
 SessionDep = Annotated[AsyncSession, Depends(_session)]

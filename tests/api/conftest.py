@@ -1,20 +1,18 @@
 """The real API under uvicorn on a loopback port, with an injected clock."""
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from events.access import create_token
 from events.enums import Role
 from events.feeds.render import Links
+from tests.support.served import served
 
 BOT_USERNAME = "redbridge_test_bot"
 PUBLIC_URL = "http://127.0.0.1:8000"
@@ -38,13 +36,6 @@ def clock(now: datetime) -> ManualClock:
     return ManualClock(now)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 async def api(
     database_url: str,
@@ -53,19 +44,8 @@ async def api(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the app served by a real uvicorn on 127.0.0.1."""
     app = create_app(Links(PUBLIC_URL, BOT_USERNAME), sessionmaker, clock)
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
-    assert server.started, "uvicorn did not start"
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+    async with served(app) as client:
         yield client
-    server.should_exit = True
-    await task
 
 
 TokenFactory = Callable[..., Awaitable[dict[str, str]]]

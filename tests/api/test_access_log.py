@@ -2,20 +2,18 @@
 id from a query string. A real uvicorn with its access log on, as ``redbridge serve``
 runs it."""
 
-import asyncio
 import logging
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.access_log import ACCESS_LOGGER, redact_access_log, redact_target
 from api.app import create_app
 from events.feeds.render import Links
 from tests.api.conftest import BOT_USERNAME, PUBLIC_URL, ManualClock
+from tests.support.served import served
 
 TOKEN = "Zx9-personal_FEED_token_abc123"
 TELEGRAM_ID = "987654321012"
@@ -36,27 +34,18 @@ async def logged(
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Lines]]:
     """The app under uvicorn with the access log at INFO, as served, and its lines."""
     app = create_app(Links(PUBLIC_URL, BOT_USERNAME), sessionmaker, clock)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info", lifespan="off")
-    redact_access_log()  # as redbridge.server does, after uvicorn.Config
     lines = Lines()
     access = logging.getLogger(ACCESS_LOGGER)
-    access.addHandler(lines)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+
+    def configured() -> None:
+        # As redbridge.server does: after uvicorn set up its loggers (which drops handlers).
+        redact_access_log()
+        access.addHandler(lines)
+
     try:
-        for _ in range(500):
-            if server.started:
-                break
-            await asyncio.sleep(0.01)
-        assert server.started, "uvicorn did not start"
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        async with served(app, log_level="info", configured=configured) as client:
             yield client, lines
     finally:
-        server.should_exit = True
-        await task
         access.removeHandler(lines)
 
 

@@ -1,8 +1,6 @@
 """Calendar feeds over HTTP against the real app under uvicorn: headers, 304s, the cache."""
 
-import asyncio
 import re
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -13,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -28,6 +25,7 @@ from events.models import Event
 from tests.api.builders import SUMMER_SCHOOL, published_event, register
 from tests.api.conftest import BOT_USERNAME, ManualClock, TokenFactory
 from tests.calendar_readers import read_feed, start_of
+from tests.support.served import served as served_app
 
 PUBLIC_URL = "https://redbridge.example"
 TBILISI = ZoneInfo("Asia/Tbilisi")
@@ -48,21 +46,8 @@ async def served(
     """The app under uvicorn on loopback, with a feed cache the test can look into."""
     cache = FeedCache()
     app = create_app(Links(PUBLIC_URL, BOT_USERNAME), sessionmaker, clock, feed_cache=cache)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
-    assert server.started, "uvicorn did not start"
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+    async with served_app(app) as client:
         yield Served(client, cache)
-    server.should_exit = True
-    await task
 
 
 def path_of(url: str) -> str:

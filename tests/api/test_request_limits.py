@@ -6,19 +6,16 @@ still sending (or has not sent the body at all)."""
 import asyncio
 import contextlib
 import json
-import socket
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import DEFAULT_MAX_BODY_BYTES, create_app
 from events.feeds.render import Links
 from redbridge.settings import Settings
 from tests.api.conftest import BOT_USERNAME, PUBLIC_URL, ManualClock
+from tests.support.served import served
 
 PROBLEM_JSON = "application/problem+json"
 CHUNK = b"x" * 65536
@@ -183,24 +180,3 @@ async def test_the_limit_is_a_setting_passed_to_the_app(
         assert large.status_code == 413
         assert large.headers["content-type"] == PROBLEM_JSON
         assert large.json()["detail"] == "the request body is larger than 2048 bytes"
-
-
-@contextlib.asynccontextmanager
-async def served(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(500):
-            if server.started:
-                break
-            await asyncio.sleep(0.01)
-        assert server.started, "uvicorn did not start"
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        await task
