@@ -12,6 +12,7 @@ from api.routes import (
     calendar,
     events,
     health,
+    index,
     participants,
     programmes,
     registrations,
@@ -60,6 +61,7 @@ def create_app(
     app.include_router(v1)
     app.include_router(calendar.router)
     app.include_router(health.router)
+    app.include_router(index.router)
     app.include_router(telegram.router)
     install_truthful_openapi(app)
 

@@ -87,9 +87,15 @@ def _field_name(item: Mapping[str, Any]) -> str:
     return ".".join(path[1:] or path)
 
 
+def _message(item: Mapping[str, Any]) -> str:
+    """The validator's own words: pydantic puts "Value error, " before a ValueError's."""
+    raised = item.get("ctx", {}).get("error") if item.get("type") == "value_error" else None
+    return str(raised) if isinstance(raised, ValueError) else str(item["msg"])
+
+
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    details = [{"field": _field_name(item), "message": item["msg"]} for item in error.errors()]
+    details = [{"field": _field_name(item), "message": _message(item)} for item in error.errors()]
     summary = "; ".join(f"{item['field']}: {item['message']}" for item in details[:5])
     return problem(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_input", summary, errors=details)
 

@@ -92,6 +92,7 @@ ROUTES = [
     Route("GET", "/calendar/events/{slug}.ics", Access.FEED),
     Route("GET", "/calendar/me/{token}.ics", Access.FEED, allowed_status=404),
     Route("GET", "/healthz", Access.FEED),
+    Route("GET", "/", Access.FEED),
     # Check-in before anything cancels the event.
     _write("POST", f"{V1}/events/{{event_id}}/check-in", Access.CHECK_IN, {"ticket_code": "T"}),
     _write(
