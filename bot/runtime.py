@@ -20,6 +20,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import BotCommand, ErrorEvent, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.arrivals import Arrivals
 from bot.broadcasts import compose, reports
 from bot.browse import router as browse
 from bot.context import ContextMiddleware
@@ -39,6 +40,8 @@ from bot.telegram_session import JsonSession
 from events.clock import Clock
 from events.languages import LANGUAGES
 from events.preferences import set_reachable
+from sending.budget import SendBudget
+from sending.pacing import Pacer
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +81,17 @@ class KeepResponseModels(BaseRequestMiddleware):
         return await make_request(bot, method)
 
 
-def create_bot(token: str, api_url: str) -> Bot:
-    """A bot talking to ``{api_url}/bot{token}/{method}`` (Telegram or a self-hosted server)."""
+def create_bot(token: str, api_url: str, budget: SendBudget | None = None) -> Bot:
+    """A bot talking to ``{api_url}/bot{token}/{method}`` (Telegram or a self-hosted server).
+
+    Every message it sends takes a slot of ``budget`` (Telegram's free limits unless
+    given one): hand the same budget's pacer to the outbox so the two share it.
+    """
     session = JsonSession(api=TelegramAPIServer.from_base(api_url))
     session.middleware(KeepResponseModels())
     session.middleware(SaveBeforeSending())
+    # Innermost, so a retried reply repeats only the request itself.
+    session.middleware(budget or SendBudget(Pacer(30, 1)))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
@@ -96,6 +105,9 @@ def create_dispatcher(
     storage = DatabaseStorage(sessionmaker)
     # ContextMiddleware takes the place of aiogram's FSM middleware (see bot.context).
     dispatcher = Dispatcher(storage=storage, disable_fsm=True)
+    arrivals = Arrivals()
+    dispatcher["arrivals"] = arrivals
+    dispatcher.update.outer_middleware(arrivals)
     dispatcher.update.outer_middleware(ContextMiddleware(storage, sessionmaker, catalogues, clock))
     dispatcher["catalogues"] = catalogues
     dispatcher["services"] = services

@@ -18,6 +18,7 @@ from uvicorn.server import HANDLED_SIGNALS
 from api.access_log import redact_access_log
 from api.app import create_app
 from api.routes.telegram import WEBHOOK_PATH
+from bot.arrivals import Arrivals
 from bot.i18n import Catalogues
 from bot.notices import notice_renderer
 from bot.runtime import announce_commands, create_bot, create_dispatcher
@@ -31,8 +32,13 @@ from redbridge.ports import check_port
 from redbridge.settings import Settings
 from scheduler.clockwork import start_scheduler
 from scheduler.dispatcher import DispatchSettings, OutboxDispatcher
+from sending.budget import SendBudget
+from sending.pacing import Pacer
 
 log = logging.getLogger(__name__)
+
+# How long a clean stop waits for replies still queued (a burst takes people / 30 s).
+REPLIES_AT_STOP_SECONDS = 60.0
 
 
 async def serve(
@@ -49,10 +55,16 @@ async def serve(
         stack.push_async_callback(engine.dispose)
         bot: Bot | None = None
         bot_username = settings.bot_username
+        # One send budget per bot: its replies and the outbox take their slots from it.
+        pacer = Pacer(settings.dispatch_rate, settings.dispatch_chat_rate)
         if settings.bot_token is None:
             log.info("REDBRIDGE_BOT_TOKEN is not set: the Telegram bot is off, the API runs.")
         else:
-            bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
+            bot = create_bot(
+                settings.bot_token.get_secret_value(),
+                settings.telegram_api_url,
+                SendBudget(pacer),
+            )
             stack.push_async_callback(bot.session.close)
             # Learnt before the app is built: its links never change after start-up.
             bot_username = bot_username or (await bot.me()).username
@@ -74,6 +86,7 @@ async def serve(
                 notice_renderer(catalogues),
                 clock,
                 dispatch_settings(settings),
+                pacer=pacer,
             )
             bell.listen(outbox.wake)
             sending = asyncio.create_task(outbox.run())
@@ -172,3 +185,7 @@ async def _stop_polling(dispatcher: Dispatcher, polling: "asyncio.Task[None]") -
     with contextlib.suppress(RuntimeError):  # polling had already stopped (it failed at start)
         await dispatcher.stop_polling()
     await polling
+    # Updates taken are confirmed to Telegram already: send their replies before leaving.
+    arrivals: Arrivals = dispatcher["arrivals"]
+    if not await arrivals.settle(REPLIES_AT_STOP_SECONDS):
+        log.warning("stopped with %d updates still unanswered", arrivals.in_hand)

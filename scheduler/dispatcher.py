@@ -44,7 +44,8 @@ from events.clock import Clock
 from events.outbox.delivery import Claimed, Outcome, claim_due, hold_lease, record, release_lease
 from events.outbox.queue import Kind, State
 from events.outbox.verdicts import Later, Obsolete, Ready, examine
-from scheduler.pacing import Pacer, Slot
+from sending.budget import SendBudget
+from sending.pacing import Lane, Pacer, Slot
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,10 @@ class OutboxDispatcher:
         settings: DispatchSettings | None = None,
         *,
         holder: str | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
+        """``pacer``: the bot's one send budget, shared with its replies (its rates win
+        over ``settings``); without one the outbox paces itself alone."""
         self._sessionmaker = sessionmaker
         self._bot = bot
         self._render = render
@@ -117,7 +121,7 @@ class OutboxDispatcher:
         self.stats = DispatchStats()
         self._lease_name = f"bot:{bot.id}"
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
-        self._pacer = Pacer(self.settings.rate, self.settings.per_chat_rate)
+        self._pacer = pacer or Pacer(self.settings.rate, self.settings.per_chat_rate)
         # Paid broadcasts have their own, higher limit; everything else keeps the free one.
         self._paid_pacer = (
             Pacer(self.settings.paid_rate, self.settings.per_chat_rate)
@@ -155,11 +159,10 @@ class OutboxDispatcher:
             await self._release()
 
     async def stop(self) -> None:
+        # Also ends a wait for a send slot (a 429's retry_after, a 401's pause); the
+        # pacer itself goes on serving the bot's replies.
         self._stopping.set()
         self._wake.set()
-        # Also ends a wait for a send slot (a 429's retry_after, a 401's pause).
-        self._pacer.interrupt()
-        self._paid_pacer.interrupt()
 
     async def _cycle(self) -> None:
         if not await self._lead():
@@ -228,7 +231,8 @@ class OutboxDispatcher:
             message = ready.message
             paid = self.settings.paid_broadcast and message.kind == Kind.BROADCAST
             pacer = self._paid_pacer if paid else self._pacer
-            slot = None if self._stopping.is_set() else await pacer.acquire(message.participant_id)
+            assert message.chat_id is not None  # examine() passes over people with no chat
+            slot = await self._slot(pacer, message.chat_id)
             if slot is None or not await self._lead():
                 # Stopping: the rest goes back to the queue. Deposed: the new holder has
                 # taken the rows over already, and this outcome would not be stored.
@@ -241,20 +245,36 @@ class OutboxDispatcher:
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
 
+    async def _slot(self, pacer: Pacer, chat_id: int) -> Slot | None:
+        """A send slot in the outbox lane, behind every reply; None once stopping."""
+        if self._stopping.is_set():
+            return None
+        acquiring = asyncio.ensure_future(pacer.acquire(chat_id, Lane.OUTBOX))
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        await asyncio.wait({acquiring, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if acquiring.done():
+            return acquiring.result()
+        acquiring.cancel()  # the pacer frees a slot granted meanwhile
+        with contextlib.suppress(asyncio.CancelledError):
+            await acquiring
+        return None
+
     async def _send(self, slot: Slot, message: Claimed, rendered: Rendered) -> None:
         assert message.chat_id is not None  # examine() passes over people with no chat
         try:
-            sent = await self._bot.send_message(
-                message.chat_id,
-                rendered.text,
-                reply_markup=rendered.markup,
-                allow_paid_broadcast=(
-                    True
-                    if self.settings.paid_broadcast and message.kind == Kind.BROADCAST
-                    else None
-                ),
-                request_timeout=self.settings.request_timeout_seconds,
-            )
+            with SendBudget.prepaid():
+                sent = await self._bot.send_message(
+                    message.chat_id,
+                    rendered.text,
+                    reply_markup=rendered.markup,
+                    allow_paid_broadcast=(
+                        True
+                        if self.settings.paid_broadcast and message.kind == Kind.BROADCAST
+                        else None
+                    ),
+                    request_timeout=self.settings.request_timeout_seconds,
+                )
         except TelegramRetryAfter as error:  # 429
             self._pacer.pause(error.retry_after)
             self._paid_pacer.pause(error.retry_after)

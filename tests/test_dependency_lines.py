@@ -22,6 +22,10 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "scheduler": frozenset({"api", "bot", "redbridge", "fastapi"}),
     "api": frozenset({"redbridge", "scheduler"}),
     "bot": frozenset({"api", "redbridge", "scheduler", "fastapi"}),
+    # The send budget knows Telegram's limits and aiogram, nothing of Redbridge.
+    "sending": frozenset(
+        {"api", "bot", "events", "redbridge", "scheduler", "emulator", "fastapi"}
+    ),
 }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.dialects import dialect_of, insert_for
@@ -89,17 +89,24 @@ def _due(now: datetime) -> Select[OutboxMessage, Participant]:
 
 
 async def claim_due(
-    session: AsyncSession, now: datetime, limit: int, busy_participants: Iterable[int] = ()
+    session: AsyncSession, now: datetime, limit: int, busy_chats: Iterable[int] = ()
 ) -> list[Claimed]:
     """Take up to ``limit`` due rows, most urgent first, and mark them ``sending``.
 
-    ``busy_participants`` (people just written to) are passed over this time, so one
-    person's many messages do not hold up everyone else's.
+    People whose chat is in ``busy_chats`` (just written to, or a reply is waiting for
+    them) are passed over this time, so one person's many messages do not hold up
+    everyone else's.
     """
     query = _due(now).limit(limit)
-    busy = list(busy_participants)
+    busy = list(busy_chats)
     if busy:
-        query = query.where(OutboxMessage.participant_id.not_in(busy))
+        # People without a chat are claimed too: examine() settles their rows.
+        query = query.where(
+            or_(
+                Participant.telegram_user_id.is_(None),
+                Participant.telegram_user_id.not_in(busy),
+            )
+        )
     if dialect_of(session) == "postgresql":
         query = query.with_for_update(of=OutboxMessage, skip_locked=True)
     rows = (await session.execute(query)).all()

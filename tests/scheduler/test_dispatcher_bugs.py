@@ -37,7 +37,7 @@ from tests.scheduler.harness import (
     until,
     until_stored,
 )
-from tests.scheduler.test_pacing import most_in_any_window
+from tests.sending.test_pacing import most_in_any_window
 
 DAY = 24 * 60  # minutes
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.pacing import CATCH_UP, MARGIN, Pacer, Slot
+from sending.pacing import CATCH_UP, MARGIN, Pacer, Slot
 from tests.support.virtual_time import Deadlock, run_in_virtual_time
 
 # Slack when comparing virtual times (each turn of the virtual loop takes a nanosecond).
