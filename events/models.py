@@ -345,6 +345,17 @@ class DispatcherLease(Base):
     expires_at: Mapped[datetime]
 
 
+class SenderShare(Base):
+    """A process sending for a bot (``name``), alive until ``expires_at``: the processes
+    alive split the bot's sending limit (see ``events.outbox.shares``)."""
+
+    __tablename__ = "sender_shares"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100), primary_key=True)
+    expires_at: Mapped[datetime]
+
+
 # What a calendar feed shows of an event: a change to any of these is a new revision.
 CALENDAR_FIELDS = (
     "slug",

@@ -3,7 +3,9 @@
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import socket
 import threading
 from collections.abc import Generator
 from contextlib import AsyncExitStack
@@ -32,6 +34,7 @@ from redbridge.ports import check_port
 from redbridge.settings import Settings
 from scheduler.clockwork import start_scheduler
 from scheduler.dispatcher import DispatchSettings, OutboxDispatcher
+from scheduler.shares import ShareKeeper
 from sending.budget import SendBudget
 from sending.pacing import Pacer
 
@@ -66,6 +69,18 @@ async def serve(
                 SendBudget(pacer),
             )
             stack.push_async_callback(bot.session.close)
+            # Several processes may send for this bot: they split its limit (after the
+            # last send of this one, its share is given back).
+            shares = ShareKeeper(
+                sessionmaker,
+                pacer,
+                settings.dispatch_rate,
+                clock,
+                name=f"bot:{bot.id}",
+                holder=f"{socket.gethostname()}:{os.getpid()}",
+            )
+            await shares.join()
+            stack.push_async_callback(shares.leave)
             # Learnt before the app is built: its links never change after start-up.
             bot_username = bot_username or (await bot.me()).username
         app = create_app(

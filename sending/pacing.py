@@ -92,6 +92,8 @@ class Pacer:
         self._chats: dict[int, _Window] = {}
         self._next_start = 0.0
         self._paused_until = 0.0
+        # Past this moment nothing is sent until the next ``reshare`` (see there).
+        self._valid_until = float("inf")
         self._interrupted = False
         self._clock = clock
         self._waiting: list[_Waiter] = []
@@ -126,6 +128,20 @@ class Pacer:
             if chat not in busy:
                 del self._chats[chat]
         return sorted(busy)
+
+    def reshare(self, rate: float, valid_for: float) -> None:
+        """This process's share of the bot's limit, when several processes send for one
+        bot: ``rate`` a second, good for ``valid_for`` seconds. Past that nothing is sent
+        until the next ``reshare``, since another process may have joined meanwhile."""
+        if rate <= 0:
+            raise ValueError("rates must be positive")
+        self._spacing = 1.0 / rate
+        # A window narrower than before keeps its newest sends; a wider one simply has
+        # room, since the process that left (or the share given up) sends no more.
+        self._overall.limit = max(1, int(rate))
+        self._overall.seconds = max(1.0, 1.0 / rate)
+        self._valid_until = self._now() + valid_for
+        self._grant()
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nothing is sent until ``seconds`` from now."""
@@ -178,6 +194,8 @@ class Pacer:
             return
         while self._waiting:
             now = self._now()
+            if now >= self._valid_until:
+                return  # the share lapsed: the next ``reshare`` grants again
             opens_at = max(self._next_start, self._paused_until, self._overall.free_at())
             if opens_at > now:
                 self._wake_at(opens_at)

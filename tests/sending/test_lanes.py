@@ -197,3 +197,30 @@ def test_lanes_never_break_the_limits_and_every_waiter_is_served(
     for arrivals in by_chat.values():
         ordered = sorted(arrivals)
         assert all(b - a >= 1.0 - 1e-6 for a, b in zip(ordered, ordered[1:], strict=False))
+
+
+def test_a_lapsed_share_sends_nothing_until_it_is_renewed() -> None:
+    async def main() -> list[float]:
+        loop = asyncio.get_running_loop()
+        pacer = Pacer(30, 1)
+        pacer.reshare(10, valid_for=1.0)
+        starts = []
+        for chat in range(3):
+            slot = await pacer.acquire(chat)
+            assert slot is not None
+            starts.append(loop.time())
+            slot.done()
+        await asyncio.sleep(1.0)  # the share lapsed at 1.0
+        waiting = asyncio.create_task(pacer.acquire(9))
+        await asyncio.sleep(2.0)
+        assert not waiting.done()
+        pacer.reshare(15, valid_for=1.0)
+        slot = await waiting
+        assert slot is not None
+        starts.append(loop.time())
+        return starts
+
+    starts = run_in_virtual_time(main)
+    # A tenth of a second apart at a share of 10 a second; then only after the renewal.
+    assert [round(start, 3) for start in starts[:3]] == [0.0, 0.1, 0.2]
+    assert round(starts[3], 3) == 3.2  # asked at 1.2, renewed at 3.2
