@@ -63,10 +63,9 @@ async def serve(
         if settings.bot_token is None:
             log.info("REDBRIDGE_BOT_TOKEN is not set: the Telegram bot is off, the API runs.")
         else:
+            budget = SendBudget(pacer)
             bot = create_bot(
-                settings.bot_token.get_secret_value(),
-                settings.telegram_api_url,
-                SendBudget(pacer),
+                settings.bot_token.get_secret_value(), settings.telegram_api_url, budget
             )
             stack.push_async_callback(bot.session.close)
             # Several processes may send for this bot: they split its limit (after the
@@ -102,6 +101,7 @@ async def serve(
                 clock,
                 dispatch_settings(settings),
                 pacer=pacer,
+                replies=budget.stats,
             )
             bell.listen(outbox.wake)
             sending = asyncio.create_task(outbox.run())

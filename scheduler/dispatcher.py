@@ -44,10 +44,13 @@ from events.clock import Clock
 from events.outbox.delivery import Claimed, Outcome, claim_due, hold_lease, record, release_lease
 from events.outbox.queue import Kind, State
 from events.outbox.verdicts import Later, Obsolete, Ready, examine
-from sending.budget import SendBudget
+from sending.budget import ReplyStats, SendBudget
 from sending.pacing import Lane, Pacer, Slot
 
 log = logging.getLogger(__name__)
+
+# How often the counters are logged while messages go out.
+REPORT_EVERY = timedelta(minutes=1)
 
 
 class Rendered(Protocol):
@@ -97,6 +100,20 @@ class DispatchStats:
     too_many_requests: int = 0
     leading: bool = False
     errors: list[str] = field(default_factory=list)
+    # The bot's direct replies, which share the send budget (``sending.budget``).
+    replies: ReplyStats = field(default_factory=ReplyStats)
+
+    def summary(self) -> str:
+        """One log line: what the outbox sent and how long replies waited."""
+        waits = self.replies.wait_summary()
+        return (
+            f"outbox: {self.sent} sent, {self.retried} retried, {self.failed} failed, "
+            f"{self.blocked} blocked, {self.too_many_requests} refused with 429; replies: "
+            f"{self.replies.sent} sent, waited p50 {waits['p50']:.2f} s, p95 "
+            f"{waits['p95']:.2f} s, max {waits['max']:.2f} s, {self.replies.retried} sent "
+            f"again, {self.replies.given_up} given up, {self.replies.too_many_requests} "
+            "refused with 429"
+        )
 
 
 class OutboxDispatcher:
@@ -110,6 +127,7 @@ class OutboxDispatcher:
         *,
         holder: str | None = None,
         pacer: Pacer | None = None,
+        replies: ReplyStats | None = None,
     ) -> None:
         """``pacer``: the bot's one send budget, shared with its replies (its rates win
         over ``settings``); without one the outbox paces itself alone."""
@@ -118,7 +136,9 @@ class OutboxDispatcher:
         self._render = render
         self._clock = clock
         self.settings = settings or DispatchSettings()
-        self.stats = DispatchStats()
+        self.stats = DispatchStats(replies=replies or ReplyStats())
+        self._reported: tuple[int, int] = (0, 0)
+        self._reported_at: datetime | None = None
         self._lease_name = f"bot:{bot.id}"
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._pacer = pacer or Pacer(self.settings.rate, self.settings.per_chat_rate)
@@ -165,6 +185,7 @@ class OutboxDispatcher:
         self._wake.set()
 
     async def _cycle(self) -> None:
+        self._report()
         if not await self._lead():
             await self._pause(self.settings.lease_seconds / 3)
             return
@@ -173,6 +194,16 @@ class OutboxDispatcher:
             await self._pause(self.settings.idle_poll_seconds)
             return
         await self._dispatch(batch)
+
+    def _report(self) -> None:
+        """Log the counters once a minute while anything is being sent."""
+        now = self._clock()
+        if self._reported_at is not None and now - self._reported_at < REPORT_EVERY:
+            return
+        counts = (self.stats.sent, self.stats.replies.sent)
+        if self._reported_at is not None and counts != self._reported:
+            log.info("%s", self.stats.summary())
+        self._reported_at, self._reported = now, counts
 
     async def _lead(self) -> bool:
         now = self._clock()

@@ -121,15 +121,11 @@ class SendBudget(BaseRequestMiddleware):
         self,
         pacer: Pacer,
         retry: RetryPolicy | None = None,
-        *,
-        report_every_seconds: float = 60.0,
     ) -> None:
         self.pacer = pacer
         self.retry = retry or RetryPolicy()
+        # Reported with the outbox's own counters (``scheduler.dispatcher``).
         self.stats = ReplyStats()
-        self._report_every = report_every_seconds
-        self._reported_at: float | None = None
-        self._reported_sent = 0
 
     @staticmethod
     @contextlib.contextmanager
@@ -205,7 +201,6 @@ class SendBudget(BaseRequestMiddleware):
                 pause = self.retry.pause(attempt)
             else:
                 self.stats.sent += 1
-                self._report(loop.time())
                 return response
             finally:
                 if slot is not None:
@@ -218,29 +213,6 @@ class SendBudget(BaseRequestMiddleware):
         self.stats.given_up += 1
         log.warning("a reply was given up after %d attempts", self.retry.attempts)
         raise failure
-
-    def _report(self, now: float) -> None:
-        """Log, at most once per period, how long replies waited and what was retried."""
-        if self._reported_at is None:
-            self._reported_at = now
-            return
-        if now - self._reported_at < self._report_every:
-            return
-        waits = self.stats.wait_summary()
-        log.info(
-            "replies: %d sent (%d since the last report), waited p50 %.2f s, p95 %.2f s, "
-            "max %.2f s; %d sent again, %d given up, %d refused with 429",
-            self.stats.sent,
-            self.stats.sent - self._reported_sent,
-            waits["p50"],
-            waits["p95"],
-            waits["max"],
-            self.stats.retried,
-            self.stats.given_up,
-            self.stats.too_many_requests,
-        )
-        self._reported_at = now
-        self._reported_sent = self.stats.sent
 
 
 def _chat_of(method: TelegramMethod[Any]) -> int:

@@ -14,6 +14,7 @@ from aiogram.exceptions import TelegramForbiddenError, TelegramServerError
 
 from bot.runtime import create_bot
 from emulator import TelegramEmulator
+from scheduler.dispatcher import DispatchStats
 from sending.budget import RetryPolicy, SendBudget, answering
 from sending.pacing import Pacer
 from tests.scheduler.harness import BOT_USERNAME, TOKEN, Deliveries
@@ -56,6 +57,10 @@ async def test_a_reply_refused_with_429_waits_retry_after_and_is_sent(
     assert [message.text for message in person.messages] == ["Welcome"]
     assert time.monotonic() - began >= 1.0  # the emulator's retry_after
     assert (budget.stats.too_many_requests, budget.stats.retried, budget.stats.sent) == (1, 1, 1)
+    # Reported with the outbox's counters, in the line the dispatcher logs every minute.
+    summary = DispatchStats(replies=budget.stats).summary()
+    assert "replies: 1 sent, waited p50 " in summary
+    assert "1 sent again, 0 given up, 1 refused with 429" in summary
 
 
 @pytest.mark.parametrize("body", ["json", "html"])
