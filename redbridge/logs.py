@@ -26,7 +26,8 @@ class _UvicornName(logging.Filter):
 def configure_logging(level: str, command: str) -> None:
     logging.basicConfig(level=level, format=FORMAT)
     for handler in logging.getLogger().handlers:
-        handler.addFilter(_UvicornName())
+        if not any(isinstance(existing, _UvicornName) for existing in handler.filters):
+            handler.addFilter(_UvicornName())
     if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
     if command != "serve":
