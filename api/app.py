@@ -10,6 +10,7 @@ from api.routes import (
     audit,
     broadcasts,
     calendar,
+    docs,
     events,
     health,
     index,
@@ -47,6 +48,9 @@ def create_app(
         summary="Registrations, waitlists and calendars for cross-border programmes.",
         description="Authenticate with `Authorization: Bearer <token>` (see "
         "`redbridge token create`). Errors are `application/problem+json`.",
+        # Served by api/routes/docs.py from local assets instead of a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.links = links
     app.state.sessionmaker = sessionmaker
@@ -63,6 +67,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(index.router)
     app.include_router(telegram.router)
+    docs.install_docs(app)
     install_truthful_openapi(app)
 
     async def authenticate_token(secret: str) -> Principal | None:

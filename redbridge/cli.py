@@ -17,6 +17,7 @@ from events.errors import DomainError
 from events.languages import LANGUAGES
 from events.migrations.runner import upgrade
 from events.store import create_engine, create_sessionmaker
+from redbridge.logs import configure_logging
 from redbridge.ports import PortInUse
 from redbridge.settings import Settings
 
@@ -188,13 +189,7 @@ async def _create_token(
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    if args.command != "serve":
-        logging.getLogger("alembic").setLevel(logging.WARNING)
-    if args.command == "sandbox":
-        logging.getLogger().setLevel(logging.WARNING)  # the terminal is the chat
+    configure_logging(settings.log_level, args.command)
     try:
         if args.command == "serve":
             from redbridge.server import serve

@@ -108,8 +108,13 @@ async def serve(
             stack.push_async_callback(_stop_dispatcher, outbox, sending)
         scheduler = start_scheduler(sessionmaker, clock)
         stack.callback(scheduler.shutdown, wait=False)
+        # No log config of uvicorn's own: its lines take the process's format (redbridge.logs).
         config = uvicorn.Config(
-            app, host=settings.host, port=settings.port, log_level=settings.log_level.lower()
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level.lower(),
+            log_config=None,
         )
         redact_access_log()  # after uvicorn.Config, which sets up its loggers
         server = _Server(config)

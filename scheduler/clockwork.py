@@ -44,6 +44,7 @@ def start_scheduler(
             seconds=seconds,
             args=(name, job, sessionmaker, clock),
             id=name,
+            name=name,  # what APScheduler's own warnings call it (else "run_job")
             replace_existing=True,
             coalesce=True,
             max_instances=1,
@@ -51,4 +52,15 @@ def start_scheduler(
             **first,
         )
     scheduler.start()
+    # One line a job; APScheduler's own two a job are off (see redbridge.logs).
+    for name, (_job, seconds) in JOBS.items():
+        log.info("scheduled job %s every %s", name, _every(seconds))
     return scheduler
+
+
+def _every(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"

@@ -10,13 +10,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.app import create_app
 from events.enums import PublicationStatus, RegistrationMode
+from events.feeds.render import Links
 from events.languages import LANGUAGES
-from events.models import AuditEntry, Event, Programme
+from events.models import AuditEntry, Event, Programme, Series
 from events.questions import questions_of, validate_answers
 from events.store import create_engine, create_sessionmaker
 from redbridge.demo import load_demo
 from redbridge.settings import Settings
+from tests.calendar_readers import read_feed, start_of
+from tests.support.served import served
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 PROGRAMMES = {
@@ -65,7 +69,7 @@ async def test_demo_creates_published_programmes_and_events(tmp_path: Path) -> N
 
     summary = await load_demo(settings, NOW)
 
-    assert "5 programmes and 10 events created and published" in summary
+    assert "5 programmes and 13 events created and published" in summary
     async with _session(settings) as session:
         programmes = await _programmes(session)
         assert set(programmes) == PROGRAMMES
@@ -175,10 +179,17 @@ async def test_exchange_visits_concert_and_town_halls(tmp_path: Path) -> None:
     assert (concert.city, concert.country, concert.mode) == ("Tbilisi", "GE", "open")
     assert concert.capacity >= 300
 
-    assert len(town_halls) == 3
-    assert {hall.country for hall in town_halls} == {"AM", "AZ", "GE"}
+    # Three series (one per host), one town hall a month between them, in turn.
+    assert [hall.slug for hall in town_halls] == [
+        "town-hall-baku-2026-12-10",  # moved a week later: the slug keeps the rule's date
+        "town-hall-tbilisi-2027-01-14",
+        "town-hall-yerevan-2027-02-11",
+        "town-hall-baku-2027-03-11",
+        "town-hall-tbilisi-2027-04-08",
+        "town-hall-yerevan-2027-05-13",
+    ]
     months = [hall.starts_at.astimezone(ZoneInfo(hall.timezone)) for hall in town_halls]
-    assert [(m.year, m.month) for m in months] == [(2026, 12), (2027, 1), (2027, 2)]
+    assert [(m.year, m.month) for m in months] == [(2026, 12)] + [(2027, n) for n in range(1, 6)]
     for hall, local in zip(town_halls, months, strict=True):
         assert local.time() == time(18, 0)
         assert hall.mode == RegistrationMode.OPEN
@@ -229,3 +240,62 @@ async def test_loading_finishes_an_interrupted_run(tmp_path: Path) -> None:
         forum = (await _programmes(session))["economic-forum"]
         assert forum.status == PublicationStatus.PUBLISHED
         assert all(e.status == PublicationStatus.PUBLISHED for e in await _events(session, forum))
+
+
+async def test_town_halls_are_monthly_series_with_one_moved_date(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    await load_demo(settings, NOW)
+    engine = create_engine(settings.database_url)
+    app = create_app(Links("http://127.0.0.1:8000", None), create_sessionmaker(engine))
+    try:
+        async with served(app) as api:
+            listed = await api.get("/api/v1/programmes/town-halls/series")
+            answer = await api.get("/calendar/programmes/town-halls.ics")
+    finally:
+        await engine.dispose()
+
+    assert {(series["slug"], series["rrule"]) for series in listed.json()} == {
+        (f"town-hall-{city}", "FREQ=MONTHLY;INTERVAL=3;BYDAY=2TH")
+        for city in ("tbilisi", "yerevan", "baku")
+    }
+    assert answer.status_code == 200
+    feed = read_feed(answer.content)
+    starts = {
+        str(event["UID"]): (start_of(event), int(event.get("SEQUENCE", 0)))
+        for event in feed.events
+    }
+    assert len(starts) == 6
+    # Every town hall on the second Thursday at 18:00 local time, but the moved one: a
+    # week later, with its calendar UID kept and its SEQUENCE up, so calendars update it.
+    (moved,) = [start for start, sequence in starts.values() if sequence == 1]
+    assert moved == datetime(2026, 12, 17, 18, 0, tzinfo=ZoneInfo("Asia/Baku"))
+    for start, sequence in starts.values():
+        assert start.time() == time(18, 0)
+        if sequence == 0:
+            assert start.weekday() == 3, start
+            assert 8 <= start.day <= 14, start
+
+
+async def test_an_interrupted_series_is_finished_and_its_date_moved_only_once(
+    tmp_path: Path,
+) -> None:
+    settings = _settings(tmp_path)
+    await load_demo(settings, NOW)
+    async with _session(settings) as session:
+        series = await session.scalar(select(Series).where(Series.slug == "town-hall-baku"))
+        assert series is not None
+        series.status = PublicationStatus.DRAFT
+        await session.commit()
+
+    summary = await load_demo(settings, NOW)
+
+    assert "town-halls" in summary
+    assert "completed: 0 new events, 1 published" in summary
+    async with _session(settings) as session:
+        halls = await _events(session, (await _programmes(session))["town-halls"])
+        series = await session.scalar(select(Series).where(Series.slug == "town-hall-baku"))
+        assert series is not None
+        assert series.status == PublicationStatus.PUBLISHED
+    first = halls[0]
+    assert first.starts_at.astimezone(ZoneInfo(first.timezone)).day == 17
+    assert first.sequence == 1

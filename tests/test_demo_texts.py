@@ -197,7 +197,7 @@ def test_every_text_in_the_file_is_used_by_the_demo(monkeypatch: pytest.MonkeyPa
     for month in range(12):
         for demo in programmes.demo_programmes(start + timedelta(days=31 * month)):
             shown += [demo.programme.title, demo.programme.description]
-            for event in demo.events:
+            for event in (*demo.events, *(series.draft for series in demo.series)):
                 shown += [event.title, event.description]
                 for question in event.questions:
                     shown.append(question.prompt)

@@ -1,7 +1,8 @@
 """Loading the demo programmes into a database, once, through the domain use cases."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,8 +11,10 @@ from events.access import SYSTEM
 from events.editions import create_event, publish_event
 from events.enums import PublicationStatus
 from events.migrations.runner import upgrade
-from events.models import Event, Programme
+from events.models import Event, Programme, Series
 from events.programmes import create_programme, publish_programme
+from events.series import create_series, move_occurrence, occurrences, publish_series
+from events.series_inputs import OccurrenceMove
 from events.store import create_engine, create_sessionmaker
 from redbridge.demo.programmes import DemoProgramme, demo_programmes
 from redbridge.settings import Settings
@@ -32,9 +35,9 @@ class _Loaded:
 async def _load_programme(session: AsyncSession, now: datetime, demo: DemoProgramme) -> _Loaded:
     """Create and publish what is missing of one programme.
 
-    A programme that exists, is no longer a draft and has none of its demo events left
-    in draft is complete and left alone (even if ``now`` would date its events
-    differently). Otherwise an interrupted earlier run is finished.
+    A programme that exists, is no longer a draft and has none of its demo events or
+    series left in draft (or missing) is complete and left alone (even if ``now`` would
+    date its events differently). Otherwise an interrupted earlier run is finished.
     """
     slug = demo.programme.slug
     programme = await session.scalar(select(Programme).where(Programme.slug == slug))
@@ -43,8 +46,21 @@ async def _load_programme(session: AsyncSession, now: datetime, demo: DemoProgra
         event.slug: event
         for event in await session.scalars(select(Event).where(Event.slug.in_(event_slugs)))
     }
+    series_slugs = [item.draft.slug for item in demo.series]
+    existing_series = {
+        series.slug: series
+        for series in await session.scalars(select(Series).where(Series.slug.in_(series_slugs)))
+    }
     drafts_left = any(event.status == PublicationStatus.DRAFT for event in existing.values())
-    if programme is not None and programme.status != PublicationStatus.DRAFT and not drafts_left:
+    series_left = len(existing_series) < len(demo.series) or any(
+        series.status == PublicationStatus.DRAFT for series in existing_series.values()
+    )
+    if (
+        programme is not None
+        and programme.status != PublicationStatus.DRAFT
+        and not drafts_left
+        and not series_left
+    ):
         return _Loaded(slug)
 
     created = programme is None
@@ -55,6 +71,11 @@ async def _load_programme(session: AsyncSession, now: datetime, demo: DemoProgra
         if draft.slug not in existing:
             existing[draft.slug] = await create_event(session, now, SYSTEM, slug, draft)
             new_events += 1
+    for item in demo.series:
+        if item.draft.slug not in existing_series:
+            series = await create_series(session, now, SYSTEM, slug, item.draft)
+            existing_series[series.slug] = series
+            new_events += len(await occurrences(session, series))
     if programme.status == PublicationStatus.DRAFT:
         await publish_programme(session, now, SYSTEM, slug)
         published += 1
@@ -62,7 +83,25 @@ async def _load_programme(session: AsyncSession, now: datetime, demo: DemoProgra
         if event.status == PublicationStatus.DRAFT:
             await publish_event(session, now, SYSTEM, event.id)
             published += 1
+    for item in demo.series:
+        series = existing_series[item.draft.slug]
+        if series.status == PublicationStatus.DRAFT:
+            # Still a draft: this run (or an interrupted one) made it, and nobody has seen it.
+            await _move_first(session, now, series, item.first_moved_days)
+            await publish_series(session, now, SYSTEM, series.slug)
+            published += 1
     return _Loaded(slug, created, new_events, published)
+
+
+async def _move_first(session: AsyncSession, now: datetime, series: Series, days: int) -> None:
+    """Move the series' first occurrence ``days`` later, unless it was moved already."""
+    first = next(iter(await occurrences(session, series)), None)
+    if days == 0 or first is None or first.occurrence_on is None or first.sequence > 0:
+        return
+    zone = ZoneInfo(first.timezone)
+    starts_at = first.starts_at.astimezone(zone) + timedelta(days=days)
+    move = OccurrenceMove(starts_at=starts_at)
+    await move_occurrence(session, now, SYSTEM, series.slug, first.occurrence_on, move)
 
 
 def _plural(number: int, noun: str) -> str:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from events.enums import Gender, ProgrammeKind, QuestionKind, RegistrationMode
 from events.inputs import Choice, EventDraft, ProgrammeDraft, Question
 from events.languages import LANGUAGES, Translated
+from events.series_inputs import SeriesDraft
 from redbridge.demo.texts import CitySlug, Texts, load_texts
 
 MONDAY, WEDNESDAY, THURSDAY, SATURDAY = 0, 2, 3, 5
@@ -141,9 +142,18 @@ PASSPORT_QUESTION = Question(
 
 
 @dataclass(frozen=True, slots=True)
+class DemoSeries:
+    draft: SeriesDraft
+    # The first occurrence is moved this many days later (0: none is), as an organiser
+    # moves one date of a series; feeds and the bot then show the moved date.
+    first_moved_days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class DemoProgramme:
     programme: ProgrammeDraft
     events: tuple[EventDraft, ...]
+    series: tuple[DemoSeries, ...] = ()
 
 
 # Measure 15, with the inclusivity section: equal numbers of women and men and of each
@@ -339,42 +349,47 @@ TOWN_HALL_TOPICS: tuple[Translated, ...] = (
     _topics.green_economy.translated(),
 )
 
-TOWN_HALLS_AHEAD = 3  # months
+TOWN_HALL_HORIZON_MONTHS = 6  # occurrences created ahead (a job keeps them so)
+TOWN_HALL_MOVED_DAYS = 7  # the next town hall moves a week later: its hall is taken
 
 
-def _town_hall(year: int, month: int) -> EventDraft:
-    """The town hall of a month: second Thursday, 18:00 local time.
+def _town_hall_series(now: datetime, ahead: int) -> DemoSeries:
+    """The town halls of the host whose turn comes ``ahead`` months from now: a series
+    every third month, second Thursday, 18:00 local time.
 
-    Host and topic follow the calendar month, so the rotation between the three
-    capitals is the same whenever the demo is loaded.
+    A series has one place and one zone, so each host university has its own; the three
+    take turns, and the programme has one town hall a month. Host and topic follow the
+    calendar month, so the rotation is the same whenever the demo is loaded. The series
+    whose first town hall is next month has it moved a week later (its exception).
     """
+    year, month = _month_after(_today(now, TBILISI), ahead)
     turn = (year * 12 + month - 1) % len(UNIVERSITIES)
     university = UNIVERSITIES[turn]
     city = university.city
     halls = TEXTS.town_halls
-    day = _nth_weekday(year, month, THURSDAY, 2)
-    return EventDraft(
-        slug=f"town-hall-{year}-{month:02d}-{city.slug}",
+    draft = SeriesDraft(
+        slug=f"town-hall-{city.slug}",
         title=TOWN_HALL_TOPICS[turn % len(TOWN_HALL_TOPICS)],
         description=_fill(halls.edition, at=halls.at.of(city.slug)),
-        starts_at=_local(day, 18, 0, city),
-        ends_at=_local(day, 20, 0, city),
+        rrule=f"FREQ=MONTHLY;INTERVAL={len(UNIVERSITIES)};BYDAY=2TH",
+        starts_on=date(year, month, 1),
+        start_time=time(18, 0),
         timezone=city.timezone,
+        duration_minutes=120,
+        horizon_months=TOWN_HALL_HORIZON_MONTHS,
         venue=university.venue,
         city=city.name,
         country=city.country,
         capacity=200,
         mode=RegistrationMode.OPEN,
     )
+    return DemoSeries(draft, first_moved_days=TOWN_HALL_MOVED_DAYS if ahead == 1 else 0)
 
 
 def _town_halls(now: datetime) -> DemoProgramme:
-    """The next three months' town halls (from next month, so each is still ahead)."""
-    today = _today(now, TBILISI)
-    occurrences = tuple(
-        _town_hall(*_month_after(today, ahead)) for ahead in range(1, TOWN_HALLS_AHEAD + 1)
-    )
-    return DemoProgramme(TOWN_HALLS, occurrences)
+    """One series per host, the first from next month, so each town hall is still ahead."""
+    series = tuple(_town_hall_series(now, ahead) for ahead in range(1, len(UNIVERSITIES) + 1))
+    return DemoProgramme(TOWN_HALLS, events=(), series=series)
 
 
 def demo_programmes(now: datetime) -> tuple[DemoProgramme, ...]:

@@ -1,11 +1,16 @@
 """First contact, browsing, deep links and help, in each of the five languages, against
 the real ``redbridge serve`` process."""
 
+from datetime import datetime
+
 import pytest
+from sqlalchemy import select
 
 from bot.keyboards import LANGUAGE_NAMES
 from events.deeplinks import event_payload
+from events.models import Event, Programme
 from redbridge.demo import SUMMER_SCHOOL
+from redbridge.demo.programmes import TOWN_HALLS
 from tests.bot.conftest import Live, in_every_language, on_sqlite
 from tests.bot.process import (
     EVENT_DESCRIPTION,
@@ -156,3 +161,31 @@ async def test_first_contact_picks_the_language_from_telegram(
     await ani.say("/start", ani._(GREETING))
     await ani.expect(ani._("You can choose your language at any time:"))
     await ani.say("/help", ani._("What I can do:"))
+
+
+@on_sqlite
+async def test_the_town_halls_show_as_a_series_with_its_moved_date(live: Live) -> None:
+    """The demo's town halls are series (one per host university, one a month between
+    them); one date was moved a week: the programme lists it at its new date."""
+    async with live.sessionmaker() as session:
+        halls = (
+            await session.scalars(
+                select(Event)
+                .join(Programme, Programme.id == Event.programme_id)
+                .where(Programme.slug == TOWN_HALLS.slug)
+                .order_by(Event.starts_at)
+            )
+        ).all()
+    assert halls
+    assert all(hall.series_id is not None for hall in halls)
+    [moved] = [hall for hall in halls if hall.sequence > 0]
+    assert moved.occurrence_on is not None
+    ani = live.person("ka")
+    card = await ani.say(f"/start p-{TOWN_HALLS.slug}", TOWN_HALLS.title["ka"])
+
+    buttons = labels(card)
+    assert [
+        f"{hall.title['ka']} · {ani.t.date(hall.starts_at, hall.timezone)}" for hall in halls
+    ] == (buttons[: len(halls)])
+    rule_date = datetime.combine(moved.occurrence_on, moved.starts_at.timetz())
+    assert ani.t.date(rule_date, moved.timezone) not in " ".join(buttons)
