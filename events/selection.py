@@ -1,0 +1,452 @@
+"""A balanced, reproducible proposal of whom to confirm: a pure function, no I/O, no clock.
+
+``propose(applicants, held, capacity, targets, seed)`` fills the free seats
+(``capacity - len(held)``, or fewer when fewer apply) and meets the targets
+(``events.targets``) in their order of importance: gender parity, country shares, age
+bands, first-timers. When the applicants cannot meet a target, the proposal meets it as
+closely as possible (the fewest seats outside its bounds, given the targets before it)
+and reports it as missed, by that many seats. The seats themselves are always filled.
+
+Among the selections that do that, it takes the best in rank order: organiser score
+(5 first; unscored applicants after every scored one), then a lot drawn from the seed
+and the registration id. It walks the ranked applicants and keeps each one while some
+completion of the selection still meets the targets, so nobody is passed over unless
+taking them would cost a target. People with the same gender, country, age band and
+first-timer status are interchangeable for the targets, so the feasibility questions
+are integer programs over those cells (tens of variables, solved exactly by HiGHS),
+whatever the number of applicants.
+
+Everyone not selected is on the waitlist in rank order; ``next_promotion`` picks from
+it, when a seat frees up, the first person who keeps the balance best.
+"""
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import highspy
+
+from events.targets import SelectionTargets
+
+ALGORITHM_VERSION = "balanced-greedy-1"
+
+FEMALE, MALE, NEUTRAL = "female", "male", "neutral"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What the proposal may know of one application (registration id as ``key``)."""
+
+    key: int
+    gender: str | None = None
+    country: str | None = None
+    age: int | None = None
+    first_timer: bool = False
+    score: int | None = None
+
+    @property
+    def gender_class(self) -> str:
+        # "Prefer not to say" and "other" count towards neither side of parity.
+        return self.gender if self.gender in (FEMALE, MALE) else NEUTRAL
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """One target against a selection: ``missed_by`` seats outside its bounds."""
+
+    name: str
+    missed_by: int
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    selected: list[int]
+    waitlist: list[int]
+    not_selected: list[int]
+    results: list[TargetResult]
+    seed: int
+    digest: str
+    algorithm: str = ALGORITHM_VERSION
+
+    @property
+    def missed(self) -> dict[str, int]:
+        return {result.name: result.missed_by for result in self.results if result.missed_by}
+
+
+Cell = tuple[str, str | None, int | None, bool]
+
+
+def lot(seed: int, key: int) -> int:
+    """A registration's lot for a seed: independent of everything else it applied with."""
+    digest = hashlib.blake2b(f"{seed}:{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def rank_key(seed: int, applicant: Applicant) -> tuple[int, int, int]:
+    if applicant.score is None:
+        return (1, 0, lot(seed, applicant.key))
+    return (0, -applicant.score, lot(seed, applicant.key))
+
+
+def input_digest(
+    applicants: Iterable[Applicant],
+    held: Iterable[Applicant],
+    capacity: int,
+    targets: SelectionTargets,
+    seed: int,
+) -> str:
+    """SHA-256 of everything the proposal depends on, in a canonical order."""
+    document = audit_inputs(applicants, held, capacity, targets, seed)
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _row(applicant: Applicant) -> list[Any]:
+    return [
+        applicant.key,
+        applicant.gender,
+        applicant.country,
+        applicant.age,
+        applicant.first_timer,
+        applicant.score,
+    ]
+
+
+def audit_inputs(
+    applicants: Iterable[Applicant],
+    held: Iterable[Applicant],
+    capacity: int,
+    targets: SelectionTargets,
+    seed: int,
+) -> dict[str, Any]:
+    """The inputs as a JSON document, enough to run the proposal again (``rerun``)."""
+    return {
+        "algorithm": ALGORITHM_VERSION,
+        "seed": seed,
+        "capacity": capacity,
+        "targets": targets.model_dump(mode="json"),
+        "applicants": [_row(a) for a in sorted(applicants, key=lambda a: a.key)],
+        "held": [_row(a) for a in sorted(held, key=lambda a: a.key)],
+    }
+
+
+def rerun(document: Mapping[str, Any]) -> Proposal:
+    """The proposal again, from what ``audit_inputs`` recorded."""
+
+    def people(rows: Sequence[Sequence[Any]]) -> list[Applicant]:
+        return [Applicant(*row) for row in rows]
+
+    return propose(
+        people(document["applicants"]),
+        people(document["held"]),
+        int(document["capacity"]),
+        SelectionTargets.model_validate(document["targets"]),
+        int(document["seed"]),
+    )
+
+
+def cell_of(targets: SelectionTargets, applicant: Applicant) -> Cell:
+    """What the targets can tell apart about a person; everything else is irrelevant."""
+    shares = targets.country_shares
+    country = (
+        applicant.country if shares is not None and applicant.country in shares.seats else None
+    )
+    return (
+        applicant.gender_class if targets.gender_parity is not None else NEUTRAL,
+        country,
+        targets.band_of(applicant.age),
+        applicant.first_timer and targets.first_timers is not None,
+    )
+
+
+# --- the targets as linear bounds over cell counts -----------------------------------
+
+
+@dataclass
+class _Component:
+    """``lower <= sum(weights[cell] * x[cell]) + constant <= upper`` (soft)."""
+
+    weights: dict[int, float]
+    lower: float
+    upper: float
+
+
+@dataclass
+class _Target:
+    name: str
+    components: list[_Component] = field(default_factory=list)
+
+
+def _linear_targets(
+    targets: SelectionTargets, cells: Sequence[Cell], fixed: Counter[Cell]
+) -> list[_Target]:
+    """Each target's bounds over the counts of the cells, the fixed people folded in."""
+    inf = highspy.kHighsInf
+
+    def count(select: Any) -> tuple[dict[int, float], float]:
+        weights = {i: 1.0 for i, cell in enumerate(cells) if select(cell)}
+        constant = float(sum(number for cell, number in fixed.items() if select(cell)))
+        return weights, constant
+
+    found: list[_Target] = []
+    parity = targets.gender_parity
+    if parity is not None:
+        # female - male - neutral <= 2t  and  male - female - neutral <= 2t
+        sign = {FEMALE: 1.0, MALE: -1.0, NEUTRAL: -1.0}
+        flip = {FEMALE: -1.0, MALE: 1.0, NEUTRAL: -1.0}
+        target = _Target("gender_parity")
+        for signs in (sign, flip):
+            weights = {i: signs[cell[0]] for i, cell in enumerate(cells)}
+            constant = sum(signs[cell[0]] * n for cell, n in fixed.items())
+            target.components.append(_Component(weights, -inf, 2 * parity.tolerance - constant))
+        found.append(target)
+    shares = targets.country_shares
+    if shares is not None:
+        target = _Target("country_shares")
+        for country, seats in sorted(shares.seats.items()):
+            weights, constant = count(lambda cell, c=country: cell[1] == c)
+            lower = max(0, seats - shares.tolerance) - constant
+            target.components.append(
+                _Component(weights, lower, seats + shares.tolerance - constant)
+            )
+        found.append(target)
+    for index, band in enumerate(targets.age_bands):
+        weights, constant = count(lambda cell, b=index: cell[2] == b)
+        found.append(_Target(band.name, [_Component(weights, -inf, band.at_most - constant)]))
+    if targets.first_timers is not None:
+        weights, constant = count(lambda cell: cell[3])
+        lower = targets.first_timers.at_least - constant
+        found.append(_Target("first_timers", [_Component(weights, lower, inf)]))
+    return found
+
+
+class _Model:
+    """The integer program over cell counts, built once and re-bounded for each question.
+
+    Columns: one integer count per cell, then one deviation (>= 0) per component; each
+    target has a row bounding the sum of its deviations (its level once it is known).
+    """
+
+    def __init__(self, sizes: Sequence[int], seats: int, linear: Sequence[_Target]) -> None:
+        inf = highspy.kHighsInf
+        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]  # untyped wrapper
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("threads", 1)
+        self.cells = len(sizes)
+        for size in sizes:
+            self.highs.addVar(0, float(size))
+        for column in range(self.cells):
+            self.highs.changeColIntegrality(column, highspy.HighsVarType.kInteger)
+        self.highs.addRow(
+            float(seats), float(seats), self.cells, list(range(self.cells)), [1.0] * self.cells
+        )
+        self.deviations: list[list[int]] = []
+        self.level_rows: list[int] = []
+        row = 1
+        column = self.cells
+        for target in linear:
+            mine = []
+            for component in target.components:
+                indices = list(component.weights)
+                values = [component.weights[i] for i in indices]
+                # lower - expr <= d  and  expr - upper <= d, each only where bounded.
+                self.highs.addVar(0, inf)
+                deviation = column
+                column += 1
+                mine.append(deviation)
+                if component.lower > -inf:
+                    self.highs.addRow(
+                        component.lower,
+                        inf,
+                        len(indices) + 1,
+                        [*indices, deviation],
+                        [*values, 1.0],
+                    )
+                    row += 1
+                if component.upper < inf:
+                    self.highs.addRow(
+                        -inf,
+                        component.upper,
+                        len(indices) + 1,
+                        [*indices, deviation],
+                        [*values, -1.0],
+                    )
+                    row += 1
+            self.deviations.append(mine)
+            self.highs.addRow(-inf, inf, len(mine), mine, [1.0] * len(mine))
+            self.level_rows.append(row)
+            row += 1
+        self.columns = column
+
+    def bound_cells(self, lower: Sequence[int], upper: Sequence[int]) -> None:
+        for i in range(self.cells):
+            self.highs.changeColBounds(i, float(lower[i]), float(upper[i]))
+
+    def set_level(self, target: int, level: int) -> None:
+        self.highs.changeRowBounds(self.level_rows[target], -highspy.kHighsInf, float(level))
+
+    def minimise(self, target: int | None) -> tuple[list[int], float] | None:
+        """A solution (cell counts, objective) or None when there is none."""
+        costs = [0.0] * self.columns
+        if target is not None:
+            for column in self.deviations[target]:
+                costs[column] = 1.0
+        self.highs.changeColsCost(self.columns, list(range(self.columns)), costs)
+        self.highs.run()
+        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        values = self.highs.getSolution().col_value
+        counts = [round(values[i]) for i in range(self.cells)]
+        return counts, float(self.highs.getInfo().objective_function_value)
+
+
+# --- the proposal ---------------------------------------------------------------------
+
+
+def propose(
+    applicants: Sequence[Applicant],
+    held: Sequence[Applicant],
+    capacity: int,
+    targets: SelectionTargets,
+    seed: int,
+    *,
+    waitlist_length: int | None = None,
+) -> Proposal:
+    """Whom to confirm among ``applicants``, with ``held`` already holding seats.
+
+    Deterministic: the same inputs and seed give the same proposal. ``waitlist_length``
+    caps the waitlist (None: everyone not selected waits); the rest are not selected.
+    """
+    digest = input_digest(applicants, held, capacity, targets, seed)
+    seats = max(0, min(capacity - len(held), len(applicants)))
+    ranked = sorted(applicants, key=lambda a: rank_key(seed, a))
+    cell_index: dict[Cell, int] = {}
+    for applicant in ranked:
+        cell_index.setdefault(cell_of(targets, applicant), len(cell_index))
+    cells = list(cell_index)
+    sizes = Counter(cell_index[cell_of(targets, a)] for a in ranked)
+    fixed = Counter(cell_of(targets, a) for a in held)
+    linear = _linear_targets(targets, cells, fixed)
+    model = _Model([sizes[i] for i in range(len(cells))], seats, linear)
+
+    witness: list[int] = [0] * len(cells)
+    # With no seat to fill there is nothing to choose (and HiGHS finds an empty model).
+    if seats:
+        for index in range(len(linear)):
+            solved = model.minimise(index)
+            assert solved is not None, "filling the seats is always possible"
+            witness, level = solved
+            model.set_level(index, round(level))
+        if not linear:
+            solved = model.minimise(None)
+            assert solved is not None
+            witness = solved[0]
+
+    taken = [0] * len(cells)
+    left = [sizes[i] for i in range(len(cells))]
+    closed: set[int] = set()
+    selected: list[Applicant] = []
+    rest: list[Applicant] = []
+    for applicant in ranked:
+        i = cell_index[cell_of(targets, applicant)]
+        include = False
+        if len(selected) < seats and i not in closed:
+            if witness[i] > taken[i]:
+                include = True
+            else:
+                lower = list(taken)
+                lower[i] += 1
+                model.bound_cells(lower, [taken[j] + left[j] for j in range(len(cells))])
+                solved = model.minimise(None)
+                if solved is None:
+                    # Bounds only tighten from here on: this cell can take nobody more.
+                    closed.add(i)
+                else:
+                    witness = solved[0]
+                    include = True
+        left[i] -= 1
+        if include:
+            taken[i] += 1
+            selected.append(applicant)
+        else:
+            rest.append(applicant)
+
+    keys = [a.key for a in rest]
+    cut = len(keys) if waitlist_length is None else waitlist_length
+    return Proposal(
+        selected=[a.key for a in selected],
+        waitlist=keys[:cut],
+        not_selected=keys[cut:],
+        results=evaluate(targets, [*held, *selected]),
+        seed=seed,
+        digest=digest,
+    )
+
+
+def evaluate(targets: SelectionTargets, people: Iterable[Applicant]) -> list[TargetResult]:
+    """Every target against a group of people: the counts it looks at, and the seats by
+    which the group misses it (0 when it is met)."""
+    group = list(people)
+    results: list[TargetResult] = []
+    parity = targets.gender_parity
+    if parity is not None:
+        genders = Counter(a.gender_class for a in group)
+        women, men, neutral = genders[FEMALE], genders[MALE], genders[NEUTRAL]
+        excess = abs(women - men) - 2 * parity.tolerance - neutral
+        results.append(
+            TargetResult(
+                "gender_parity",
+                max(0, excess),
+                {FEMALE: women, MALE: men, "undisclosed": neutral},
+            )
+        )
+    shares = targets.country_shares
+    if shares is not None:
+        countries = Counter(a.country for a in group)
+        missed = 0
+        for country, seats in shares.seats.items():
+            number = countries[country]
+            missed += max(0, max(0, seats - shares.tolerance) - number)
+            missed += max(0, number - seats - shares.tolerance)
+        counts = {country: countries[country] for country in sorted(shares.seats)}
+        results.append(TargetResult("country_shares", missed, counts))
+    bands: defaultdict[int, int] = defaultdict(int)
+    for a in group:
+        band = targets.band_of(a.age)
+        if band is not None:
+            bands[band] += 1
+    for index, band_target in enumerate(targets.age_bands):
+        number = bands[index]
+        results.append(
+            TargetResult(
+                band_target.name, max(0, number - band_target.at_most), {"people": number}
+            )
+        )
+    if targets.first_timers is not None:
+        number = sum(1 for a in group if a.first_timer)
+        results.append(
+            TargetResult(
+                "first_timers",
+                max(0, targets.first_timers.at_least - number),
+                {"people": number},
+            )
+        )
+    return results
+
+
+def next_promotion(
+    targets: SelectionTargets, held: Sequence[Applicant], waiting: Sequence[Applicant]
+) -> Applicant | None:
+    """Whom a freed seat goes to: the first person in line whose promotion leaves the
+    group missing its targets by the fewest seats, target by target in their order."""
+    best: Applicant | None = None
+    best_misses: list[int] | None = None
+    for applicant in waiting:
+        misses = [r.missed_by for r in evaluate(targets, [*held, applicant])]
+        if best_misses is None or misses < best_misses:
+            best, best_misses = applicant, misses
+    return best
