@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StrictInt
 
+from events.applicants import Application
 from events.inputs import MAX_ID, Strict
 from events.proposals import MAX_SEED, ProposalView
-from events.reviews import Application, Balance
+from events.reviews import Balance
 from events.selection import TargetResult
 from events.targets import SelectionTargets
 

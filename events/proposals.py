@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from events.applicants import load_applications
 from events.audit import record
 from events.enums import SEAT_HOLDING, PublicationStatus, RegistrationStatus
 from events.errors import (
@@ -30,11 +31,12 @@ from events.models import Event, Registration, SelectionProposal
 from events.outbox.notices import about
 from events.outbox.queue import Kind, enqueue
 from events.principals import Principal
-from events.reviews import OPEN, ensure_application_mode, load_applications
+from events.reviews import OPEN, ensure_application_mode
 from events.seats import blocking_limit, held_seats
 from events.selection import (
     ALGORITHM_VERSION,
     Applicant,
+    Quotas,
     TargetResult,
     audit_inputs,
     evaluate,
@@ -105,7 +107,16 @@ async def create_proposal(
     ]
     held = [a.applicant() for a in applications if a.registration.status in SEAT_HOLDING]
     seed = secrets.randbelow(MAX_SEED + 1) if seed is None else seed
-    result = propose(pool, held, event.capacity, targets, seed, waitlist_length=waitlist_length)
+    quotas = Quotas(country=event.country_quotas, gender=event.gender_quotas)
+    result = propose(
+        pool,
+        held,
+        event.capacity,
+        targets,
+        seed,
+        quotas=quotas,
+        waitlist_length=waitlist_length,
+    )
     older = await session.scalars(
         select(SelectionProposal).where(
             SelectionProposal.event_id == event.id, SelectionProposal.state == OPEN
@@ -119,7 +130,7 @@ async def create_proposal(
         seed=seed,
         algorithm=ALGORITHM_VERSION,
         input_digest=result.digest,
-        inputs=audit_inputs(pool, held, event.capacity, targets, seed),
+        inputs=audit_inputs(pool, held, event.capacity, targets, seed, quotas),
         targets=targets.model_dump(mode="json"),
         selected=result.selected,
         waitlist=result.waitlist,

@@ -77,7 +77,24 @@ class Proposal:
         return {result.name: result.missed_by for result in self.results if result.missed_by}
 
 
-Cell = tuple[str, str | None, int | None, bool]
+@dataclass(frozen=True)
+class Quotas:
+    """The event's hard limits on seats per country and per stated gender
+    (``events.seats``): a proposal never goes over them, even to meet a target."""
+
+    country: Mapping[str, int] = field(default_factory=dict)
+    gender: Mapping[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, dict[str, int]]:
+        return {
+            "country": dict(sorted(self.country.items())),
+            "gender": dict(sorted(self.gender.items())),
+        }
+
+
+NO_QUOTAS = Quotas()
+
+Cell = tuple[str | None, str | None, int | None, bool]
 
 
 def lot(seed: int, key: int) -> int:
@@ -98,9 +115,10 @@ def input_digest(
     capacity: int,
     targets: SelectionTargets,
     seed: int,
+    quotas: Quotas = NO_QUOTAS,
 ) -> str:
     """SHA-256 of everything the proposal depends on, in a canonical order."""
-    document = audit_inputs(applicants, held, capacity, targets, seed)
+    document = audit_inputs(applicants, held, capacity, targets, seed, quotas)
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -122,12 +140,14 @@ def audit_inputs(
     capacity: int,
     targets: SelectionTargets,
     seed: int,
+    quotas: Quotas = NO_QUOTAS,
 ) -> dict[str, Any]:
     """The inputs as a JSON document, enough to run the proposal again (``rerun``)."""
     return {
         "algorithm": ALGORITHM_VERSION,
         "seed": seed,
         "capacity": capacity,
+        "quotas": quotas.as_json(),
         "targets": targets.model_dump(mode="json"),
         "applicants": [_row(a) for a in sorted(applicants, key=lambda a: a.key)],
         "held": [_row(a) for a in sorted(held, key=lambda a: a.key)],
@@ -146,18 +166,23 @@ def rerun(document: Mapping[str, Any]) -> Proposal:
         int(document["capacity"]),
         SelectionTargets.model_validate(document["targets"]),
         int(document["seed"]),
+        quotas=Quotas(**document.get("quotas", {})),
     )
 
 
-def cell_of(targets: SelectionTargets, applicant: Applicant) -> Cell:
-    """What the targets can tell apart about a person; everything else is irrelevant."""
+def cell_of(targets: SelectionTargets, quotas: Quotas, applicant: Applicant) -> Cell:
+    """What the targets and quotas can tell apart about a person; nothing else matters."""
     shares = targets.country_shares
-    country = (
-        applicant.country if shares is not None and applicant.country in shares.seats else None
-    )
+    country = applicant.country
+    counted = (shares is not None and country in shares.seats) or country in quotas.country
+    gender: str | None = NEUTRAL
+    if quotas.gender:
+        gender = applicant.gender
+    elif targets.gender_parity is not None:
+        gender = applicant.gender_class
     return (
-        applicant.gender_class if targets.gender_parity is not None else NEUTRAL,
-        country,
+        gender,
+        country if counted else None,
         targets.band_of(applicant.age),
         applicant.first_timer and targets.first_timers is not None,
     )
@@ -181,6 +206,28 @@ class _Target:
     components: list[_Component] = field(default_factory=list)
 
 
+def _side(gender: str | None) -> str:
+    return gender if gender in (FEMALE, MALE) else NEUTRAL
+
+
+def _quota_rows(
+    quotas: Quotas, cells: Sequence[Cell], fixed: Counter[Cell]
+) -> list[tuple[list[int], float]]:
+    """Each quota as (cells it counts, seats it still allows)."""
+    rows: list[tuple[list[int], float]] = []
+    for country, quota in sorted(quotas.country.items()):
+        held = sum(n for cell, n in fixed.items() if cell[1] == country)
+        rows.append(
+            ([i for i, c in enumerate(cells) if c[1] == country], float(max(0, quota - held)))
+        )
+    for gender, quota in sorted(quotas.gender.items()):
+        held = sum(n for cell, n in fixed.items() if cell[0] == gender)
+        rows.append(
+            ([i for i, c in enumerate(cells) if c[0] == gender], float(max(0, quota - held)))
+        )
+    return rows
+
+
 def _linear_targets(
     targets: SelectionTargets, cells: Sequence[Cell], fixed: Counter[Cell]
 ) -> list[_Target]:
@@ -200,8 +247,8 @@ def _linear_targets(
         flip = {FEMALE: -1.0, MALE: 1.0, NEUTRAL: -1.0}
         target = _Target("gender_parity")
         for signs in (sign, flip):
-            weights = {i: signs[cell[0]] for i, cell in enumerate(cells)}
-            constant = sum(signs[cell[0]] * n for cell, n in fixed.items())
+            weights = {i: signs[_side(cell[0])] for i, cell in enumerate(cells)}
+            constant = sum(signs[_side(cell[0])] * n for cell, n in fixed.items())
             target.components.append(_Component(weights, -inf, 2 * parity.tolerance - constant))
         found.append(target)
     shares = targets.country_shares
@@ -231,7 +278,13 @@ class _Model:
     target has a row bounding the sum of its deviations (its level once it is known).
     """
 
-    def __init__(self, sizes: Sequence[int], seats: int, linear: Sequence[_Target]) -> None:
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        seats: int,
+        linear: Sequence[_Target],
+        quota_rows: Sequence[tuple[list[int], float]],
+    ) -> None:
         inf = highspy.kHighsInf
         self.highs = highspy.Highs()  # type: ignore[no-untyped-call]  # untyped wrapper
         self.highs.setOptionValue("output_flag", False)
@@ -244,9 +297,12 @@ class _Model:
         self.highs.addRow(
             float(seats), float(seats), self.cells, list(range(self.cells)), [1.0] * self.cells
         )
+        row = 1
+        for indices, allowed in quota_rows:
+            self.highs.addRow(-inf, allowed, len(indices), indices, [1.0] * len(indices))
+            row += 1
         self.deviations: list[list[int]] = []
         self.level_rows: list[int] = []
-        row = 1
         column = self.cells
         for target in linear:
             mine = []
@@ -282,6 +338,16 @@ class _Model:
             row += 1
         self.columns = column
 
+    def most_seats(self, seats: int) -> int:
+        """How many of the seats the quotas let be filled; the model then fills that many."""
+        self.highs.changeRowBounds(0, 0.0, float(seats))
+        self.highs.changeColsCost(self.cells, list(range(self.cells)), [-1.0] * self.cells)
+        self.highs.run()
+        values = self.highs.getSolution().col_value
+        most = round(sum(values[i] for i in range(self.cells)))
+        self.highs.changeRowBounds(0, float(most), float(most))
+        return most
+
     def bound_cells(self, lower: Sequence[int], upper: Sequence[int]) -> None:
         for i in range(self.cells):
             self.highs.changeColBounds(i, float(lower[i]), float(upper[i]))
@@ -314,24 +380,29 @@ def propose(
     targets: SelectionTargets,
     seed: int,
     *,
+    quotas: Quotas = NO_QUOTAS,
     waitlist_length: int | None = None,
 ) -> Proposal:
     """Whom to confirm among ``applicants``, with ``held`` already holding seats.
 
     Deterministic: the same inputs and seed give the same proposal. ``waitlist_length``
     caps the waitlist (None: everyone not selected waits); the rest are not selected.
+    ``quotas`` are never exceeded: when they leave seats empty, fewer are filled.
     """
-    digest = input_digest(applicants, held, capacity, targets, seed)
+    digest = input_digest(applicants, held, capacity, targets, seed, quotas)
     seats = max(0, min(capacity - len(held), len(applicants)))
     ranked = sorted(applicants, key=lambda a: rank_key(seed, a))
     cell_index: dict[Cell, int] = {}
     for applicant in ranked:
-        cell_index.setdefault(cell_of(targets, applicant), len(cell_index))
+        cell_index.setdefault(cell_of(targets, quotas, applicant), len(cell_index))
     cells = list(cell_index)
-    sizes = Counter(cell_index[cell_of(targets, a)] for a in ranked)
-    fixed = Counter(cell_of(targets, a) for a in held)
+    sizes = Counter(cell_index[cell_of(targets, quotas, a)] for a in ranked)
+    fixed = Counter(cell_of(targets, quotas, a) for a in held)
     linear = _linear_targets(targets, cells, fixed)
-    model = _Model([sizes[i] for i in range(len(cells))], seats, linear)
+    rows = _quota_rows(quotas, cells, fixed)
+    model = _Model([sizes[i] for i in range(len(cells))], seats, linear, rows)
+    if rows and seats:
+        seats = model.most_seats(seats)
 
     witness: list[int] = [0] * len(cells)
     # With no seat to fill there is nothing to choose (and HiGHS finds an empty model).
@@ -352,7 +423,7 @@ def propose(
     selected: list[Applicant] = []
     rest: list[Applicant] = []
     for applicant in ranked:
-        i = cell_index[cell_of(targets, applicant)]
+        i = cell_index[cell_of(targets, quotas, applicant)]
         include = False
         if len(selected) < seats and i not in closed:
             if witness[i] > taken[i]:

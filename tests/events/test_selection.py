@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from events.selection import (
     Applicant,
+    Quotas,
     audit_inputs,
     input_digest,
     next_promotion,
@@ -65,15 +66,35 @@ def targets(draw: st.DrawFn) -> SelectionTargets:
 
 
 @st.composite
-def situations(
-    draw: st.DrawFn,
-) -> tuple[list[Applicant], list[Applicant], int, SelectionTargets, int]:
+def quotas(draw: st.DrawFn) -> Quotas:
+    country = draw(st.dictionaries(st.sampled_from(COUNTRIES), st.integers(0, 4), max_size=2))
+    gender = draw(st.dictionaries(st.sampled_from(GENDERS[:3]), st.integers(0, 4), max_size=2))
+    return Quotas(country, gender)
+
+
+Situation = tuple[list[Applicant], list[Applicant], int, SelectionTargets, int, Quotas]
+
+
+@st.composite
+def situations(draw: st.DrawFn) -> Situation:
     size = draw(st.integers(0, 8))
     held_size = draw(st.integers(0, 2))
     pool = draw(applicants(list(range(1, size + 1))))
     held = draw(applicants(list(range(100, 100 + held_size))))
     capacity = draw(st.integers(held_size, held_size + 6))
-    return pool, held, capacity, draw(targets()), draw(st.integers(0, 2**32))
+    limits = draw(st.one_of(st.just(Quotas()), quotas()))
+    return pool, held, capacity, draw(targets()), draw(st.integers(0, 2**32)), limits
+
+
+def within(limits: Quotas, held: list[Applicant], chosen: list[Applicant]) -> bool:
+    """Whether the chosen people fit what the quotas leave beside the people already in."""
+    countries = Counter(a.country for a in chosen)
+    genders = Counter(a.gender for a in chosen)
+    held_countries = Counter(a.country for a in held)
+    held_genders = Counter(a.gender for a in held)
+    return all(
+        countries[c] <= max(0, q - held_countries[c]) for c, q in limits.country.items()
+    ) and all(genders[g] <= max(0, q - held_genders[g]) for g, q in limits.gender.items())
 
 
 def misses(targets: SelectionTargets, group: list[Applicant]) -> list[tuple[str, int]]:
@@ -112,14 +133,25 @@ def brute_force(
     capacity: int,
     targets: SelectionTargets,
     seed: int,
+    limits: Quotas,
 ) -> tuple[set[int], dict[str, int]]:
-    seats = max(0, min(capacity - len(held), len(pool)))
     ranked = sorted(pool, key=lambda a: rank_key(seed, a))
+
+    def allowed(size: int) -> list[tuple[int, ...]]:
+        return [
+            chosen
+            for chosen in combinations(range(len(ranked)), size)
+            if within(limits, held, [ranked[i] for i in chosen])
+        ]
+
+    seats = max(0, min(capacity - len(held), len(pool)))
+    while seats and not allowed(seats):
+        seats -= 1
     # combinations() yields in lexicographic order of rank positions: the first survivor
     # is the best selection in rank order.
     candidates = [
         (chosen, [m for _, m in misses(targets, [*held, *(ranked[i] for i in chosen)])])
-        for chosen in combinations(range(len(ranked)), seats)
+        for chosen in (allowed(seats) if seats else [()])
     ]
     names = [name for name, _ in misses(targets, [])]
     missed = {}
@@ -137,21 +169,23 @@ EXAMPLES = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 @EXAMPLES
 @given(situations())
 def test_the_proposal_is_the_exact_solvers_best_selection(
-    situation: tuple[list[Applicant], list[Applicant], int, SelectionTargets, int],
+    situation: Situation,
 ) -> None:
-    pool, held, capacity, goals, seed = situation
-    proposal = propose(pool, held, capacity, goals, seed)
+    pool, held, capacity, goals, seed, limits = situation
+    proposal = propose(pool, held, capacity, goals, seed, quotas=limits)
 
-    expected, missed = brute_force(pool, held, capacity, goals, seed)
+    expected, missed = brute_force(pool, held, capacity, goals, seed, limits)
     assert set(proposal.selected) == expected
     # Exactly the targets the pool cannot meet are reported, by exactly as much.
     assert proposal.missed == missed
     assert len(held) + len(proposal.selected) <= max(capacity, len(held))
-    assert len(proposal.selected) == max(0, min(capacity - len(held), len(pool)))
+    by_key = {a.key: a for a in pool}
+    assert within(limits, held, [by_key[key] for key in proposal.selected])
+    if not limits.country and not limits.gender:
+        assert len(proposal.selected) == max(0, min(capacity - len(held), len(pool)))
     # Everyone is somewhere, once; the waitlist is in rank order.
     everyone = proposal.selected + proposal.waitlist + proposal.not_selected
     assert sorted(everyone) == sorted(a.key for a in pool)
-    by_key = {a.key: a for a in pool}
     ranks = [rank_key(seed, by_key[key]) for key in proposal.waitlist]
     assert ranks == sorted(ranks)
 
@@ -159,27 +193,27 @@ def test_the_proposal_is_the_exact_solvers_best_selection(
 @EXAMPLES
 @given(situations(), st.randoms(use_true_random=False))
 def test_same_inputs_and_seed_give_the_same_proposal_whatever_the_order(
-    situation: tuple[list[Applicant], list[Applicant], int, SelectionTargets, int],
+    situation: Situation,
     shuffler: random.Random,
 ) -> None:
-    pool, held, capacity, goals, seed = situation
-    first = propose(pool, held, capacity, goals, seed)
+    pool, held, capacity, goals, seed, limits = situation
+    first = propose(pool, held, capacity, goals, seed, quotas=limits)
     shuffled = list(pool)
     shuffler.shuffle(shuffled)
-    again = propose(shuffled, held, capacity, goals, seed)
+    again = propose(shuffled, held, capacity, goals, seed, quotas=limits)
     assert again == first
     # The audit record is enough to run it again, and its digest names the inputs.
-    assert rerun(audit_inputs(pool, held, capacity, goals, seed)) == first
-    assert first.digest == input_digest(shuffled, held, capacity, goals, seed)
+    assert rerun(audit_inputs(pool, held, capacity, goals, seed, limits)) == first
+    assert first.digest == input_digest(shuffled, held, capacity, goals, seed, limits)
 
 
 @EXAMPLES
 @given(situations(), st.data())
 def test_prefer_not_to_say_never_costs_a_seat(
-    situation: tuple[list[Applicant], list[Applicant], int, SelectionTargets, int],
+    situation: Situation,
     data: st.DataObject,
 ) -> None:
-    pool, held, capacity, goals, seed = situation
+    pool, held, capacity, goals, seed, limits = situation
     disclosed = [a for a in pool if a.gender in ("female", "male")]
     if not disclosed:
         return
@@ -188,8 +222,8 @@ def test_prefer_not_to_say_never_costs_a_seat(
         Applicant(a.key, None, a.country, a.age, a.first_timer, a.score) if a is person else a
         for a in pool
     ]
-    told = propose(pool, held, capacity, goals, seed)
-    kept_private = propose(undisclosed, held, capacity, goals, seed)
+    told = propose(pool, held, capacity, goals, seed, quotas=limits)
+    kept_private = propose(undisclosed, held, capacity, goals, seed, quotas=limits)
     if person.key in told.selected:
         assert person.key in kept_private.selected
 
