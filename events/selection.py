@@ -276,6 +276,8 @@ class _Model:
 
     Columns: one integer count per cell, then one deviation (>= 0) per component; each
     target has a row bounding the sum of its deviations (its level once it is known).
+    Last, one "wished" column per cell, at most its count: maximising their sum with
+    upper bounds from the rank order asks for a solution close to that order.
     """
 
     def __init__(
@@ -336,6 +338,11 @@ class _Model:
             self.highs.addRow(-inf, inf, len(mine), mine, [1.0] * len(mine))
             self.level_rows.append(row)
             row += 1
+        self.wished = column
+        for cell in range(self.cells):
+            self.highs.addVar(0, 0)
+            self.highs.addRow(-inf, 0, 2, [column, cell], [1.0, -1.0])
+            column += 1
         self.columns = column
 
     def most_seats(self, seats: int) -> int:
@@ -355,12 +362,19 @@ class _Model:
     def set_level(self, target: int, level: int) -> None:
         self.highs.changeRowBounds(self.level_rows[target], -highspy.kHighsInf, float(level))
 
-    def minimise(self, target: int | None) -> tuple[list[int], float] | None:
-        """A solution (cell counts, objective) or None when there is none."""
+    def minimise(
+        self, target: int | None, *, wish: Sequence[int] | None = None
+    ) -> tuple[list[int], float] | None:
+        """A solution (cell counts, objective) or None when there is none: the least
+        deviation from ``target``, or as close as it can to the counts it is ``wish``ed."""
         costs = [0.0] * self.columns
         if target is not None:
             for column in self.deviations[target]:
                 costs[column] = 1.0
+        if wish is not None:
+            for cell, count in enumerate(wish):
+                self.highs.changeColBounds(self.wished + cell, 0.0, float(count))
+                costs[self.wished + cell] = -1.0
         self.highs.changeColsCost(self.columns, list(range(self.columns)), costs)
         self.highs.run()
         if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -396,7 +410,8 @@ def propose(
     for applicant in ranked:
         cell_index.setdefault(cell_of(targets, quotas, applicant), len(cell_index))
     cells = list(cell_index)
-    sizes = Counter(cell_index[cell_of(targets, quotas, a)] for a in ranked)
+    cells_of = [cell_index[cell_of(targets, quotas, a)] for a in ranked]
+    sizes = Counter(cells_of)
     fixed = Counter(cell_of(targets, quotas, a) for a in held)
     linear = _linear_targets(targets, cells, fixed)
     rows = _quota_rows(quotas, cells, fixed)
@@ -412,18 +427,19 @@ def propose(
             assert solved is not None, "filling the seats is always possible"
             witness, level = solved
             model.set_level(index, round(level))
-        if not linear:
-            solved = model.minimise(None)
-            assert solved is not None
-            witness = solved[0]
+        solved = model.minimise(
+            None, wish=_wish(ranked, 0, seats, [0] * len(cells), cells_of, set())
+        )
+        assert solved is not None, "the levels were reached"
+        witness = solved[0]
 
     taken = [0] * len(cells)
     left = [sizes[i] for i in range(len(cells))]
     closed: set[int] = set()
     selected: list[Applicant] = []
     rest: list[Applicant] = []
-    for applicant in ranked:
-        i = cell_index[cell_of(targets, quotas, applicant)]
+    for position, applicant in enumerate(ranked):
+        i = cells_of[position]
         include = False
         if len(selected) < seats and i not in closed:
             if witness[i] > taken[i]:
@@ -432,7 +448,9 @@ def propose(
                 lower = list(taken)
                 lower[i] += 1
                 model.bound_cells(lower, [taken[j] + left[j] for j in range(len(cells))])
-                solved = model.minimise(None)
+                wanted = seats - len(selected) - 1
+                wish = _wish(ranked, position + 1, wanted, lower, cells_of, closed)
+                solved = model.minimise(None, wish=wish)
                 if solved is None:
                     # Bounds only tighten from here on: this cell can take nobody more.
                     closed.add(i)
@@ -456,6 +474,29 @@ def propose(
         seed=seed,
         digest=digest,
     )
+
+
+def _wish(
+    ranked: Sequence[Applicant],
+    start: int,
+    wanted: int,
+    taken: Sequence[int],
+    cells_of: Sequence[int],
+    closed: set[int],
+) -> list[int]:
+    """Cell counts if the next ``wanted`` people in rank order were all taken: a witness
+    close to this covers the people the walk meets next, so it needs fewer questions.
+    (Only a preference: which solution is found never changes who is selected.)"""
+    wish = list(taken)
+    for position in range(start, len(ranked)):
+        if wanted <= 0:
+            break
+        cell = cells_of[position]
+        if cell in closed:
+            continue
+        wish[cell] += 1
+        wanted -= 1
+    return wish
 
 
 def evaluate(targets: SelectionTargets, people: Iterable[Applicant]) -> list[TargetResult]:
