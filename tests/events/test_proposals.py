@@ -15,6 +15,7 @@ from events.models import OutboxMessage
 from events.proposals import confirm_proposal, create_proposal, swap
 from events.registrations import cancel_registration, register
 from events.reviews import set_targets
+from events.selection import ALGORITHM_VERSION, rerun
 from events.targets import SelectionTargets
 from tests.factories import create_event, create_participant, create_programme
 from tests.support.state import statuses
@@ -124,3 +125,21 @@ async def test_the_proposal_keeps_to_the_quotas(session: AsyncSession, now: date
     assert regs[3] in view.proposal.selected
     await confirm_proposal(session, now, SYSTEM, view.proposal.id)
     assert sorted((await statuses(session, event_id)).values()).count("confirmed") == 2
+
+
+async def test_anyone_with_the_record_can_run_the_proposal_again(
+    session: AsyncSession, now: datetime
+) -> None:
+    event_id, people, regs = await _applications(
+        session, now, ["female", "male", None, "male", "female", "other"], capacity=3
+    )
+    await set_targets(session, now, SYSTEM, event_id, PARITY)
+    view = await create_proposal(session, now, SYSTEM, event_id)
+    stored = view.proposal
+
+    again = rerun(stored.inputs)
+
+    assert again.seed == stored.seed
+    assert again.digest == stored.input_digest
+    assert (again.selected, again.waitlist) == (stored.selected, stored.waitlist)
+    assert stored.inputs["algorithm"] == stored.algorithm == ALGORITHM_VERSION
