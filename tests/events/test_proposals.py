@@ -11,14 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.access import SYSTEM
 from events.errors import Conflict, InvalidTransition
-from events.models import OutboxMessage
+from events.models import OutboxMessage, SelectionProposal
+from events.participants import erase_participant
 from events.proposals import confirm_proposal, create_proposal, swap
 from events.registrations import cancel_registration, register
-from events.reviews import set_targets
+from events.reviews import review, set_targets
 from events.selection import ALGORITHM_VERSION, rerun
 from events.targets import SelectionTargets
 from tests.factories import create_event, create_participant, create_programme
-from tests.support.state import statuses
+from tests.support.state import statuses, stored
 
 PARITY = SelectionTargets.model_validate({"gender_parity": {"tolerance": 0}})
 
@@ -143,3 +144,23 @@ async def test_anyone_with_the_record_can_run_the_proposal_again(
     assert again.digest == stored.input_digest
     assert (again.selected, again.waitlist) == (stored.selected, stored.waitlist)
     assert stored.inputs["algorithm"] == stored.algorithm == ALGORITHM_VERSION
+
+
+async def test_erasing_a_person_removes_their_review_and_age_from_proposals(
+    session: AsyncSession, now: datetime
+) -> None:
+    event_id, people, regs = await _applications(session, now, ["female", "male"], capacity=1)
+    await review(session, now, SYSTEM, regs[0], 4, "Met her at the forum")
+    view = await create_proposal(session, now, SYSTEM, event_id, seed=1)
+    assert [row[3] for row in view.proposal.inputs["applicants"]] == [26, 26]
+
+    await erase_participant(session, now, SYSTEM, people[0])
+
+    registration = await stored(session, regs[0])
+    assert (registration.review_score, registration.review_note) == (None, "")
+    proposal = await session.get(SelectionProposal, view.proposal.id, populate_existing=True)
+    assert proposal is not None
+    rows = {row[0]: row for row in proposal.inputs["applicants"]}
+    assert (rows[regs[0]][3], rows[regs[0]][5]) == (None, None)
+    assert rows[regs[1]][3] == 26
+    assert proposal.inputs["erased"] == [regs[0]]
