@@ -284,3 +284,24 @@ def test_a_freed_seat_goes_to_the_first_person_who_keeps_the_balance() -> None:
     assert next_promotion(goals, held, [waiting[0], waiting[2]]) == waiting[2]
     assert next_promotion(SelectionTargets(), held, waiting) == waiting[0]
     assert next_promotion(goals, held, []) is None
+
+
+@EXAMPLES
+@given(situations(), st.data())
+def test_a_promotion_keeps_every_target_some_waiting_person_would_keep(
+    situation: Situation, data: st.DataObject
+) -> None:
+    pool, held, capacity, goals, seed, limits = situation
+    if not pool:
+        return
+    line = data.draw(st.permutations(pool))
+    chosen = next_promotion(goals, held, line)
+    assert chosen is not None
+
+    def misses_with(person: Applicant) -> list[int]:
+        return [miss for _, miss in misses(goals, [*held, person])]
+
+    best = min(misses_with(person) for person in line)
+    assert misses_with(chosen) == best
+    # Among people who keep the balance equally well, the first in line goes first.
+    assert chosen == next(person for person in line if misses_with(person) == best)
