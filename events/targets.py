@@ -15,7 +15,8 @@ Quotas (``events.seats``) are hard limits on confirming; targets are what a prop
 - ``first_timers``: at least ``at_least`` people who never took part in an earlier event.
 """
 
-from typing import Annotated, Self
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Protocol, Self
 
 from pydantic import Field, StrictInt, model_validator
 
@@ -97,7 +98,20 @@ def targets_of(event: Event) -> SelectionTargets:
     return SelectionTargets.model_validate(event.selection_targets or {})
 
 
-def ensure_fits(targets: SelectionTargets, event: Event) -> None:
+class SeatRules(Protocol):
+    """What targets must fit: an event, or the fields an event is about to have."""
+
+    @property
+    def capacity(self) -> int: ...
+    @property
+    def eligible_countries(self) -> Sequence[Any]: ...
+    @property
+    def country_quotas(self) -> Mapping[Any, Any]: ...
+    @property
+    def gender_quotas(self) -> Mapping[Any, Any]: ...
+
+
+def ensure_fits(targets: SelectionTargets, event: SeatRules) -> None:
     """Raise ``InvalidInput`` naming the field of a target no selection of the event's
     capacity could meet, even with every applicant one could wish for."""
     capacity = event.capacity

@@ -218,3 +218,21 @@ async def test_organisers_see_only_their_programmes_proposals(
     assert (await api.get(listing, headers=stranger)).status_code == 403
     assert (await api.get(listing, headers=mine)).status_code == 200
     assert (await api.get(proposal_url, headers=mine)).status_code == 200
+
+
+async def test_an_event_cannot_shrink_under_its_targets(
+    api: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    event_id, _ = await _applied(api, admin)
+    await api.put(f"{V1}/events/{event_id}/selection-targets", json=TARGETS, headers=admin)
+    shrunk = await api.patch(f"{V1}/events/{event_id}", json={"capacity": 3}, headers=admin)
+    assert shrunk.status_code == 422
+    assert shrunk.json()["errors"][0]["field"] == "capacity"
+    assert (await api.get(f"{V1}/events/{event_id}", headers=admin)).json()["capacity"] == 4
+    quota = await api.patch(
+        f"{V1}/events/{event_id}", json={"country_quotas": {"AM": 1}}, headers=admin
+    )
+    assert quota.status_code == 422
+    assert quota.json()["errors"][0]["field"] == "country_quotas"
+    grown = await api.patch(f"{V1}/events/{event_id}", json={"capacity": 6}, headers=admin)
+    assert grown.status_code == 200
