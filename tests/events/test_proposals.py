@@ -2,12 +2,13 @@
 refusing a stale proposal without changing anything, quotas, and a freed seat that
 goes to the person who keeps the balance."""
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.access import SYSTEM
 from events.errors import Conflict, InvalidTransition
@@ -164,3 +165,23 @@ async def test_erasing_a_person_removes_their_review_and_age_from_proposals(
     assert (rows[regs[0]][3], rows[regs[0]][5]) == (None, None)
     assert rows[regs[1]][3] == 26
     assert proposal.inputs["erased"] == [regs[0]]
+
+
+async def test_simultaneous_confirmations_decide_and_tell_once(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], now: datetime
+) -> None:
+    event_id, people, regs = await _applications(
+        session, now, ["female", "male", None, "male", "female"], capacity=3
+    )
+    view = await create_proposal(session, now, SYSTEM, event_id, seed=9)
+
+    async def confirm_once() -> str:
+        async with sessionmaker() as own:
+            confirmed = await confirm_proposal(own, now, SYSTEM, view.proposal.id)
+            return confirmed.proposal.state
+
+    outcomes = await asyncio.gather(*(confirm_once() for _ in range(6)))
+
+    assert outcomes == ["confirmed"] * 6
+    assert await _decisions(session, event_id) == 5
+    assert sorted((await statuses(session, event_id)).values()).count("confirmed") == 3
