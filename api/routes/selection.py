@@ -1,7 +1,7 @@
 """Reviewing applications and selecting with balance: targets, applications with a
 private score and note, the balance so far, proposals (make, adjust, confirm)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
@@ -72,6 +72,8 @@ async def list_applications(
     unscored: bool = False,
     answer: AnswerFilter = None,
     sort: reviews.SortBy = reviews.SortBy.APPLIED,
+    limit: Annotated[int | None, Query(ge=1, le=1000, description="a page of this many")] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[ApplicationOut]:
     where = reviews.ApplicationFilter(
         status=status,
@@ -85,7 +87,8 @@ async def list_applications(
         answer=_answer(answer),
     )
     found = await reviews.list_applications(session, viewer, event_id, where, sort)
-    return [ApplicationOut.of(application) for application in found]
+    page = found[offset:] if limit is None else found[offset : offset + limit]
+    return [ApplicationOut.of(application) for application in page]
 
 
 def _answer(text: str | None) -> tuple[str, str] | None:
@@ -135,6 +138,16 @@ async def create_proposal(
 @router.get("/proposals/{proposal_id}")
 async def get_proposal(proposal_id: Id, session: SessionDep, viewer: PrincipalDep) -> ProposalOut:
     return ProposalOut.of(await proposals.get_proposal(session, viewer, proposal_id))
+
+
+@router.get("/proposals/{proposal_id}/inputs")
+async def proposal_inputs(
+    proposal_id: Id, session: SessionDep, viewer: PrincipalDep
+) -> dict[str, Any]:
+    """What the proposal saw (its audit record): ``events.selection.rerun`` of this
+    document gives the proposal again, before any swaps, with the same digest."""
+    view = await proposals.get_proposal(session, viewer, proposal_id)
+    return view.proposal.inputs
 
 
 @router.post("/proposals/{proposal_id}/swap")

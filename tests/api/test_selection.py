@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.enums import Role
 from events.models import AuditEntry, OutboxMessage
+from events.selection import rerun
 from tests.api.builders import SUMMER_SCHOOL, published_event, register
 from tests.api.conftest import TokenFactory
 
@@ -107,6 +108,10 @@ async def test_review_filter_and_sort_applications(
     young = (await api.get(listing, params={"min_age": 18, "max_age": 25}, headers=admin)).json()
     # Ages in 2027, the event's year.
     assert {a["name"] for a in young} == {"Aysel", "Elvin"}
+    page = (
+        await api.get(listing, params={"sort": "score", "limit": 1, "offset": 1}, headers=admin)
+    ).json()
+    assert [a["name"] for a in page] == ["Aram"]
     scored = (await api.get(listing, params={"min_score": 4}, headers=admin)).json()
     assert [a["name"] for a in scored] == ["Aysel"]
     assert (await api.get(listing, params={"min_score": 0}, headers=admin)).status_code == 422
@@ -133,6 +138,10 @@ async def test_propose_swap_confirm_tells_everyone_once(
     assert proposal["missed"] == {}
     assert proposal["seed"] == 11
     assert len(proposal["input_digest"]) == 64
+    recorded = await api.get(f"{V1}/proposals/{proposal['id']}/inputs", headers=admin)
+    rerun_there = rerun(recorded.json())
+    assert rerun_there.digest == proposal["input_digest"]
+    assert rerun_there.selected == proposal["selected"]
     again = await api.post(f"{V1}/events/{event_id}/proposals", json={"seed": 11}, headers=admin)
     assert again.json()["selected"] == proposal["selected"]
     assert again.json()["input_digest"] == proposal["input_digest"]
