@@ -17,6 +17,7 @@ from api.routes import (
     participants,
     programmes,
     registrations,
+    selection,
     series,
     telegram,
     tokens,
@@ -59,7 +60,16 @@ def create_app(
     app.state.failed_attempts = FailedAttempts(wrong_credentials_per_minute)
     install_problem_handlers(app)
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (programmes, events, registrations, participants, audit, series, broadcasts):
+    for module in (
+        programmes,
+        events,
+        registrations,
+        participants,
+        audit,
+        series,
+        broadcasts,
+        selection,
+    ):
         v1.include_router(module.router)
     v1.include_router(tokens.router)
     app.include_router(v1)

@@ -23,6 +23,7 @@ from events.principals import Principal
 from events.programmes import get_programme
 from events.seats import held_seats
 from events.store import lock_event
+from events.targets import ensure_fits, targets_of
 from events.waitlist import cap_offers, fill_vacancies
 
 # A change of any of these moves the event in people's calendars (SEQUENCE goes up).
@@ -140,6 +141,27 @@ def _current_fields(event: Event) -> dict[str, Any]:
     return {name: getattr(event, name) for name in EventFields.model_fields}
 
 
+def _ensure_targets_still_fit(event: Event, merged: EventFields) -> None:
+    """Capacity, quotas and countries may not change under the selection targets so that
+    no selection could meet them any more; the 422 names the event's field."""
+    targets = targets_of(event)
+    if targets.is_empty:
+        return
+    try:
+        ensure_fits(targets, merged)
+    except InvalidInput as error:
+        field = next(
+            (
+                name
+                for name in ("capacity", "country_quotas", "gender_quotas", "eligible_countries")
+                if getattr(merged, name) != getattr(event, name)
+            ),
+            "capacity",
+        )
+        detail = f"the selection targets would no longer fit: {error.detail}"
+        raise InvalidInput(field, detail) from error
+
+
 async def update_event(
     session: AsyncSession, now: datetime, actor: Principal, event_id: int, changes: EventChanges
 ) -> Event:
@@ -168,6 +190,7 @@ async def update_event(
     if merged.starts_at != event.starts_at:
         ensure_within_reach("starts_at", merged.starts_at, now)
     await _ensure_room_for_holders(session, event, merged)
+    _ensure_targets_still_fit(event, merged)
     if merged.mode != event.mode and await _has_registrations(session, event.id):
         raise InvalidInput("mode", "the mode cannot change once people have registered")
     new_values = _columns(merged)

@@ -120,6 +120,8 @@ class Event(Base):
     gender_quotas: Mapped[dict[str, Any]]
     questions: Mapped[list[Any]]
     offer_valid_hours: Mapped[int] = mapped_column(Integer, default=48)
+    # An ``events.targets.SelectionTargets`` document; empty when there are none.
+    selection_targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default=PublicationStatus.DRAFT)
     # Raised whenever date, time or place changes (calendar SEQUENCE, reminders).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -193,6 +195,9 @@ class Registration(Base):
     checked_in_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(32))
+    # The organiser's private review (1-5 and a note); never shown to the applicant.
+    review_score: Mapped[int | None]
+    review_note: Mapped[str] = mapped_column(Text, default="")
 
     event: Mapped[Event] = relationship()
     participant: Mapped[Participant] = relationship()
@@ -333,6 +338,33 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SelectionProposal(Base):
+    """A balanced proposal for an application-mode event (``events.selection``), with
+    what is needed to re-run it: seed, algorithm version, targets and the inputs (and
+    their digest). ``selected``/``waitlist``/``not_selected`` are registration ids in
+    order; organisers' swaps change them and are listed in ``adjustments``.
+    """
+
+    __tablename__ = "selection_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    # open → confirmed, or superseded by a newer proposal for the same event.
+    state: Mapped[str] = mapped_column(String(16))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    algorithm: Mapped[str] = mapped_column(String(40))
+    input_digest: Mapped[str] = mapped_column(String(64))
+    inputs: Mapped[dict[str, Any]]
+    targets: Mapped[dict[str, Any]]
+    selected: Mapped[list[Any]]
+    waitlist: Mapped[list[Any]]
+    not_selected: Mapped[list[Any]]
+    adjustments: Mapped[list[Any]]
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
 
 
 class DispatcherLease(Base):

@@ -16,6 +16,7 @@ from events.inputs import ParticipantDetails
 from events.models import Event, Participant, Registration
 from events.outbox.queue import withdraw
 from events.principals import Principal
+from events.proposal_privacy import forget_in_proposals
 from events.store import lock_event
 from events.waitlist import fill_vacancies
 
@@ -234,6 +235,9 @@ async def erase_participant(
         status = RegistrationStatus(registration.status)
         registration.answers = {}
         registration.ticket_code = None
+        # Organisers' notes and scores are about the person: they go too.
+        registration.review_note = ""
+        registration.review_score = None
         registration.updated_at = now
         if status in ACTIVE and now < event.starts_at:
             registration.status = RegistrationStatus.CANCELLED
@@ -243,6 +247,9 @@ async def erase_participant(
             if status in SEAT_HOLDING:
                 await session.flush()
                 await fill_vacancies(session, event, now)
+    await forget_in_proposals(
+        session, {r.event_id for r in registrations}, [r.id for r in registrations]
+    )
     await withdraw(session, participant_id=participant_id)
     participant.telegram_user_id = None
     participant.name = ""

@@ -1,24 +1,32 @@
 """Waitlist offers: a freed seat is offered to the first waitlisted person who fits.
 
+For an application-mode event with selection targets, "who fits" also means "keeps the
+balance": the seat goes to the first person in line whose promotion misses the targets
+by the fewest seats (``events.selection.next_promotion``).
+
 An offer holds its seat until it is accepted, declined or expires; then the next
 person in line who fits the capacity and quotas gets one.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from events.applicants import load_applications
 from events.audit import record
-from events.enums import PublicationStatus, RegistrationStatus
+from events.enums import SEAT_HOLDING, PublicationStatus, RegistrationMode, RegistrationStatus
 from events.errors import EventCancelled, InvalidTransition, NotFound, OfferExpired
 from events.models import Event, Registration
 from events.outbox.notices import queue_offer_expired, queue_offers
 from events.outbox.queue import Kind, withdraw
 from events.principals import Principal
-from events.seats import blocking_limit, held_seats
+from events.seats import SeatCounts, blocking_limit, held_seats
+from events.selection import next_promotion
 from events.store import lock_event
+from events.targets import SelectionTargets, targets_of
 
 OFFER_KINDS = (Kind.OFFER, Kind.OFFER_EXPIRING)
 
@@ -43,8 +51,12 @@ async def fill_vacancies(session: AsyncSession, event: Event, now: datetime) -> 
         .order_by(Registration.waitlisted_at, Registration.id)
     )
     expires_at = min(now + timedelta(hours=event.offer_valid_hours), event.starts_at)
+    targets = targets_of(event)
+    line = list(waiting)
     offered = []
-    for registration in waiting:
+    if event.mode == RegistrationMode.APPLICATION and not targets.is_empty:
+        line = await _balanced_line(session, event, targets, counts, line)
+    for registration in line:
         if counts.total >= event.capacity:
             break
         if blocking_limit(event, counts, registration.country, registration.gender) is None:
@@ -55,6 +67,46 @@ async def fill_vacancies(session: AsyncSession, event: Event, now: datetime) -> 
             offered.append(registration)
     await queue_offers(session, now, offered)
     return offered
+
+
+async def _balanced_line(
+    session: AsyncSession,
+    event: Event,
+    targets: SelectionTargets,
+    counts: SeatCounts,
+    waiting: list[Registration],
+) -> list[Registration]:
+    """The waiting people in the order the free seats should go to them so the event
+    keeps its selection targets: each seat to the first person in line who keeps the
+    balance best (``selection.next_promotion``) among those the quotas let in."""
+    by_id = {registration.id: registration for registration in waiting}
+    applications = await load_applications(
+        session, event, [*SEAT_HOLDING, RegistrationStatus.WAITLISTED]
+    )
+    applicant_of = {a.registration.id: a.applicant() for a in applications}
+    held = [
+        applicant_of[a.registration.id]
+        for a in applications
+        if a.registration.status in SEAT_HOLDING
+    ]
+    trial = SeatCounts(counts.total, Counter(counts.by_country), Counter(counts.by_gender))
+    line: list[Registration] = []
+    left = [registration for registration in waiting if registration.id in applicant_of]
+    while left and trial.total < event.capacity:
+        fitting = [
+            applicant_of[r.id]
+            for r in left
+            if blocking_limit(event, trial, r.country, r.gender) is None
+        ]
+        chosen = next_promotion(targets, held, fitting)
+        if chosen is None:
+            break
+        registration = by_id[chosen.key]
+        line.append(registration)
+        left.remove(registration)
+        held.append(chosen)
+        trial.take(registration.country, registration.gender)
+    return line
 
 
 async def _locked_offer(

@@ -86,6 +86,11 @@ ROUTES = [
     Route("GET", f"{V1}/participants", Access.MANAGE, query={"telegram_user_id": "7"}),
     Route("GET", f"{V1}/participants/{{participant_id}}", Access.MANAGE),
     Route("GET", f"{V1}/audit", Access.MANAGE),
+    Route("GET", f"{V1}/events/{{event_id}}/selection-targets", Access.MANAGE),
+    Route("GET", f"{V1}/events/{{event_id}}/applications", Access.MANAGE),
+    Route("GET", f"{V1}/events/{{event_id}}/balance", Access.MANAGE),
+    Route("GET", f"{V1}/proposals/{{proposal_id}}", Access.MANAGE),
+    Route("GET", f"{V1}/proposals/{{proposal_id}}/inputs", Access.MANAGE),
     Route("GET", f"{V1}/tokens", Access.ADMIN),
     Route("GET", "/calendar/all.ics", Access.FEED),
     Route("GET", "/calendar/programmes/{slug}.ics", Access.FEED),
@@ -120,6 +125,21 @@ ROUTES = [
         Access.MANAGE,
         {"decision": "confirm"},
     ),
+    _write(
+        "PUT",
+        f"{V1}/events/{{event_id}}/selection-targets",
+        Access.MANAGE,
+        {"gender_parity": {"tolerance": 1}},
+    ),
+    _write("PUT", f"{V1}/registrations/{{registration_id}}/review", Access.MANAGE, {"score": 4}),
+    _write("POST", f"{V1}/events/{{event_id}}/proposals", Access.MANAGE, {}),
+    _write(
+        "POST",
+        f"{V1}/proposals/{{proposal_id}}/swap",
+        Access.MANAGE,
+        {"take_out": 1, "take_in": 2},
+    ),
+    _write("POST", f"{V1}/proposals/{{proposal_id}}/confirm", Access.MANAGE),
     _write("POST", f"{V1}/registrations/{{registration_id}}/offer/accept", Access.MANAGE),
     _write("POST", f"{V1}/registrations/{{registration_id}}/offer/decline", Access.MANAGE),
     _write("POST", f"{V1}/registrations/{{registration_id}}/cancel", Access.MANAGE),
@@ -163,6 +183,11 @@ async def test_every_route_answers_every_role_as_its_rules_say(
     assert broadcast.status_code == 200, broadcast.text
     sent = await api.post(f"{V1}/events/{event['id']}/broadcasts", json=BROADCAST, headers=admin)
     assert sent.status_code == 201, sent.text
+    # A proposal of an application-mode event (the event above takes registrations openly).
+    chosen = await published_event(api, admin, slug="matrix-selection", mode="application")
+    await register(api, admin, chosen["id"], "Giorgi")
+    proposal = await api.post(f"{V1}/events/{chosen['id']}/proposals", json={}, headers=admin)
+    assert proposal.status_code == 201, proposal.text
     await token_headers(Role.ADMIN)  # the newest token yet: the one the admin revokes
     spare_id = max(token["id"] for token in (await api.get(f"{V1}/tokens", headers=admin)).json())
     headers = {
@@ -177,6 +202,7 @@ async def test_every_route_answers_every_role_as_its_rules_say(
         "registration_id": person["id"],
         "participant_id": person["participant_id"],
         "broadcast_id": sent.json()["id"],
+        "proposal_id": proposal.json()["id"],
         "token_id": spare_id,
         "on": "2027-02-25",
         "token": "no-such-calendar-token",
