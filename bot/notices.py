@@ -98,7 +98,10 @@ def _deadline(t: Translator, event: Event, registration: Registration) -> str:
 
 
 def _with_place(t: Translator, text: str, event: Event) -> str:
-    place = ", ".join(part for part in (event.venue, event.city) if part)
+    fallback = event.default_language
+    place = ", ".join(
+        part for part in (t.pick(event.venue, fallback), t.pick(event.city, fallback)) if part
+    )
     where = t.gettext("Where: {place}, {country}").format(
         place=e(place), country=e(t.country(event.country))
     )

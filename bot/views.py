@@ -46,7 +46,10 @@ def event_card(t: Translator, event: Event, seats_left: int, now: datetime) -> s
     when = t.gettext("When: {start} – {end} ({zone})").format(
         start=t.date_time(event.starts_at, zone), end=t.date_time(event.ends_at, zone), zone=zone
     )
-    place = ", ".join(part for part in (event.venue, event.city) if part)
+    fallback = event.default_language
+    place = ", ".join(
+        part for part in (t.pick(event.venue, fallback), t.pick(event.city, fallback)) if part
+    )
     where = t.gettext("Where: {place}, {country}").format(
         place=e(place), country=e(t.country(event.country))
     )

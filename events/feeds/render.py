@@ -79,8 +79,8 @@ class EventSnapshot:
     starts_at: datetime
     ends_at: datetime
     timezone: str
-    venue: str
-    city: str
+    venue: Mapping[str, str]
+    city: Mapping[str, str]
     country: str
     status: str
     sequence: int
@@ -99,8 +99,8 @@ class EventSnapshot:
             starts_at=event.starts_at,
             ends_at=event.ends_at,
             timezone=event.timezone,
-            venue=event.venue,
-            city=event.city,
+            venue=dict(event.venue),
+            city=dict(event.city),
             country=event.country,
             status=event.status,
             sequence=event.sequence,
@@ -183,8 +183,11 @@ def summary(event: EventSnapshot, language: Language) -> str:
 
 
 def location(event: EventSnapshot, language: Language) -> str:
+    """Venue, city and country in the reader's language (each falls back like a title)."""
+    venue = pick(event.venue, language, event.default_language)
+    city = pick(event.city, language, event.default_language)
     country = country_name(event.country, language)
-    return ", ".join(part for part in (event.venue, event.city, country) if part)
+    return ", ".join(part for part in (venue, city, country) if part)
 
 
 def _status(item: FeedItem) -> str:
