@@ -14,13 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import BroadcastControl, Compose
 from bot.i18n import Translator
-from bot.keyboards import LANGUAGE_NAMES
 from emulator import ChatMessage, SimulatedUser
 from events.access import SYSTEM
 from events.broadcasts import BROADCAST_TEXT_LIMIT
 from events.editions import create_event, publish_event
 from events.enums import ProgrammeKind
 from events.inputs import EventDraft, ParticipantDetails, ProgrammeDraft
+from events.languages import LANGUAGE_NAMES
 from events.models import Broadcast, Event, OutboxMessage
 from events.outbox.queue import Kind, State
 from events.programmes import create_programme, publish_programme
@@ -34,7 +34,7 @@ from tests.bot.inprocess import (
 
 ONLY_ORGANISERS = "This is only for organisers."
 STALE = "This button is no longer active."
-SEATS = "Everyone holding a seat"
+SEATS = "Everyone with a seat"
 
 
 @pytest.fixture
@@ -340,8 +340,12 @@ async def test_an_organiser_cancels_a_running_broadcast_and_lists_it(lab: InProc
     assert listing.text is not None
     assert listing.text.startswith(LAB_OPEN_TITLE)
     assert "1. " in listing.text
-    assert [b.text for row in listing.buttons for b in row] == ["1. " + _("Progress")]
-    [report] = await mariam.press("1. " + _("Progress"))
+    # Times in the event's clock, named once: the lab event is in Yerevan.
+    assert _("Times: {clock}").format(clock=_("local time, {offset}").format(offset="UTC+4")) in (
+        listing.text
+    )
+    assert [b.text for row in listing.buttons for b in row] == ["📊 1"]
+    [report] = await mariam.press("📊 1")
     assert _("Queued: {count}").format(count=2) in (report.text or "")
 
     await mariam.press(_("Cancel the broadcast"))
