@@ -467,3 +467,27 @@ async def test_other_messages_while_composing_get_a_hint(lab: InProcessBot) -> N
     assert texts(await mariam.say("Hello again")) == [
         _("Please use the buttons above, or /cancel to stop.")
     ]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_help_lists_the_organisers_commands_to_organisers_only(
+    lab: InProcessBot, language: str
+) -> None:
+    mariam = organiser(lab, language)
+    _ = mariam._
+    [help_text] = texts(await mariam.say("/help"))
+    commands = [
+        _("/stats – registrations for your events"),
+        _("/broadcast – write to your participants"),
+        _("/broadcasts – your messages and how far they got"),
+    ]
+    assert _("For organisers:") in help_text
+    assert all(command in help_text for command in commands)
+
+    # A participant of the lab event (registered in English, which she keeps).
+    ani = Organiser(lab, lab.user(700_001, "Ani", language_code=language), "en")
+    [participants_help] = texts(await ani.say("/help"))
+    assert ani._("/my – your registrations and tickets") in participants_help
+    assert "/stats" not in participants_help
+    assert "/broadcast" not in participants_help
+    assert ani._("For organisers:") not in participants_help
