@@ -142,10 +142,13 @@ def test_the_models_cover_the_core_tables() -> None:
 
 
 _NOW = datetime(2027, 1, 10, 12, tzinfo=UTC)
+# The revision that makes venues and cities translated, and the one before it.
+TRANSLATED_PLACES = "0008"
+BEFORE_PLACES = "0007"
 
 
 def _seed_before_translated_places(connection: Connection) -> None:
-    """A programme, two events (one without a venue) and a series, as 0006 stored them."""
+    """A programme, two events (one without a venue) and a series, as 0007 stored them."""
     programmes = table(
         "programmes", *(column(name) for name in ("id", "slug", "kind", "status")),
         column("title", JSON), column("description", JSON), column("default_language"),
@@ -224,23 +227,23 @@ async def _read_places(url: str, *, translated: bool) -> list[Any]:
 
 
 async def test_places_become_translated_and_back(databases: Databases, tmp_path: Path) -> None:
-    """0007 keeps each venue and city as the text in the event's default language."""
+    """0008 keeps each venue and city as the text in the event's default language."""
     url = databases.create(tmp_path, migrated=False)
     try:
-        await upgrade(url, "0006")
+        await upgrade(url, BEFORE_PLACES)
         engine = create_engine(url)
         try:
             async with engine.begin() as connection:
                 await connection.run_sync(_seed_before_translated_places)
         finally:
             await engine.dispose()
-        await upgrade(url, "0007")
+        await upgrade(url, TRANSLATED_PLACES)
         assert await _read_places(url, translated=True) == [
             ({"ru": "Молодёжный центр"}, {"ru": "Тбилиси"}),
             ({}, {"en": "Tbilisi"}),
             {"venue": {}, "city": {"hy": "Երևան"}, "capacity": 5},
         ]
-        await downgrade(url, "0006")
+        await downgrade(url, BEFORE_PLACES)
         assert await _read_places(url, translated=False) == [
             ("Молодёжный центр", "Тбилиси"),
             ("", "Tbilisi"),

@@ -5,8 +5,8 @@ is kept as the text in the event's default language (an empty venue becomes no t
 a series' template, which holds the same fields for its future occurrences, is
 converted alike. Downgrading keeps the default language's text (else any).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2027-01-10
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
