@@ -54,8 +54,8 @@ class EventOut(BaseModel):
     ends_at: datetime
     multi_week: bool
     timezone: str
-    venue: str
-    city: str
+    venue: dict[str, str]
+    city: dict[str, str]
     country: str
     capacity: int
     seats_left: int

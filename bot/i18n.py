@@ -1,34 +1,28 @@
 """Translations and locale-aware formatting for the people the bot talks to.
 
 Catalogues are compiled from ``.po`` in memory when loaded (no ``.mo`` step). Dates are
-formatted by Babel in the reader's locale and the event's own time zone.
+formatted by Babel in the reader's locale and the event's own time zone (``bot.dates``).
 """
 
 import gettext
-import io
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
+from bot.dates import DateWriter, utc_offset
 from events.countries import country_name
-from events.languages import DEFAULT_LANGUAGE, LANGUAGES, Language, language_from_tag, pick
-from locales import CATALOGUE_DIR, DOMAIN
-
-# Babel locale per language; Azerbaijani is written in Latin script here.
-_LOCALES: Mapping[Language, str] = {
-    "en": "en",
-    "hy": "hy",
-    "az": "az_Latn",
-    "ka": "ka",
-    "ru": "ru",
-}
+from events.languages import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    Language,
+    language_from_tag,
+    pick,
+)
+from locales import CATALOGUE_DIR, DOMAIN, compile_catalogue, translations
 
 
 class Translator:
@@ -45,8 +39,12 @@ class Translator:
         return self._translations.ngettext(singular, plural, count)
 
     @cached_property
+    def dates(self) -> DateWriter:
+        return DateWriter(self.language)
+
+    @property
     def locale(self) -> Locale:
-        return Locale.parse(_LOCALES[self.language])
+        return self.dates.locale
 
     def pick(self, texts: Mapping[str, str], fallback: str = DEFAULT_LANGUAGE) -> str:
         """Organiser-written content in this reader's language, else the fallback."""
@@ -54,23 +52,35 @@ class Translator:
 
     def date_time(self, moment: datetime, zone: str) -> str:
         """E.g. "Sunday, 14 March 2027, 18:00" in the reader's words, the event's zone."""
-        local = moment.astimezone(ZoneInfo(zone))
-        return f"{format_date(local, 'full', locale=self.locale)}, {self.time(moment, zone)}"
+        return self.dates.date_time(moment, zone)
 
     def date(self, moment: datetime, zone: str) -> str:
         """E.g. "14 March 2027", as the reader's locale writes a date."""
-        return format_date(moment.astimezone(ZoneInfo(zone)), "long", locale=self.locale)
+        return self.dates.date(moment, zone)
 
     def time(self, moment: datetime, zone: str) -> str:
-        return format_datetime(moment.astimezone(ZoneInfo(zone)), "HH:mm", locale=self.locale)
+        return self.dates.time(moment, zone)
+
+    def local_time(self, moment: datetime, zone: str) -> str:
+        """Which clock the times of a message follow, said once per message: the place's
+        own, with its offset for readers elsewhere ("local time, UTC+4")."""
+        return self.gettext("local time, {offset}").format(offset=utc_offset(moment, zone))
+
+    def when(self, start: datetime, end: datetime, zone: str) -> str:
+        """An event's dates with the clock they follow: "Thursday, 14 January 2027,
+        18:00–20:00 (local time, UTC+4)"."""
+        return f"{self.dates.span(start, end, zone)} ({self.local_time(start, zone)})"
+
+    def moment(self, moment: datetime, zone: str) -> str:
+        """One moment with the clock it follows: "…, 18:00 (local time, UTC+4)"."""
+        return f"{self.dates.date_time(moment, zone)} ({self.local_time(moment, zone)})"
 
     def country(self, code: str) -> str:
         return country_name(code, self.language)
 
     def language_name(self, code: str) -> str:
-        """A language as the reader names it (CLDR), e.g. "Armenian", "армянский"."""
-        name = self.locale.languages.get(code)
-        return name if isinstance(name, str) else code
+        """A language as the picker names it, in itself ("Հայերեն"), whoever reads it."""
+        return LANGUAGE_NAMES.get(language_from_tag(code), code)
 
 
 class Catalogues:
@@ -78,10 +88,7 @@ class Catalogues:
 
     def __init__(self, directory: Path = CATALOGUE_DIR) -> None:
         self._translators = {
-            language: Translator(
-                language, _compile(directory / language / "LC_MESSAGES" / f"{DOMAIN}.po")
-            )
-            for language in LANGUAGES
+            language: Translator(language, _load(directory, language)) for language in LANGUAGES
         }
         for translator in self._translators.values():
             # Babel reads a locale's data on first use, ~0.1 s: not in someone's first reply.
@@ -91,10 +98,7 @@ class Catalogues:
         return self._translators[language_from_tag(language)]
 
 
-def _compile(path: Path) -> gettext.NullTranslations:
-    with path.open("rb") as source:
-        catalogue = read_po(source, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalogue, use_fuzzy=False)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+def _load(directory: Path, language: str) -> gettext.NullTranslations:
+    if directory == CATALOGUE_DIR:
+        return translations(language)  # compiled once, shared with the calendar feeds
+    return compile_catalogue(directory / language / "LC_MESSAGES" / f"{DOMAIN}.po")

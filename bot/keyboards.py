@@ -6,15 +6,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Browse, LanguageChoice, Mine
 from bot.i18n import Translator
-
-# Each language named in itself, as the picker shows it.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "hy": "Հայերեն",
-    "az": "Azərbaycanca",
-    "ka": "ქართული",
-    "ru": "Русский",
-}
+from events.languages import LANGUAGE_NAMES
 
 
 def button(text: str, data: str) -> InlineKeyboardButton:
@@ -42,3 +34,10 @@ def main_menu(t: Translator) -> InlineKeyboardMarkup:
         button(t.gettext("My registrations"), Mine(action="list").pack()),
         button(t.gettext("Language"), LanguageChoice(code="").pack()),
     )
+
+
+@lru_cache(maxsize=64)
+def first_menu(t: Translator) -> InlineKeyboardMarkup:
+    """The first /start: the languages (two a row), then the menu without its Language."""
+    menu = main_menu(t).inline_keyboard[:-1]
+    return InlineKeyboardMarkup(inline_keyboard=[*language_picker().inline_keyboard, *menu])

@@ -14,7 +14,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.callbacks import Mine
 from bot.i18n import Catalogues, Translator
 from bot.keyboards import button, rows
-from bot.views import e, event_title
+from bot.views import e, event_title, when_line, where_line
 from events.enums import RegistrationStatus
 from events.languages import pick
 from events.models import Event, Registration
@@ -47,25 +47,29 @@ def render(t: Translator, ready: Ready) -> Rendered:
         raise ValueError(f"a {kind} message needs its event and registration")
     registration = ready.registration
     title = f"<b>{e(event_title(t, event))}</b>"
-    when = _when(t, event)
+    # Dates stand after a label ("When: …"), never inside a sentence, where a language
+    # would need a case ending Babel cannot give them.
     if kind == Kind.REMINDER:
-        text = t.gettext("Reminder: {title} begins {when}.").format(title=title, when=when)
-        return Rendered(_with_place(t, text, event), _calendar_and_cancel(t, registration))
+        text = t.gettext("Reminder: {title}").format(title=title)
+        lines = [text, when_line(t, event), where_line(t, event)]
+        return Rendered("\n".join(lines), _calendar_and_cancel(t, registration))
     if kind == Kind.OFFER:
-        text = t.gettext(
-            "A seat has opened up at {title} ({when}). It is held for you until {deadline}. "
-            "Will you take it?"
-        ).format(title=title, when=when, deadline=_deadline(t, event, registration))
-        return Rendered(text, _accept_or_decline(t, registration))
+        text = t.gettext("A seat has opened up for you at {title}. Will you take it?")
+        lines = [text.format(title=title), when_line(t, event), _deadline(t, event, registration)]
+        return Rendered("\n".join(lines), _accept_or_decline(t, registration))
     if kind == Kind.OFFER_EXPIRING:
         text = t.gettext(
-            "The seat offered to you at {title} is held only until {deadline}. Will you take it?"
-        ).format(title=title, deadline=_deadline(t, event, registration))
-        return Rendered(text, _accept_or_decline(t, registration))
+            "The seat offered to you at {title} is still held for you. Will you take it?"
+        )
+        # No dates above it: this deadline names its clock.
+        deadline = _deadline(t, event, registration, with_clock=True)
+        return Rendered(
+            f"{text.format(title=title)}\n{deadline}", _accept_or_decline(t, registration)
+        )
     if kind == Kind.OFFER_EXPIRED:
         text = t.gettext(
             "The seat offered to you at {title} was not taken in time, so it went to the next "
-            "person in line. Thank you for your interest."
+            "person on the waiting list. Thank you for your interest."
         ).format(title=title)
         return Rendered(text)
     if kind == Kind.DECISION:
@@ -73,36 +77,29 @@ def render(t: Translator, ready: Ready) -> Rendered:
     if kind == Kind.CONFIRMATION:
         return _confirmation(t, title, registration)
     if kind == Kind.EVENT_CHANGED:
-        text = t.gettext("{title} has changed. It now begins {when}.").format(
-            title=title, when=when
-        )
-        return Rendered(_with_place(t, text, event), _calendar_and_cancel(t, registration))
+        text = t.gettext("{title} has changed. This is when and where it takes place now:")
+        lines = [text.format(title=title), when_line(t, event), where_line(t, event)]
+        return Rendered("\n".join(lines), _calendar_and_cancel(t, registration))
     if kind == Kind.EVENT_CANCELLED:
         text = t.gettext(
-            "We are sorry: {title}, planned for {when}, is cancelled. Your registration is "
-            "closed; there is nothing you need to do."
-        ).format(title=title, when=when)
-        return Rendered(text)
+            "We are sorry: {title} is cancelled. Your registration is closed; there is "
+            "nothing you need to do."
+        ).format(title=title)
+        planned = t.gettext("It was planned for: {when}").format(
+            when=t.when(event.starts_at, event.ends_at, event.timezone)
+        )
+        return Rendered(f"{text}\n{planned}")
     raise ValueError(f"no template for {kind}")
 
 
-def _when(t: Translator, event: Event) -> str:
-    return t.gettext("{start} ({zone})").format(
-        start=t.date_time(event.starts_at, event.timezone), zone=event.timezone
-    )
-
-
-def _deadline(t: Translator, event: Event, registration: Registration) -> str:
+def _deadline(
+    t: Translator, event: Event, registration: Registration, *, with_clock: bool = False
+) -> str:
     expires = registration.offer_expires_at or event.starts_at
-    return t.date_time(expires, event.timezone)
-
-
-def _with_place(t: Translator, text: str, event: Event) -> str:
-    place = ", ".join(part for part in (event.venue, event.city) if part)
-    where = t.gettext("Where: {place}, {country}").format(
-        place=e(place), country=e(t.country(event.country))
+    written = t.moment if with_clock else t.date_time
+    return t.gettext("Please answer by: {deadline}").format(
+        deadline=written(expires, event.timezone)
     )
-    return f"{text}\n{where}"
 
 
 def _calendar_and_cancel(t: Translator, registration: Registration) -> InlineKeyboardMarkup:

@@ -4,7 +4,7 @@ from datetime import datetime
 from html import escape
 
 from bot.i18n import Translator
-from bot.wording import gender_label, status_label
+from bot.wording import gender_line, status_label
 from events.enums import RegistrationMode, RegistrationStatus
 from events.inputs import Question
 from events.models import Event, Participant, Programme, Registration
@@ -36,21 +36,30 @@ def event_title(t: Translator, event: Event) -> str:
     return t.pick(event.title, event.default_language)
 
 
+def where_line(t: Translator, event: Event) -> str:
+    """Venue, city and country in the reader's language (each falls back like a title)."""
+    fallback = event.default_language
+    parts = [t.pick(event.venue, fallback), t.pick(event.city, fallback)]
+    place = ", ".join(e(part) for part in parts if part)
+    return t.gettext("Where: {place}, {country}").format(
+        place=place, country=e(t.country(event.country))
+    )
+
+
+def when_line(t: Translator, event: Event) -> str:
+    """The event's dates, in the reader's words and the event's clock, said once."""
+    return t.gettext("When: {when}").format(
+        when=t.when(event.starts_at, event.ends_at, event.timezone)
+    )
+
+
 def event_card(t: Translator, event: Event, seats_left: int, now: datetime) -> str:
     """Title, description, when (reader's locale, event's zone), where, seats, deadline."""
     lines = [f"<b>{e(event_title(t, event))}</b>"]
     description = t.pick(event.description, event.default_language)
     if description:
         lines.append(e(_shorten(description, _DESCRIPTION_LIMIT)))
-    zone = event.timezone
-    when = t.gettext("When: {start} – {end} ({zone})").format(
-        start=t.date_time(event.starts_at, zone), end=t.date_time(event.ends_at, zone), zone=zone
-    )
-    place = ", ".join(part for part in (event.venue, event.city) if part)
-    where = t.gettext("Where: {place}, {country}").format(
-        place=e(place), country=e(t.country(event.country))
-    )
-    details = [when, where]
+    details = [when_line(t, event), where_line(t, event)]
     if event.mode == RegistrationMode.APPLICATION:
         details.append(t.gettext("Participants are selected by the organisers from applications."))
     if seats_left > 0:
@@ -63,9 +72,10 @@ def event_card(t: Translator, event: Event, seats_left: int, now: datetime) -> s
         details.append(t.gettext("No seats left: waiting list only"))
     closes_at = event.registration_closes_at or event.starts_at
     if now < closes_at:
+        # The same clock as the dates above, so it is not named again.
         details.append(
             t.gettext("Registration closes: {deadline}").format(
-                deadline=t.date_time(closes_at, zone)
+                deadline=t.date_time(closes_at, event.timezone)
             )
         )
     return "\n\n".join([*lines[:2], "\n".join(details)])
@@ -81,20 +91,15 @@ def registration_line(t: Translator, registration: Registration, event: Event) -
 
 
 def registration_card(t: Translator, registration: Registration, event: Event) -> str:
-    zone = event.timezone
     lines = [
         f"<b>{e(event_title(t, event))}</b>",
-        t.gettext("When: {start} – {end} ({zone})").format(
-            start=t.date_time(event.starts_at, zone),
-            end=t.date_time(event.ends_at, zone),
-            zone=zone,
-        ),
+        when_line(t, event),
         t.gettext("Status: {status}").format(status=status_label(t, registration.status)),
     ]
     if registration.status == RegistrationStatus.OFFERED and registration.offer_expires_at:
         lines.append(
             t.gettext("Please answer by: {deadline}").format(
-                deadline=t.date_time(registration.offer_expires_at, zone)
+                deadline=t.date_time(registration.offer_expires_at, event.timezone)
             )
         )
     if registration.status == RegistrationStatus.CONFIRMED and registration.ticket_code:
@@ -107,23 +112,26 @@ def registration_card(t: Translator, registration: Registration, event: Event) -
 def question_prompt(t: Translator, question: Question, event: Event, hint: str = "") -> str:
     prompt = e(t.pick(question.prompt, event.default_language))
     if not question.required:
-        prompt += "\n" + t.gettext("(optional)")
+        # Part of the question, not a line of its own.
+        prompt += " " + t.gettext("(optional)")
     return f"{hint}\n\n{prompt}" if hint else prompt
 
 
 def profile_summary(
     t: Translator, name: str, country: str | None, gender: str | None, birth_year: int | None
 ) -> str:
+    """The profile as a list of facts; each "not stated" is a sentence of its own, so that
+    it agrees with its subject (ru «Страна: не указана», «Год рождения: не указан»)."""
     return "\n".join(
         [
             t.gettext("Name: {name}").format(name=e(name)),
-            t.gettext("Country: {country}").format(
-                country=e(t.country(country)) if country else t.gettext("not stated")
-            ),
-            t.gettext("Gender: {gender}").format(gender=gender_label(t, gender)),
-            t.gettext("Birth year: {year}").format(
-                year=birth_year if birth_year else t.gettext("not stated")
-            ),
+            t.gettext("Country: {country}").format(country=e(t.country(country)))
+            if country
+            else t.gettext("Country: not stated"),
+            gender_line(t, gender),
+            t.gettext("Birth year: {year}").format(year=birth_year)
+            if birth_year
+            else t.gettext("Birth year: not stated"),
         ]
     )
 
@@ -138,7 +146,7 @@ def my_data(
         t, participant.name, participant.country, participant.gender, participant.birth_year
     )
     facts = [
-        t.gettext("Language: {language}").format(language=t.locale.display_name or t.language),
+        t.gettext("Language: {language}").format(language=t.language_name(participant.language)),
         t.gettext("Telegram ID: {id}").format(id=participant.telegram_user_id),
     ]
     if participant.consented_at:

@@ -23,7 +23,8 @@ def status_label(t: Translator, status: str) -> str:
 
 
 def count_label(t: Translator, status: str) -> str:
-    """Statuses as organisers count them in /stats."""
+    """Statuses as organisers count them in /stats: people, so nouns where a status is
+    one ("attendees: 12", not "attended: 12")."""
     labels = {
         RegistrationStatus.APPLIED: t.gettext("applications"),
         RegistrationStatus.CONFIRMED: t.gettext("confirmed"),
@@ -31,19 +32,21 @@ def count_label(t: Translator, status: str) -> str:
         RegistrationStatus.OFFERED: t.gettext("seats offered"),
         RegistrationStatus.REJECTED: t.gettext("not selected"),
         RegistrationStatus.CANCELLED: t.gettext("cancelled"),
-        RegistrationStatus.ATTENDED: t.gettext("attended"),
-        RegistrationStatus.NO_SHOW: t.gettext("did not attend"),
+        RegistrationStatus.ATTENDED: t.gettext("attendees"),
+        RegistrationStatus.NO_SHOW: t.gettext("no-shows"),
     }
     return labels.get(RegistrationStatus(status), status)
 
 
-def gender_label(t: Translator, gender: str | None) -> str:
-    labels = {
-        Gender.FEMALE: t.gettext("female"),
-        Gender.MALE: t.gettext("male"),
-        Gender.OTHER: t.gettext("other"),
+def gender_line(t: Translator, gender: str | None) -> str:
+    """The profile's gender line, a whole sentence per value: the value agrees with the
+    label in every language, and the English one reads like the buttons ("Female")."""
+    lines = {
+        Gender.FEMALE: t.gettext("Gender: Female"),
+        Gender.MALE: t.gettext("Gender: Male"),
+        Gender.OTHER: t.gettext("Gender: Other"),
     }
-    return labels[Gender(gender)] if gender else t.gettext("not stated")
+    return lines[Gender(gender)] if gender else t.gettext("Gender: not stated")
 
 
 def refusal(t: Translator, error: errors.DomainError) -> str:

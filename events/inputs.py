@@ -9,7 +9,7 @@ both have, so each of those fields is validated in one place.
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -18,9 +18,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainValidator,
     StrictBool,
     StrictInt,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -28,7 +30,7 @@ from events.countries import normalise_country
 from events.date_bounds import MAX_LENGTH, MAX_MULTI_WEEK_LENGTH, in_fixed_years
 from events.enums import Gender, ProgrammeKind, QuestionKind, RegistrationMode
 from events.field_errors import field_error
-from events.languages import LANGUAGES, Language
+from events.languages import DEFAULT_LANGUAGE, LANGUAGES, Language
 
 # Characters that render invisibly or reorder text; harmless in prose, confusing in names.
 _INVISIBLE = {
@@ -128,6 +130,34 @@ def _zone(name: str) -> str:
 TimeZoneName = Annotated[str, AfterValidator(_zone)]
 
 
+def _place_schema(max_length: int) -> dict[str, Any]:
+    """A place's documented shape: texts per language, or one text (the default language's)."""
+    text = {"type": "string", "maxLength": max_length}
+    return {
+        "anyOf": [
+            {
+                "type": "object",
+                "propertyNames": {"enum": list(LANGUAGES)},
+                "additionalProperties": text,
+            },
+            text,
+        ]
+    }
+
+
+def _places_as_texts(data: Any, language: Any) -> Any:
+    """A plain-string venue or city as the text in ``language`` (an empty venue: none)."""
+    if not isinstance(data, dict):
+        return data
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    converted = dict(data)
+    for name in ("venue", "city"):
+        if isinstance(converted.get(name), str):
+            text = converted[name]
+            converted[name] = {language: text} if text.strip() else {}
+    return converted
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=10_000)
 
@@ -225,9 +255,49 @@ ReminderOffsets = Annotated[
 DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60, 120]
 
 
-# Field types an event and its partial update share.
-Venue = Annotated[str, AfterValidator(clean_line), StringConstraints(max_length=200)]
-City = Annotated[Line, StringConstraints(max_length=100)]
+# Field types an event and its partial update share. A venue and a city are translated
+# like a title; a plain string is accepted too, as the text in the default language
+# (``CommonEventFields._place_as_text``): clients written before places were translated
+# keep working.
+Venue = Annotated[
+    dict[str, str],
+    AfterValidator(_translations(200, keep_breaks=False)),
+    WithJsonSchema(_place_schema(200)),
+]
+City = Annotated[
+    dict[str, str],
+    AfterValidator(_translations(100, keep_breaks=False)),
+    WithJsonSchema(_place_schema(100)),
+]
+
+
+def _place_change(max_length: int) -> Callable[[Any], dict[str, str] | str]:
+    """Texts per language, or one plain text kept as it is (see ``EventChanges``)."""
+    translations = _translations(max_length, keep_breaks=False)
+
+    def check(value: Any) -> dict[str, str] | str:
+        if isinstance(value, str):
+            text = clean_line(value)
+            if len(text) > max_length:
+                raise ValueError(f"the text is longer than {max_length} characters")
+            return text
+        if isinstance(value, dict) and all(
+            isinstance(key, str) and isinstance(text, str) for key, text in value.items()
+        ):
+            return translations(value)
+        raise ValueError("must be an object of texts per language, or one text")
+
+    return check
+
+
+# In a partial update a plain string stays one until merged with the event, whose default
+# language it is then the text of. One validator, so a bad value gets one clear error.
+VenueChange = Annotated[
+    dict[str, str] | str, PlainValidator(_place_change(200)), WithJsonSchema(_place_schema(200))
+]
+CityChange = Annotated[
+    dict[str, str] | str, PlainValidator(_place_change(100)), WithJsonSchema(_place_schema(100))
+]
 # A date and time of an event, within the years feeds and reminders can handle.
 EventMoment = Annotated[AwareDatetime, AfterValidator(in_fixed_years)]
 
@@ -243,7 +313,7 @@ class CommonEventFields(Strict):
     description: TranslatedBody = Field(default_factory=dict)
     default_language: Language = "en"
     timezone: TimeZoneName
-    venue: Venue = ""
+    venue: Venue = Field(default_factory=dict)
     city: City
     country: CountryCode
     capacity: Capacity
@@ -259,9 +329,16 @@ class CommonEventFields(Strict):
         default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS)
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _place_as_text(cls, data: Any) -> Any:
+        language = data.get("default_language") if isinstance(data, dict) else None
+        return _places_as_texts(data, language or DEFAULT_LANGUAGE)
+
     @model_validator(mode="after")
     def _common_consistent(self) -> Self:
         _require_default(self.title, self.default_language, "title")
+        _require_default(self.city, self.default_language, "city")
         if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
             raise field_error("max_age", "min_age is greater than max_age")
         return self
@@ -315,8 +392,8 @@ class EventChanges(Strict):
     ends_at: EventMoment | None = None
     multi_week: bool | None = None
     timezone: TimeZoneName | None = None
-    venue: Venue | None = None
-    city: City | None = None
+    venue: VenueChange | None = None
+    city: CityChange | None = None
     country: CountryCode | None = None
     capacity: Capacity | None = None
     registration_opens_at: EventMoment | None = None

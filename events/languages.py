@@ -8,6 +8,16 @@ Language: TypeAlias = Literal["en", "hy", "az", "ka", "ru"]
 LANGUAGES: Final[tuple[Language, ...]] = ("en", "hy", "az", "ka", "ru")
 DEFAULT_LANGUAGE: Final[Language] = "en"
 
+# Each language named in itself, as the language picker shows it: the one name a language
+# has wherever Redbridge names it (the profile, a broadcast's translations).
+LANGUAGE_NAMES: Final[Mapping[str, str]] = {
+    "en": "English",
+    "hy": "Հայերեն",
+    "az": "Azərbaycanca",
+    "ka": "ქართული",
+    "ru": "Русский",
+}
+
 # A piece of organiser-written content, one text per language code.
 Translated: TypeAlias = dict[str, str]
 

@@ -104,8 +104,9 @@ class Event(Base):
     # Allows an end up to a year after the start (events.date_bounds).
     multi_week: Mapped[bool] = mapped_column(Boolean, default=False)
     timezone: Mapped[str] = mapped_column(String(64))
-    venue: Mapped[str] = mapped_column(String(200), default="")
-    city: Mapped[str] = mapped_column(String(100))
+    # Translated like the title (language code → text); the venue may have none.
+    venue: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    city: Mapped[dict[str, Any]]
     country: Mapped[str] = mapped_column(String(2))
     capacity: Mapped[int] = mapped_column(Integer)
     registration_opens_at: Mapped[datetime | None]

@@ -5,9 +5,10 @@ Run from anywhere::
     .venv/bin/python scripts/catalogues.py update [--fuzzy-matching]
     .venv/bin/python scripts/catalogues.py check
 
-``update`` extracts every ``gettext("…")`` and ``ngettext("…", "…", n)`` string from bot/
-and scheduler/ into locales/redbridge.pot (sorted, without source locations) and merges it
-into locales/<language>/LC_MESSAGES/redbridge.po: new strings arrive untranslated (or, with
+``update`` extracts every ``gettext("…")`` and ``ngettext("…", "…", n)`` string from bot/,
+scheduler/ and events/feeds/ (the calendar feeds' own words) into locales/redbridge.pot
+(sorted, without source locations) and merges it into
+locales/<language>/LC_MESSAGES/redbridge.po: new strings arrive untranslated (or, with
 ``--fuzzy-matching``, pre-filled from a similar old string and marked fuzzy), strings gone
 from the source are dropped, and the English catalogue is filled from the source itself.
 Files are rewritten only when their content changes. It lists what needs a translator.
@@ -41,7 +42,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT: Final = Path(__file__).resolve().parent.parent
-SOURCE_DIRS: Final = ("bot", "scheduler")
+SOURCE_DIRS: Final = ("bot", "scheduler", "events/feeds")
 LOCALE_DIR: Final = ROOT / "locales"
 DOMAIN: Final = "redbridge"
 TEMPLATE: Final = LOCALE_DIR / f"{DOMAIN}.pot"
@@ -95,7 +96,7 @@ def _header_comment(language: str | None) -> str:
     what = f"{_TEAMS[language]} messages" if language else "Message template"
     return (
         f"# {what} of the Redbridge bot.\n"
-        "# Made by scripts/catalogues.py from the strings in bot/ and scheduler/:\n"
+        "# Made by scripts/catalogues.py from the strings in bot/, scheduler/ and events/feeds/:\n"
         "# run `scripts/catalogues.py update` after changing them, translate every\n"
         "# msgstr, then run `scripts/catalogues.py check`.\n"
         "#"

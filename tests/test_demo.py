@@ -145,7 +145,7 @@ async def test_forum_rotates_tbilisi_yerevan_baku(tmp_path: Path) -> None:
         "economic-forum-2028-yerevan",
         "economic-forum-2029-baku",
     ]
-    assert [(e.city, e.country, e.timezone) for e in editions] == [
+    assert [(e.city["en"], e.country, e.timezone) for e in editions] == [
         ("Tbilisi", "GE", "Asia/Tbilisi"),
         ("Yerevan", "AM", "Asia/Yerevan"),
         ("Baku", "AZ", "Asia/Baku"),
@@ -170,13 +170,13 @@ async def test_exchange_visits_concert_and_town_halls(tmp_path: Path) -> None:
     by_slug = {visit.slug: visit for visit in visits}
     to_yerevan = by_slug["exchange-visit-baku-yerevan"]
     to_baku = by_slug["exchange-visit-yerevan-baku"]
-    assert (to_yerevan.city, to_yerevan.eligible_countries) == ("Yerevan", ["AZ"])
-    assert (to_baku.city, to_baku.eligible_countries) == ("Baku", ["AM"])
+    assert (to_yerevan.city["en"], to_yerevan.eligible_countries) == ("Yerevan", ["AZ"])
+    assert (to_baku.city["en"], to_baku.eligible_countries) == ("Baku", ["AM"])
     for visit in visits:
         assert visit.mode == RegistrationMode.APPLICATION
         assert visit.capacity <= 12
 
-    assert (concert.city, concert.country, concert.mode) == ("Tbilisi", "GE", "open")
+    assert (concert.city["en"], concert.country, concert.mode) == ("Tbilisi", "GE", "open")
     assert concert.capacity >= 300
 
     # Three series (one per host), one town hall a month between them, in turn.
@@ -193,7 +193,28 @@ async def test_exchange_visits_concert_and_town_halls(tmp_path: Path) -> None:
     for hall, local in zip(town_halls, months, strict=True):
         assert local.time() == time(18, 0)
         assert hall.mode == RegistrationMode.OPEN
-        assert "University" in hall.venue
+        assert "University" in hall.venue["en"]
+
+
+async def test_places_are_translated_into_every_language(tmp_path: Path) -> None:
+    """Venues and cities come in the five languages, the city not repeated in the venue."""
+    settings = _settings(tmp_path)
+    await load_demo(settings, NOW)
+
+    async with _session(settings) as session:
+        events = list(await session.scalars(select(Event)))
+    assert events
+    for event in events:
+        assert set(event.city) == set(LANGUAGES), event.slug
+        assert set(event.venue) in (set(), set(LANGUAGES)), event.slug
+        for language, venue in event.venue.items():
+            assert event.city[language] not in venue or "University" in event.venue["en"]
+    yerevan = next(event for event in events if event.city["en"] == "Yerevan")
+    assert (yerevan.city["hy"], yerevan.city["az"], yerevan.city["ka"]) == (
+        "Երևան",
+        "İrəvan",
+        "ერევანი",
+    )
 
 
 async def _row_counts(settings: Settings) -> tuple[int, int, int]:

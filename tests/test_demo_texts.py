@@ -75,9 +75,9 @@ def test_the_file_ships_with_the_package() -> None:
 
 def test_a_missing_language_is_refused_by_entry_and_language() -> None:
     data = _data()
-    del data["economic_forum"]["city_names"]["tbilisi"]["hy"]
+    del data["places"]["cities"]["tbilisi"]["hy"]
 
-    assert "economic_forum.city_names.tbilisi.hy: missing" in _refused(data)
+    assert "places.cities.tbilisi.hy: missing" in _refused(data)
 
 
 def test_an_empty_text_is_refused() -> None:
@@ -198,7 +198,7 @@ def test_every_text_in_the_file_is_used_by_the_demo(monkeypatch: pytest.MonkeyPa
         for demo in programmes.demo_programmes(start + timedelta(days=31 * month)):
             shown += [demo.programme.title, demo.programme.description]
             for event in (*demo.events, *(series.draft for series in demo.series)):
-                shown += [event.title, event.description]
+                shown += [event.title, event.description, event.venue, event.city]
                 for question in event.questions:
                     shown.append(question.prompt)
                     shown += [choice.label for choice in question.choices]

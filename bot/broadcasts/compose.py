@@ -35,7 +35,7 @@ from bot.callbacks import Compose
 from bot.filters import HAS_TEXT, NOT_A_COMMAND
 from bot.guards import Refused, StaleButton, guarded
 from bot.i18n import Translator
-from bot.keyboards import LANGUAGE_NAMES, button, main_menu, rows
+from bot.keyboards import button, main_menu, rows
 from bot.replies import answer_below, edit_or_send
 from bot.views import e, event_title
 from bot.wording import refusal
@@ -49,7 +49,7 @@ from events.broadcasts import (
 )
 from events.editions import get_event
 from events.errors import DomainError, InvalidInput
-from events.languages import LANGUAGES
+from events.languages import LANGUAGE_NAMES, LANGUAGES
 from events.models import Event
 from events.principals import Principal
 
@@ -253,7 +253,7 @@ async def _preview(
     await message.answer(
         "\n".join(
             [
-                t.gettext("Preview in {language}. Participants read it below the heading:").format(
+                t.gettext("Preview ({language}). Participants read it below the heading:").format(
                     language=t.language_name(language)
                 ),
                 f"<i>{heading}</i>",

@@ -51,10 +51,11 @@ def _why_refused(t: Translator, html: str) -> str:
 def ask_for_text(t: Translator, language: str, main: bool) -> str:
     if main:
         return t.gettext(
-            "Please type the message in {language}, the event's main language. Telegram's "
+            "Please type the message in the event's main language: {language}. Telegram's "
             "formatting (bold, italics, links) is kept."
         ).format(language=t.language_name(language))
-    return t.gettext("Please type the message in {language}.").format(
+    # The language's own name after a colon: no case ending needed in any language.
+    return t.gettext("Please type the message in this language: {language}.").format(
         language=t.language_name(language)
     )
 

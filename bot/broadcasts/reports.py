@@ -67,7 +67,7 @@ def _report_text(t: Translator, report: BroadcastReport, event: Event) -> str:
     audience = audience_label(t, key) if key else t.gettext("a custom selection")
     lines = [
         f"<b>{e(event_title(t, event))}</b>",
-        t.gettext("Written: {date}").format(date=t.date_time(report.created_at, event.timezone)),
+        t.gettext("Written: {date}").format(date=t.moment(report.created_at, event.timezone)),
         t.gettext("Audience: {audience}").format(audience=audience),
         t.gettext("State: {state}").format(state=_state_label(t, report.state)),
         t.gettext("Queued: {count}").format(count=report.queued),
@@ -176,21 +176,24 @@ def _broadcast_list(
     buttons = []
     number = 0
     for event, reports in found:
-        lines = [f"<b>{e(event_title(t, event))}</b>"]
+        # The event's clock, named once for its block.
+        clock = t.local_time(reports[0].created_at, event.timezone)
+        lines = [
+            f"<b>{e(event_title(t, event))}</b>",
+            t.gettext("Times: {clock}").format(clock=clock),
+        ]
         for report in reports:
             number += 1
-            summary = t.gettext("{date}: {state}, {sent} of {total} sent").format(
-                date=t.date_time(report.created_at, event.timezone),
+            summary = t.gettext("{date} — {state}, {sent} of {total} sent").format(
+                date=t.dates.short_date_time(report.created_at, event.timezone),
                 state=_state_label(t, report.state),
                 sent=report.sent,
                 total=report.recipients,
             )
             lines.append(f"{number}. {summary}")
+            # A chart and the number: no words, so three fit a row in every language.
             buttons.append(
-                button(
-                    f"{number}. " + t.gettext("Progress"),
-                    BroadcastControl(action="open", id=report.id).pack(),
-                )
+                button(f"📊 {number}", BroadcastControl(action="open", id=report.id).pack())
             )
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks), rows(*buttons, width=3)

@@ -36,11 +36,11 @@ def audience_preset(key: str) -> BroadcastAudience | None:
 
 def audience_label(t: Translator, key: str) -> str:
     labels = {
-        "seats": t.gettext("Everyone holding a seat"),
+        "seats": t.gettext("Everyone with a seat"),
         "waiting": t.gettext("The waiting list"),
         "applied": t.gettext("Applicants"),
         "in": t.gettext("Checked in"),
-        "absent": t.gettext("Holding a seat, not checked in"),
+        "absent": t.gettext("With a seat, not checked in"),
         "alumni": t.gettext("Alumni (attended)"),
     }
     return labels.get(key, key)

@@ -81,9 +81,15 @@ async def _asked_for_profile(
         )
     elif not draft.asked("birth_year") or (required and not draft.birth_year):
         step = SignupSteps.birth_year
-        text = t.gettext("In which year were you born? Please write it as a number, e.g. 2001.")
-        if not required:
-            text += "\n" + t.gettext("(optional)")
+        if required:
+            text = t.gettext(
+                "In which year were you born? Please write it as a number, e.g. 2001."
+            )
+        else:
+            text = t.gettext(
+                "In which year were you born? Please write it as a number, e.g. 2001. "
+                "This is optional."
+            )
             markup = rows(button(t.gettext("Skip"), button_data("skip", event).pack()))
     else:
         return False
@@ -116,7 +122,8 @@ def country_keyboard(t: Translator, event: Event | None) -> InlineKeyboardMarkup
     buttons = [
         button(t.country(code), button_data("country", event, code).pack()) for code in codes
     ]
-    return rows(*buttons, width=3)
+    # One a row: "Azerbaijan" is eleven letters or more in four of the languages.
+    return rows(*buttons)
 
 
 def gender_keyboard(t: Translator, event: Event | None) -> InlineKeyboardMarkup:

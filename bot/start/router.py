@@ -12,7 +12,7 @@ from bot.broadcasts.draft import Composition
 from bot.browse.router import show_event_message, show_programme_message
 from bot.context import LANGUAGE_KEY
 from bot.i18n import Translator
-from bot.keyboards import language_picker, main_menu
+from bot.keyboards import first_menu, main_menu
 from bot.organiser.router import check_in_message
 from bot.signup.draft import SignupDraft
 from events.deeplinks import parse_payload
@@ -55,30 +55,35 @@ async def start(
         "Welcome to Redbridge! Here you can find programmes that bring young people and civil "
         "society of the South Caucasus together, register or apply, and get reminders."
     )
-    await message.answer(greeting, reply_markup=main_menu(t))
     if participant is None and await state.get_value(LANGUAGE_KEY) is None:
-        await message.answer(
-            t.gettext("You can choose your language at any time:"),
-            reply_markup=language_picker(),
-        )
+        # Someone new: one message, one set of buttons (the languages, then the menu), so
+        # every button on screen can still be pressed.
+        choose = t.gettext("You can choose your language at any time:")
+        await message.answer(f"{greeting}\n\n{choose}", reply_markup=first_menu(t))
+        return
+    await message.answer(greeting, reply_markup=main_menu(t))
 
 
-async def help_command(message: Message, t: Translator) -> None:
-    await message.answer(
-        "\n".join(
-            [
-                t.gettext("What I can do:"),
-                t.gettext("/start – programmes and events"),
-                t.gettext("/my – your registrations and tickets"),
-                t.gettext("/profile – your profile"),
-                t.gettext("/language – change the language"),
-                t.gettext("/mydata – see what is stored about you"),
-                t.gettext("/forget – erase your data"),
-                t.gettext("/cancel – stop what you are doing"),
-            ]
-        ),
-        reply_markup=main_menu(t),
-    )
+async def help_command(message: Message, t: Translator, organiser: Principal | None) -> None:
+    lines = [
+        t.gettext("What I can do:"),
+        t.gettext("/start – programmes and events"),
+        t.gettext("/my – your registrations and tickets"),
+        t.gettext("/profile – your profile"),
+        t.gettext("/language – change the language"),
+        t.gettext("/mydata – see what is stored about you"),
+        t.gettext("/forget – erase your data"),
+        t.gettext("/cancel – stop what you are doing"),
+    ]
+    if organiser is not None:
+        lines += [
+            "",
+            t.gettext("For organisers:"),
+            t.gettext("/stats – registrations for your events"),
+            t.gettext("/broadcast – write to your participants"),
+            t.gettext("/broadcasts – your messages and how far they got"),
+        ]
+    await message.answer("\n".join(lines), reply_markup=main_menu(t))
 
 
 async def cancel(message: Message, state: FSMContext, t: Translator) -> None:

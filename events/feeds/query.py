@@ -16,12 +16,11 @@ from events.enums import PublicationStatus
 from events.errors import NotFound
 from events.feeds.kinds import FeedKind, FeedRequest
 from events.feeds.render import (
-    ALL_EVENTS_NAME,
-    PERSONAL_NAME,
     Attendance,
     EventSnapshot,
     FeedItem,
-    calendar_name,
+    all_events_name,
+    personal_name,
 )
 from events.feeds.tokens import participant_by_token
 from events.languages import DEFAULT_LANGUAGE, Language, language_from_tag, pick
@@ -159,7 +158,7 @@ async def contents(session: AsyncSession, feed: Probe) -> tuple[str, list[FeedIt
     if kind is FeedKind.ALL:
         found = await session.scalars(in_order)
         items = [FeedItem(EventSnapshot.of(event)) for event in found]
-        return calendar_name(ALL_EVENTS_NAME, feed.language), items
+        return all_events_name(feed.language), items
     rows = await session.execute(
         in_order.add_columns(Registration.status)
         .join(Registration, Registration.event_id == Event.id)
@@ -170,4 +169,4 @@ async def contents(session: AsyncSession, feed: Probe) -> tuple[str, list[FeedIt
         for event, status in rows
         if (attendance := Attendance.of(status)) is not None
     ]
-    return calendar_name(PERSONAL_NAME, feed.language), items
+    return personal_name(feed.language), items

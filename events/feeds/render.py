@@ -28,8 +28,9 @@ from events.countries import country_name
 from events.date_bounds import EARLIEST_AT, LATEST_AT
 from events.deeplinks import deep_link, event_payload
 from events.enums import PublicationStatus, RegistrationStatus
-from events.languages import DEFAULT_LANGUAGE, Language, pick
+from events.languages import Language, pick
 from events.models import Event
+from locales import translations
 
 PRODID: Final = "-//Redbridge//Calendar 1.0//EN"
 CONTENT_TYPE: Final = "text/calendar; charset=utf-8"
@@ -79,8 +80,8 @@ class EventSnapshot:
     starts_at: datetime
     ends_at: datetime
     timezone: str
-    venue: str
-    city: str
+    venue: Mapping[str, str]
+    city: Mapping[str, str]
     country: str
     status: str
     sequence: int
@@ -99,8 +100,8 @@ class EventSnapshot:
             starts_at=event.starts_at,
             ends_at=event.ends_at,
             timezone=event.timezone,
-            venue=event.venue,
-            city=event.city,
+            venue=dict(event.venue),
+            city=dict(event.city),
             country=event.country,
             status=event.status,
             sequence=event.sequence,
@@ -128,63 +129,42 @@ class Links:
         return link or f"{self.public_url.rstrip('/')}/api/v1/events/{event.id}"
 
 
-# Feed texts in the five languages (organiser content comes translated with the events).
-ALL_EVENTS_NAME: Final[Mapping[str, str]] = {
-    "en": "Redbridge — all events",
-    "hy": "Redbridge — բոլոր միջոցառումները",
-    "az": "Redbridge — bütün tədbirlər",
-    "ka": "Redbridge — ყველა ღონისძიება",
-    "ru": "Redbridge — все мероприятия",
-}
-PERSONAL_NAME: Final[Mapping[str, str]] = {
-    "en": "Redbridge — my events",
-    "hy": "Redbridge — իմ միջոցառումները",
-    "az": "Redbridge — mənim tədbirlərim",
-    "ka": "Redbridge — ჩემი ღონისძიებები",
-    "ru": "Redbridge — мои мероприятия",
-}
-_CANCELLED: Final[Mapping[str, str]] = {
-    "en": "Cancelled",
-    "hy": "Չեղարկված է",
-    "az": "Ləğv edilib",
-    "ka": "გაუქმებულია",
-    "ru": "Отменено",
-}
-_NOTES: Final[Mapping[Attendance, Mapping[str, str]]] = {
-    Attendance.APPLIED: {
-        "en": "Your application is being reviewed.",
-        "hy": "Ձեր հայտը քննարկվում է։",
-        "az": "Müraciətiniz nəzərdən keçirilir.",
-        "ka": "თქვენი განაცხადი განიხილება.",
-        "ru": "Ваша заявка рассматривается.",
-    },
-    Attendance.WAITLISTED: {
-        "en": "You are on the waiting list.",
-        "hy": "Դուք սպասման ցուցակում եք։",
-        "az": "Siz gözləmə siyahısındasınız.",
-        "ka": "თქვენ მოლოდინის სიაში ხართ.",
-        "ru": "Вы в листе ожидания.",
-    },
-    Attendance.OFFERED: {
-        "en": "A seat is offered to you: accept it in the bot.",
-        "hy": "Ձեզ տեղ է առաջարկվում․ ընդունեք այն բոտում։",
-        "az": "Sizə yer təklif olunur: onu botda qəbul edin.",
-        "ka": "თქვენ ადგილი შემოგთავაზეს: მიიღეთ ის ბოტში.",
-        "ru": "Вам предложено место: примите его в боте.",
-    },
-}
+# The feeds' own words come from the gettext catalogues, as the bot's do (organiser
+# content comes translated with the events).
+
+
+def all_events_name(language: Language) -> str:
+    return translations(language).gettext("Redbridge — all events")
+
+
+def personal_name(language: Language) -> str:
+    return translations(language).gettext("Redbridge — my events")
+
+
+def _note(attendance: Attendance | None, language: Language) -> str | None:
+    """What a personal feed says about an event the person has not got a seat at yet."""
+    texts = translations(language)
+    notes = {
+        Attendance.APPLIED: texts.gettext("Your application is being reviewed."),
+        Attendance.WAITLISTED: texts.gettext("You are on the waiting list."),
+        Attendance.OFFERED: texts.gettext("A seat is offered to you: accept it in the bot."),
+    }
+    return notes.get(attendance) if attendance is not None else None
 
 
 def summary(event: EventSnapshot, language: Language) -> str:
     title = pick(event.title, language, event.default_language)
     if event.status == PublicationStatus.CANCELLED:
-        return f"[{_CANCELLED[language]}] {title}"
+        return translations(language).gettext("[Cancelled] {title}").format(title=title)
     return title
 
 
 def location(event: EventSnapshot, language: Language) -> str:
+    """Venue, city and country in the reader's language (each falls back like a title)."""
+    venue = pick(event.venue, language, event.default_language)
+    city = pick(event.city, language, event.default_language)
     country = country_name(event.country, language)
-    return ", ".join(part for part in (event.venue, event.city, country) if part)
+    return ", ".join(part for part in (venue, city, country) if part)
 
 
 def _status(item: FeedItem) -> str:
@@ -199,7 +179,7 @@ def _component(item: FeedItem, language: Language, links: Links) -> VEvent:
     event = item.event
     zone = ZoneInfo(event.timezone)
     url = links.event_url(event)
-    note = _NOTES.get(item.attendance, {}).get(language) if item.attendance else None
+    note = _note(item.attendance, language)
     text = pick(event.description, language, event.default_language)
     component = VEvent()
     component.add("uid", event.uid)
@@ -279,7 +259,3 @@ def _time_zones(items: list[FeedItem]) -> list[Timezone]:
     last_date = date(last.year + 1, 1, 1)
     zones = sorted({item.event.timezone for item in items})
     return [Timezone.from_tzid(zone, first_date=first_date, last_date=last_date) for zone in zones]
-
-
-def calendar_name(texts: Mapping[str, str], language: Language) -> str:
-    return texts.get(language) or texts.get(DEFAULT_LANGUAGE) or ""

@@ -35,18 +35,22 @@ def _fill(template: Texts, **parts: Mapping[str, str]) -> Translated:
 @dataclass(frozen=True, slots=True)
 class City:
     slug: CitySlug  # also its key in the texts file
-    name: str  # as stored in the event's city field
     country: str
     timezone: str
+
+    @property
+    def name(self) -> Translated:
+        """As stored in the event's city field, in the five languages."""
+        return TEXTS.places.cities.of(self.slug)
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
 
-TBILISI = City(slug="tbilisi", name="Tbilisi", country="GE", timezone="Asia/Tbilisi")
-YEREVAN = City(slug="yerevan", name="Yerevan", country="AM", timezone="Asia/Yerevan")
-BAKU = City(slug="baku", name="Baku", country="AZ", timezone="Asia/Baku")
+TBILISI = City(slug="tbilisi", country="GE", timezone="Asia/Tbilisi")
+YEREVAN = City(slug="yerevan", country="AM", timezone="Asia/Yerevan")
+BAKU = City(slug="baku", country="AZ", timezone="Asia/Baku")
 
 # The forum's order of rotation (measure 12: first in Georgia, then in turn).
 ROTATION: tuple[City, ...] = (TBILISI, YEREVAN, BAKU)
@@ -55,14 +59,13 @@ ROTATION: tuple[City, ...] = (TBILISI, YEREVAN, BAKU)
 @dataclass(frozen=True, slots=True)
 class University:
     city: City
-    venue: str
+
+    @property
+    def venue(self) -> Translated:
+        return TEXTS.places.universities.of(self.city.slug)
 
 
-UNIVERSITIES: tuple[University, ...] = (
-    University(TBILISI, "Ivane Javakhishvili Tbilisi State University"),
-    University(YEREVAN, "Yerevan State University"),
-    University(BAKU, "Baku State University"),
-)
+UNIVERSITIES: tuple[University, ...] = (University(TBILISI), University(YEREVAN), University(BAKU))
 
 
 # --- Dates ------------------------------------------------------------------------------
@@ -211,7 +214,7 @@ ECONOMIC_FORUM = ProgrammeDraft(
 def _forum_edition(year: int, city: City) -> EventDraft:
     first_day = _nth_weekday(year, 10, WEDNESDAY, 2)
     forum = TEXTS.economic_forum
-    city_name = forum.city_names.of(city.slug)
+    city_name = city.name
     return EventDraft(
         slug=f"economic-forum-{year}-{city.slug}",
         title={
@@ -324,7 +327,7 @@ def _joint_concert(now: datetime) -> DemoProgramme:
         starts_at=_local(day, 19, 0, TBILISI),
         ends_at=_local(day, 21, 30, TBILISI),
         timezone=TBILISI.timezone,
-        venue="Concert hall, central Tbilisi",
+        venue=TEXTS.places.concert_hall.translated(),
         city=TBILISI.name,
         country=TBILISI.country,
         capacity=600,

@@ -160,7 +160,6 @@ class ForumTexts(_Strict):
     title: Text
     description: Text
     edition: InCityTemplate
-    city_names: PerCity
     in_city: PerCity
 
 
@@ -207,10 +206,18 @@ class TownHallsTexts(_Strict):
     topics: TownHallTopics
 
 
+class PlacesTexts(_Strict):
+    cities: PerCity
+    universities: PerCity
+    concert_hall: Text
+
+
 class DemoTexts(_Strict):
-    """The whole file: questions several programmes ask, then one table per programme."""
+    """The whole file: questions several programmes ask, the places, then one table per
+    programme."""
 
     questions: SharedQuestions
+    places: PlacesTexts
     summer_school: SummerSchoolTexts
     economic_forum: ForumTexts
     exchange_visits: ExchangeVisitsTexts

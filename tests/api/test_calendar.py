@@ -420,3 +420,24 @@ async def test_feeds_stay_up_past_a_bad_stored_row(
         expected = [] if path.endswith("far-future.ics") else ["summer-school-2027"]
         assert [str(event["URL"]).rsplit("e-", 1)[-1] for event in feed.events] == expected
     assert good["slug"] == "summer-school-2027"
+
+
+async def test_feeds_show_the_place_in_the_readers_language(
+    served: Served, admin: dict[str, str]
+) -> None:
+    event = await published_event(
+        served.client,
+        admin,
+        venue={"en": "Youth Centre", "ru": "Молодёжный центр"},
+        city={"en": "Tbilisi", "ru": "Тбилиси", "hy": "Թբիլիսի"},
+    )
+    url = f"/calendar/events/{event['slug']}.ics"
+
+    def location(answer: httpx.Response) -> str:
+        return str(read_feed(answer.content).events[0]["LOCATION"])
+
+    russian = await served.client.get(url, params={"lang": "ru"})
+    armenian = await served.client.get(url, params={"lang": "hy"})
+    assert location(russian) == "Молодёжный центр, Тбилиси, Грузия"
+    # No Armenian venue: the default language's, then the city and country in Armenian.
+    assert location(armenian) == "Youth Centre, Թբիլիսի, Վրաստան"

@@ -80,7 +80,8 @@ async def test_moving_an_event_raises_its_sequence(
     )
     assert moved.status_code == 200
     assert moved.json()["sequence"] == 1
-    assert moved.json()["city"] == "Batumi"
+    # A plain string is the text in the event's default language, for older clients.
+    assert moved.json()["city"] == {"en": "Batumi"}
 
 
 async def test_a_partial_update_must_keep_the_event_consistent(
@@ -241,3 +242,40 @@ async def test_rules_that_span_fields_name_their_field(
         f"/api/v1/events/{event['id']}", json={"default_language": "ru"}, headers=admin
     )
     assert _fields(untitled) == {"title.ru": "title needs a text in the default language 'ru'"}
+
+
+async def test_venue_and_city_are_translated_like_titles(
+    api: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    venue = {"en": "Youth Centre", "ru": "Молодёжный центр", "ka": "ახალგაზრდული ცენტრი"}
+    city = {"en": "Tbilisi", "ru": "Тбилиси", "hy": "Թբիլիսի", "az": "Tbilisi", "ka": "თბილისი"}
+    event = await published_event(api, admin, venue=venue, city=city)
+    assert (event["venue"], event["city"]) == (venue, city)
+
+    changed = await api.patch(
+        f"/api/v1/events/{event['id']}",
+        json={"venue": {"en": "Old Town Hall", "hy": "Հին քաղաքապետարան"}},
+        headers=admin,
+    )
+    assert changed.status_code == 200
+    assert changed.json()["venue"] == {"en": "Old Town Hall", "hy": "Հին քաղաքապետարան"}
+    assert changed.json()["city"] == city
+    assert changed.json()["sequence"] == 1  # the place moved: calendars update
+
+
+async def test_bad_places_are_refused_and_change_nothing(
+    api: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    event = await published_event(api, admin)
+    url = f"/api/v1/events/{event['id']}"
+    for body, field in [
+        ({"city": {"ru": "Тбилиси"}}, "city.en"),  # none in the default language
+        ({"city": {"fr": "Tbilissi", "en": "Tbilisi"}}, "city"),  # not one of ours
+        ({"city": ""}, "city.en"),
+        ({"venue": {"en": "x" * 201}}, "venue"),
+        ({"venue": 12}, "venue"),
+    ]:
+        answer = await api.patch(url, json=body, headers=admin)
+        assert answer.status_code == 422, body
+        assert field in {error["field"] for error in answer.json()["errors"]}, answer.text
+    assert (await api.get(url)).json() == event

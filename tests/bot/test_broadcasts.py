@@ -14,13 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import BroadcastControl, Compose
 from bot.i18n import Translator
-from bot.keyboards import LANGUAGE_NAMES
 from emulator import ChatMessage, SimulatedUser
 from events.access import SYSTEM
 from events.broadcasts import BROADCAST_TEXT_LIMIT
 from events.editions import create_event, publish_event
 from events.enums import ProgrammeKind
 from events.inputs import EventDraft, ParticipantDetails, ProgrammeDraft
+from events.languages import LANGUAGE_NAMES
 from events.models import Broadcast, Event, OutboxMessage
 from events.outbox.queue import Kind, State
 from events.programmes import create_programme, publish_programme
@@ -34,7 +34,7 @@ from tests.bot.inprocess import (
 
 ONLY_ORGANISERS = "This is only for organisers."
 STALE = "This button is no longer active."
-SEATS = "Everyone holding a seat"
+SEATS = "Everyone with a seat"
 
 
 @pytest.fixture
@@ -340,8 +340,12 @@ async def test_an_organiser_cancels_a_running_broadcast_and_lists_it(lab: InProc
     assert listing.text is not None
     assert listing.text.startswith(LAB_OPEN_TITLE)
     assert "1. " in listing.text
-    assert [b.text for row in listing.buttons for b in row] == ["1. " + _("Progress")]
-    [report] = await mariam.press("1. " + _("Progress"))
+    # Times in the event's clock, named once: the lab event is in Yerevan.
+    assert _("Times: {clock}").format(clock=_("local time, {offset}").format(offset="UTC+4")) in (
+        listing.text
+    )
+    assert [b.text for row in listing.buttons for b in row] == ["📊 1"]
+    [report] = await mariam.press("📊 1")
     assert _("Queued: {count}").format(count=2) in (report.text or "")
 
     await mariam.press(_("Cancel the broadcast"))
@@ -463,3 +467,27 @@ async def test_other_messages_while_composing_get_a_hint(lab: InProcessBot) -> N
     assert texts(await mariam.say("Hello again")) == [
         _("Please use the buttons above, or /cancel to stop.")
     ]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_help_lists_the_organisers_commands_to_organisers_only(
+    lab: InProcessBot, language: str
+) -> None:
+    mariam = organiser(lab, language)
+    _ = mariam._
+    [help_text] = texts(await mariam.say("/help"))
+    commands = [
+        _("/stats – registrations for your events"),
+        _("/broadcast – write to your participants"),
+        _("/broadcasts – your messages and how far they got"),
+    ]
+    assert _("For organisers:") in help_text
+    assert all(command in help_text for command in commands)
+
+    # A participant of the lab event (registered in English, which she keeps).
+    ani = Organiser(lab, lab.user(700_001, "Ani", language_code=language), "en")
+    [participants_help] = texts(await ani.say("/help"))
+    assert ani._("/my – your registrations and tickets") in participants_help
+    assert "/stats" not in participants_help
+    assert "/broadcast" not in participants_help
+    assert ani._("For organisers:") not in participants_help

@@ -136,7 +136,7 @@ async def test_a_start_arrives_by_webhook_and_is_answered(served: Served) -> Non
     await ani.start()
     greeting = await ani.next_message(timeout=REPLY_TIMEOUT_S)
     t = harness.t("ka")
-    assert greeting.text == t.gettext(WELCOME)
+    assert (greeting.text or "").startswith(t.gettext(WELCOME))
     # A button press comes the same way.
     await ani.press(t.gettext("Programmes"))
     await ani.next_callback_answer(timeout=REPLY_TIMEOUT_S)
@@ -174,9 +174,8 @@ async def test_the_right_secret_lets_an_update_in(served: Served) -> None:
         WEBHOOK_PATH, json=served.update(ani.id), headers={SECRET_HEADER: SECRET}
     )
     assert response.status_code == 200
-    assert [message.text for message in ani.messages][:1] == [
-        served.harness.t("ru").gettext(WELCOME)
-    ]
+    [first, *_others] = [message.text or "" for message in ani.messages]
+    assert first.startswith(served.harness.t("ru").gettext(WELCOME))
 
 
 @pytest.mark.parametrize(
@@ -326,7 +325,7 @@ async def test_serve_in_webhook_mode_registers_the_webhook_and_answers(
             nino = tg.user(7_300_001, "Nino", language_code="ka")
             await nino.start()
             greeting = await nino.next_message(timeout=REPLY_TIMEOUT_S)
-            assert greeting.text == GREETING_KA
+            assert (greeting.text or "").startswith(GREETING_KA)
             await nino.press(Catalogues().translator("ka").gettext("Programmes"))
             await nino.next_callback_answer(timeout=REPLY_TIMEOUT_S)
             await until(lambda: tg.stats.webhook_deliveries == 2)

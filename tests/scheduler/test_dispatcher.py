@@ -467,7 +467,7 @@ def assert_written(
 def assert_reminder(
     message: ChatMessage, t: Translator, event: Event, registration_id: int, starts_at: datetime
 ) -> None:
-    assert_written(message, t, "Reminder: {title} begins {when}.", event, starts_at)
+    assert_written(message, t, "Reminder: {title}", event, starts_at)
     assert labels(message) == [t.gettext("Add to calendar"), t.gettext("Cancel registration")]
     assert callback_data(message) == [
         Mine(action="ics", id=registration_id).pack(),
@@ -554,7 +554,11 @@ async def test_reminders_are_sent_once_each_in_the_readers_language_and_follow_t
         for language in people:
             notice = deliveries.to(chat[language])[-1]
             assert_written(
-                notice, t[language], "{title} has changed. It now begins {when}.", school, later
+                notice,
+                t[language],
+                "{title} has changed. This is when and where it takes place now:",
+                school,
+                later,
             )
 
         clock.set(later - timedelta(minutes=24 * 60 - 1))
@@ -577,8 +581,8 @@ async def test_reminders_are_sent_once_each_in_the_readers_language_and_follow_t
         await quiet()
 
     sorry = (
-        "We are sorry: {title}, planned for {when}, is cancelled. Your registration is "
-        "closed; there is nothing you need to do."
+        "We are sorry: {title} is cancelled. Your registration is closed; there is "
+        "nothing you need to do."
     )
     for language in ("en", "ru"):
         received = deliveries.to(chat[language])

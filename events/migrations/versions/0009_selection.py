@@ -4,7 +4,7 @@ An application-mode event stores its selection targets; each registration an
 organiser's private score and note; proposals are kept with what re-runs them.
 
 Revision ID: 0009
-Revises: 0008 (temporarily 0007 on the selection branch; see the merge)
+Revises: 0008
 Create Date: 2026-12-05
 """
 
@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-# 0008 is being merged from another branch; point this at "0008" at the merge.
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,320 @@
+"""Every kind of message the bot and the feeds write, rendered with the demo data.
+
+The guard-rail tests (``test_every_message``) read each of them in each language; the
+same samples print the closing note's sentences (``python -m tests.bot.samples``). Rows
+are built as the use cases build them, but not stored: the texts are the point here.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from aiogram.types import InlineKeyboardMarkup
+from icalendar import Calendar
+
+from bot.broadcasts.reports import _broadcast_list, _report_text
+from bot.i18n import Catalogues, Translator
+from bot.notices import Rendered, render
+from bot.organiser.router import _event_statistics
+from bot.signup.draft import SignupDraft
+from bot.signup.steps import summary
+from bot.views import (
+    event_card,
+    my_data,
+    profile_summary,
+    programme_card,
+    question_prompt,
+    registration_card,
+    registration_label,
+)
+from bot.wording import count_label, refusal, status_label
+from events import errors
+from events.broadcasts import BroadcastReport, BroadcastState
+from events.editions import build_event
+from events.enums import Gender, PublicationStatus, RegistrationStatus
+from events.feeds.render import (
+    Attendance,
+    EventSnapshot,
+    FeedItem,
+    Links,
+    all_events_name,
+    personal_name,
+    render_calendar,
+)
+from events.languages import LANGUAGES, Language
+from events.models import Broadcast, Event, Participant, Programme, Registration
+from events.outbox.delivery import Claimed
+from events.outbox.queue import Kind
+from events.outbox.verdicts import Ready
+from events.questions import questions_of
+from events.statistics import EventStatistics
+from redbridge.demo.programmes import demo_programmes
+
+# A fixed present: the demo dates every event from it.
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+# An organiser's broadcast, written in the five languages.
+BROADCAST_TEXTS = {
+    "en": "Doors open at 18:30. Please bring your ticket.",
+    "hy": "Դռները բացվում են 18:30-ին։ Խնդրում ենք վերցնել Ձեր տոմսը։",
+    "az": "Qapılar saat 18:30-da açılır. Zəhmət olmasa, biletinizi götürün.",
+    "ka": "კარები 18:30-ზე გაიღება. გთხოვთ, თან იქონიოთ ბილეთი.",
+    "ru": "Двери открываются в 18:30. Пожалуйста, возьмите с собой билет.",
+}
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One rendered message: what it is, its text and its buttons."""
+
+    name: str
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
+class Demo:
+    programmes: list[Programme]
+    events: list[Event]
+
+
+def demo(now: datetime = NOW) -> Demo:
+    """The demo programmes and events as rows (with ids), as ``redbridge demo`` makes them."""
+    programmes: list[Programme] = []
+    events: list[Event] = []
+    for number, loaded in enumerate(demo_programmes(now), start=1):
+        draft = loaded.programme
+        programmes.append(
+            Programme(
+                id=number,
+                slug=draft.slug,
+                kind=draft.kind,
+                title=draft.title,
+                description=draft.description,
+                default_language=draft.default_language,
+                status=PublicationStatus.PUBLISHED,
+            )
+        )
+        for event_draft in loaded.events:
+            event = build_event(number, event_draft, now, PublicationStatus.PUBLISHED)
+            event.id = len(events) + 1
+            event.calendar_uid = f"demo-{event.id}"
+            event.calendar_revised_at = now
+            events.append(event)
+    return Demo(programmes, events)
+
+
+def _registration(event: Event, status: RegistrationStatus, now: datetime) -> Registration:
+    return Registration(
+        id=event.id * 10,
+        event_id=event.id,
+        participant_id=1,
+        status=status,
+        answers={},
+        ticket_code="K7Q2M9" if status == RegistrationStatus.CONFIRMED else None,
+        offer_expires_at=now + timedelta(hours=48)
+        if status == RegistrationStatus.OFFERED
+        else None,
+    )
+
+
+def _ready(
+    kind: Kind, event: Event, registration: Registration, broadcast: Broadcast | None = None
+) -> Ready:
+    message = Claimed(
+        id=1,
+        kind=kind,
+        params={},
+        participant_id=1,
+        chat_id=1,
+        reachable=True,
+        language="en",
+        event_id=event.id,
+        registration_id=registration.id,
+        broadcast_id=broadcast.id if broadcast else None,
+        due_at=NOW,
+        attempts=0,
+    )
+    return Ready(message, event, registration, broadcast)
+
+
+def notices(t: Translator, event: Event, now: datetime = NOW) -> Iterator[Sample]:
+    """Every message the outbox sends, about ``event``."""
+    confirmed = _registration(event, RegistrationStatus.CONFIRMED, now)
+    offered = _registration(event, RegistrationStatus.OFFERED, now)
+    for kind, registration in [
+        (Kind.REMINDER, confirmed),
+        (Kind.OFFER, offered),
+        (Kind.OFFER_EXPIRING, offered),
+        (Kind.OFFER_EXPIRED, _registration(event, RegistrationStatus.CANCELLED, now)),
+        (Kind.EVENT_CHANGED, confirmed),
+        (Kind.EVENT_CANCELLED, confirmed),
+    ]:
+        yield _sample(kind.value, render(t, _ready(kind, event, registration)))
+    for kind in (Kind.DECISION, Kind.CONFIRMATION):
+        for status in (
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.WAITLISTED,
+            RegistrationStatus.REJECTED if kind == Kind.DECISION else RegistrationStatus.APPLIED,
+        ):
+            rendered = render(t, _ready(kind, event, _registration(event, status, now)))
+            yield _sample(f"{kind.value}/{status}", rendered)
+    broadcast = Broadcast(id=5, event_id=event.id, texts=BROADCAST_TEXTS)
+    rendered = render(t, _ready(Kind.BROADCAST, event, confirmed, broadcast))
+    yield _sample("broadcast", rendered)
+
+
+def _sample(name: str, rendered: Rendered) -> Sample:
+    return Sample(name, rendered.text, rendered.markup)
+
+
+def _participant(language: Language, now: datetime) -> Participant:
+    return Participant(
+        id=1,
+        telegram_user_id=4242,
+        name="Ani",
+        language=language,
+        country="AM",
+        gender=Gender.FEMALE,
+        birth_year=None,
+        consented_at=now,
+    )
+
+
+def _report(event: Event, state: BroadcastState, now: datetime) -> BroadcastReport:
+    return BroadcastReport(
+        id=7,
+        event_id=event.id,
+        state=state,
+        send_at=now,
+        created_at=now,
+        recipients=12,
+        queued=3,
+        sent=9,
+        failed=0,
+        blocked=0,
+        skipped=0,
+        cancelled=0,
+        texts={"en": "Hello"},
+        audience={"custom": True},
+        created_by="organiser",
+        released_at=now,
+        cancelled_at=None,
+    )
+
+
+def views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
+    """The bot's composed messages: cards, summaries, lists, reports."""
+    for programme in data.programmes:
+        yield Sample(f"programme/{programme.slug}", programme_card(t, programme))
+    for event in data.events:
+        yield Sample(f"card/{event.slug}", event_card(t, event, 3, now))
+        yield Sample(f"card-full/{event.slug}", event_card(t, event, 0, now))
+        for status in RegistrationStatus:
+            registration = _registration(event, status, now)
+            yield Sample(f"registration/{status}", registration_card(t, registration, event))
+            yield Sample(f"label/{status}", registration_label(t, registration, event))
+        for question in questions_of(event.questions):
+            yield Sample(f"question/{question.key}", question_prompt(t, question, event))
+        draft = SignupDraft(event_id=event.id, name="Ani", country="AM", gender=Gender.FEMALE)
+        questions = questions_of(event.questions)
+        yield Sample(f"summary/{event.slug}", summary(t, event, draft, questions))
+        statistics = EventStatistics(
+            event_id=event.id,
+            capacity=event.capacity,
+            seats_held=2,
+            by_status=dict.fromkeys(RegistrationStatus, 1),
+        )
+        yield Sample(f"stats/{event.slug}", _event_statistics(t, event, statistics))
+    event = data.events[0]
+    participant = _participant(t.language, now)
+    registrations = [(_registration(event, RegistrationStatus.CONFIRMED, now), event)]
+    yield Sample("mydata", my_data(t, participant, registrations))
+    for gender in (None, *Gender):
+        yield Sample(f"profile/{gender}", profile_summary(t, "Ani", None, gender, None))
+    for state in BroadcastState:
+        yield Sample(f"report/{state}", _report_text(t, _report(event, state, now), event))
+    text, markup = _broadcast_list(t, [(event, [_report(event, BroadcastState.DONE, now)])])
+    yield Sample("broadcasts", text, markup)
+    for status in RegistrationStatus:
+        yield Sample(f"status/{status}", status_label(t, status))
+        yield Sample(f"count/{status}", count_label(t, status))
+    for error in _every_refusal():
+        yield Sample(f"refusal/{type(error).__name__}", refusal(t, error))
+
+
+def _every_refusal() -> Iterator[errors.DomainError]:
+    for reason in ("age", "country", "birth_year_required", "country_required", "other"):
+        yield errors.NotEligible(reason, reason)
+    yield errors.EventCancelled("x")
+    yield errors.NoSeatAvailable("x")
+    yield errors.OfferExpired("x")
+    yield errors.NotFound("event", 1)
+    yield errors.TicketNotValid("x")
+    yield errors.AlreadyCheckedIn("x")
+
+
+# What a calendar app shows a person of a feed (the rest is codes, ids and zones).
+FEED_TEXTS = ("NAME", "X-WR-CALNAME", "SUMMARY", "DESCRIPTION", "LOCATION")
+
+
+def feeds(language: Language, data: Demo) -> Iterator[Sample]:
+    """The calendar feeds' texts (names, summaries, locations, notes) in ``language``."""
+    links = Links("https://redbridge.example", "redbridge_bot")
+    cancelled = data.events[-1]
+    items = [FeedItem(EventSnapshot.of(event)) for event in data.events]
+    items.append(FeedItem(replace(EventSnapshot.of(cancelled), status="cancelled", id=99)))
+    personal = [
+        FeedItem(EventSnapshot.of(event), attendance)
+        for event, attendance in zip(data.events, Attendance, strict=False)
+    ]
+    for name, calendar in [
+        ("feed/all", render_calendar(all_events_name(language), items, language, links)),
+        ("feed/personal", render_calendar(personal_name(language), personal, language, links)),
+    ]:
+        parsed = Calendar.from_ical(calendar)
+        texts = [str(parsed[key]) for key in FEED_TEXTS if key in parsed]
+        for component in parsed.walk("VEVENT"):
+            texts += [str(component[key]) for key in FEED_TEXTS if key in component]
+        yield Sample(name, "\n".join(texts))
+
+
+def everything(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
+    yield from views(t, data, now)
+    for event in data.events:
+        for sample in notices(t, event, now):
+            yield Sample(f"{sample.name}/{event.slug}", sample.text, sample.markup)
+    yield from feeds(t.language, data)
+
+
+def closing_note(now: datetime = NOW) -> str:
+    """The five sentences of the closing note, in the five languages, as sent."""
+    catalogues = Catalogues()
+    data = demo(now)
+    concert = next(event for event in data.events if event.slug.startswith("joint-concert"))
+    hall = next(event for event in data.events if event.slug.startswith("town-hall"))
+    blocks = []
+    for language in LANGUAGES:
+        t = catalogues.translator(language)
+        card = event_card(t, hall, 57, now)
+        sent = {sample.name: sample.text for sample in notices(t, concert, now)}
+        parts = [
+            f"=== {language} ===",
+            "--- event card ---",
+            card,
+            "--- confirmation ---",
+            sent[f"{Kind.CONFIRMATION.value}/{RegistrationStatus.CONFIRMED}"],
+            "--- seat offer ---",
+            sent[Kind.OFFER.value],
+            "--- reminder ---",
+            sent[Kind.REMINDER.value],
+            "--- cancellation ---",
+            sent[Kind.EVENT_CANCELLED.value],
+        ]
+        blocks.append("\n".join(parts))
+    return "\n\n".join(blocks)
+
+
+if __name__ == "__main__":
+    print(closing_note())  # noqa: T201 - the point of running it
