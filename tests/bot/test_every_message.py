@@ -89,7 +89,9 @@ def test_the_english_word_check_finds_english() -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_raw_zone_iso_date_or_none(catalogues: Catalogues, data: Demo, language: str) -> None:
     samples = _samples(catalogues, data, language)
-    assert len(samples) > 300
+    # Every kind of message over the demo data (fewer since the town halls became series,
+    # whose events the data fixture does not load): a floor that notices a lost kind.
+    assert len(samples) > 250
     wrong = [
         (sample.name, found)
         for sample in samples
