@@ -210,6 +210,7 @@ class RegistrationRequest(Strict):
         "participant.birth_year": "within the event's age range, when it has one",
         "participant.country": "one of the event's eligible countries, when it has some",
     }
+    schema_examples = ({"participant": {"name": "Ani", "language": "hy", "country": "AM"}},)
 
     participant: ParticipantDetails
     # pydantic writes the key pattern as ``patternProperties``, which alone lets any

@@ -72,6 +72,9 @@ class BroadcastDraft(Strict):
         f"or tg addresses) showing 1 to {BROADCAST_TEXT_LIMIT} characters",
         "send_at": "from a minute before the server's current time to a year after it",
     }
+    schema_examples = (
+        {"texts": {"en": "<b>Doors open at 9:00.</b> Bring your ticket.", "ru": "Вход с 9:00."}},
+    )
 
     texts: Annotated[
         dict[Language, Annotated[str, StringConstraints(min_length=1, max_length=10_000)]],

@@ -11,7 +11,7 @@ rest, a field compared with another or with the stored state or the clock, is li
 per model in ``rules_not_in_schema`` and shown in the document.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Annotated, Any, ClassVar, Self
@@ -137,6 +137,8 @@ def _describe(schema: dict[str, Any], model: type[Any]) -> None:
     if rules:
         schema[RULES_KEYWORD] = rules
     schema.update(model.schema_keywords)
+    if examples := vars(model).get("schema_examples"):
+        schema["examples"] = list(examples)
 
 
 class Strict(BaseModel):
@@ -147,6 +149,9 @@ class Strict(BaseModel):
     rules_not_in_schema: ClassVar[Mapping[str, str]] = {}
     # Keywords added to the model's JSON schema, for rules that span fields.
     schema_keywords: ClassVar[Mapping[str, Any]] = {}
+    # Valid bodies for the document (of this model only, not its subclasses): readers
+    # see one, and fuzzers start from one that gets past every rule.
+    schema_examples: ClassVar[Sequence[Mapping[str, Any]]] = ()
 
 
 def _title_in_default_language(*, partial: bool) -> dict[str, Any]:
@@ -182,6 +187,13 @@ def _require_default(title: dict[str, str], default_language: str, field: str) -
 
 class ProgrammeDraft(Strict):
     schema_keywords = _title_in_default_language(partial=False)
+    schema_examples = (
+        {
+            "slug": "youth-exchange",
+            "kind": "exchange_visit",
+            "title": {"en": "Youth exchange", "ka": "ახალგაზრდული გაცვლა"},
+        },
+    )
 
     slug: Slug
     kind: ProgrammeKind
@@ -386,6 +398,19 @@ class EventFields(CommonEventFields):
 
 class EventDraft(EventFields):
     rules_not_in_schema = {"starts_at": "at most 5 years after the server's current time"}
+    schema_examples = (
+        {
+            "slug": "economic-forum-2027",
+            "title": {"en": "Economic Forum 2027", "hy": "Տնտեսական ֆորում 2027"},
+            "starts_at": "2027-10-07T09:00:00+04:00",
+            "ends_at": "2027-10-08T18:00:00+04:00",
+            "timezone": "Asia/Tbilisi",
+            "venue": "Expo Georgia",
+            "city": "Tbilisi",
+            "country": "GE",
+            "capacity": 300,
+        },
+    )
 
 
 class EventChanges(Strict):

@@ -58,6 +58,20 @@ class SeriesDraft(CommonEventFields):
         "exceptions": "dates the rule gives, within its first years",
         "starts_on": "at most 5 years after the server's current time",
     }
+    schema_examples = (
+        {
+            "slug": "monthly-debate",
+            "title": {"en": "Monthly debate", "az": "Aylıq debat"},
+            "rrule": "FREQ=MONTHLY;BYDAY=-1TH",
+            "starts_on": "2027-01-01",
+            "start_time": "18:00",
+            "duration_minutes": 120,
+            "timezone": "Asia/Tbilisi",
+            "city": "Tbilisi",
+            "country": "GE",
+            "capacity": 80,
+        },
+    )
 
     slug: SeriesSlug
     rrule: Annotated[str, StringConstraints(max_length=300)]

@@ -73,7 +73,12 @@ Day = Annotated[
     Described({"pattern": DAY_PATTERN}),
 ]
 # A local time of day, to the minute (seconds are dropped); the zone is a field of its own.
-# Not ``format: time``, which requires an offset.
+# Not ``format: time``, which requires an offset: in answers too (``LocalTime``).
+_WALL_CLOCK_SCHEMA = {
+    "type": "string",
+    "pattern": WALL_CLOCK_PATTERN,
+    "description": "Local time HH:MM[:SS] (seconds are dropped), without an offset.",
+}
 WallClock = Annotated[
     time,
     BeforeValidator(
@@ -82,11 +87,6 @@ WallClock = Annotated[
         )
     ),
     AfterValidator(_wall_clock),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": WALL_CLOCK_PATTERN,
-            "description": "Local time HH:MM (seconds are dropped), without an offset.",
-        }
-    ),
+    WithJsonSchema(_WALL_CLOCK_SCHEMA),
 ]
+LocalTime = Annotated[time, WithJsonSchema(_WALL_CLOCK_SCHEMA)]

@@ -5,6 +5,9 @@ import re
 from typing import Any
 
 import httpx
+import jsonschema_rs
+
+from tests.api.builders import SUMMER_SCHOOL, published_event
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -108,3 +111,25 @@ async def test_every_input_string_has_a_limit_and_every_keyword_is_json_schema(
     assert "pattern" in schemas["CountryCode"]
     assert "pattern" in schemas["TimeZone"]
     assert "ends_at" in schemas["EventDraft"]["x-rules-not-in-schema"]
+
+
+async def test_answers_to_the_documents_examples_match_their_documented_schema(
+    api: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    """Formats included: a series' ``start_time`` is a local time, not RFC 3339's
+    ``time`` (which needs an offset), as the fuzzer found."""
+    document = await _document(api)
+    await published_event(api, admin)  # the programme, published
+    schemas = document["components"]["schemas"]  # type: ignore[index]
+    operation = document["paths"]["/api/v1/programmes/{slug}/series"]["post"]  # type: ignore[index]
+    (example,) = schemas["SeriesDraft"]["examples"]
+    created = await api.post(
+        f"/api/v1/programmes/{SUMMER_SCHOOL}/series", json=example, headers=admin
+    )
+    assert created.status_code == 201, created.text
+    schema = operation["responses"]["201"]["content"]["application/json"]["schema"]
+    validator = jsonschema_rs.validator_for(
+        {**schema, "components": document["components"]}, validate_formats=True
+    )
+    errors = [error.message for error in validator.iter_errors(created.json())]
+    assert not errors

@@ -17,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from api.schemas import RegistrationRequest
+from events.broadcast_inputs import BroadcastDraft
 from events.countries import CountryCode, country_codes
 from events.enums import QuestionKind
 from events.inputs import (
@@ -31,6 +33,7 @@ from events.inputs import (
 )
 from events.json_schema import RULES_KEYWORD
 from events.languages import LANGUAGES
+from events.series_inputs import SeriesDraft
 from events.text_fields import Text
 from events.written_dates import Day, Moment, WallClock
 
@@ -304,3 +307,13 @@ def test_rules_the_schema_cannot_state_are_listed_with_their_models() -> None:
         "questions",
     }
     assert set(Question.model_json_schema()[RULES_KEYWORD]) == {"choices", "max_value"}
+
+
+@pytest.mark.parametrize(
+    "model", [ProgrammeDraft, EventDraft, SeriesDraft, BroadcastDraft, RegistrationRequest]
+)
+def test_the_examples_in_the_document_are_valid(model: type[BaseModel]) -> None:
+    examples = model.model_json_schema()["examples"]
+    assert examples
+    for example in examples:
+        assert _model_agree(model, example) == (True, True)
