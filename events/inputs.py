@@ -13,9 +13,7 @@ per model in ``rules_not_in_schema`` and shown in the document.
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import cache
 from typing import Annotated, Any, ClassVar, Self
-from zoneinfo import available_timezones
 
 from annotated_types import MinLen
 from pydantic import (
@@ -32,9 +30,10 @@ from events.countries import CountryCode
 from events.date_bounds import MAX_LENGTH, MAX_MULTI_WEEK_LENGTH
 from events.enums import Gender, ProgrammeKind, QuestionKind, RegistrationMode
 from events.field_errors import field_error
-from events.json_schema import RULES_KEYWORD, Described, Named
+from events.json_schema import RULES_KEYWORD, Described
 from events.languages import DEFAULT_LANGUAGE, LANGUAGES, Language
 from events.text_fields import Text, clean_line, clean_text
+from events.time_zones import TimeZoneName
 from events.whole_numbers import MAX_SAFE_INT, Whole
 from events.written_dates import Moment
 
@@ -84,48 +83,6 @@ TranslatedPrompt = Annotated[
     MinLen(1),
     AfterValidator(_languages_only),
     _IN_LANGUAGES,
-]
-
-
-@cache
-def time_zone_names() -> frozenset[str]:
-    # "localtime" is whatever zone the server's machine is set to: not a place.
-    return frozenset(available_timezones() - {"localtime", "posixrules"})
-
-
-def _zone(name: str) -> str:
-    if name not in time_zone_names():
-        raise ValueError(f"{name!r} is not an IANA time zone")
-    return name
-
-
-def _zones_pattern(names: frozenset[str]) -> str:
-    """``^(?:Africa/(?:Abidjan|…)|…|UTC|…)$``: exactly the names, grouped by area."""
-    by_area: dict[str, list[str]] = {}
-    for name in sorted(names):
-        area, _, rest = name.partition("/") if "/" in name else ("", "", name)
-        by_area.setdefault(area, []).append(rest.replace("+", "\\+"))
-    groups = [
-        f"{area}/(?:{'|'.join(rests)})" if area else "|".join(rests)
-        for area, rests in by_area.items()
-    ]
-    return f"^(?:{'|'.join(groups)})$"
-
-
-# One component of the API's document: a pattern rather than an enum of 600 names, which
-# fuzzers would try one by one.
-TimeZoneName = Annotated[
-    str,
-    AfterValidator(_zone),
-    Named(
-        "TimeZone",
-        {
-            "type": "string",
-            "description": "An IANA time zone name: the pattern lists every one.",
-            "pattern": _zones_pattern(time_zone_names()),
-            "examples": ["Asia/Tbilisi", "Asia/Yerevan", "Asia/Baku"],
-        },
-    ),
 ]
 
 

@@ -27,14 +27,13 @@ from events.inputs import (
     ProgrammeDraft,
     Question,
     SafeInt,
-    TimeZoneName,
     TranslatedTitle,
-    time_zone_names,
 )
 from events.json_schema import RULES_KEYWORD
 from events.languages import LANGUAGES
 from events.series_inputs import SeriesDraft
 from events.text_fields import Text
+from events.time_zones import TimeZoneName, time_zone_names
 from events.written_dates import Day, Moment, WallClock
 
 
