@@ -61,6 +61,15 @@ def _status_of(error: errors.DomainError) -> HTTPStatus:
     return HTTPStatus.UNPROCESSABLE_ENTITY
 
 
+# The field of a registration request each eligibility rule reads.
+_ELIGIBILITY_FIELDS = {
+    "age": "participant.birth_year",
+    "birth_year_required": "participant.birth_year",
+    "country": "participant.country",
+    "country_required": "participant.country",
+}
+
+
 async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, errors.DomainError)
     extra: dict[str, Any] = {}
@@ -72,6 +81,10 @@ async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
         ]
     elif isinstance(error, errors.NotEligible):
         extra["reason"] = error.reason
+        field = _ELIGIBILITY_FIELDS.get(error.reason, "participant")
+        extra["errors"] = [{"field": field, "message": error.detail}]
+    elif isinstance(error, errors.TicketNotValid):
+        extra["errors"] = [{"field": "ticket_code", "message": error.detail}]
     elif isinstance(error, errors.AlreadyRegistered):
         extra["registration_id"] = error.registration_id
     return problem(_status_of(error), error.code, error.detail, **extra)

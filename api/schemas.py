@@ -1,13 +1,14 @@
 """Response bodies and the request bodies that are not use-case inputs themselves."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from events.deeplinks import deep_link, event_payload, programme_payload
 from events.enums import Decision
-from events.inputs import Int64, ParticipantDetails, Strict
+from events.inputs import ParticipantDetails, SafeInt, Strict
+from events.json_schema import Described
 from events.models import Event, Participant, Programme, Registration
 from events.statistics import EventStatistics
 
@@ -194,11 +195,30 @@ class StatisticsOut(BaseModel):
         )
 
 
+# An answer's key is a question's key; a text answer is at most 2,000 characters (the
+# longest ``max_length`` a question may set).
+AnswerKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
+AnswerText = Annotated[str, StringConstraints(max_length=2000)]
+
+
 class RegistrationRequest(Strict):
     """An organiser registers a person: their details and answers to the event's questions."""
 
+    rules_not_in_schema = {
+        "answers.*": "an answer to each required question of the event, of the question's "
+        "kind and within its limits; no other keys",
+        "participant.birth_year": "within the event's age range, when it has one",
+        "participant.country": "one of the event's eligible countries, when it has some",
+    }
+    schema_examples = ({"participant": {"name": "Ani", "language": "hy", "country": "AM"}},)
+
     participant: ParticipantDetails
-    answers: dict[str, str | Int64 | bool] = Field(default_factory=dict, max_length=40)
+    # pydantic writes the key pattern as ``patternProperties``, which alone lets any
+    # other key through; the keys that do not match it are refused.
+    answers: Annotated[
+        dict[AnswerKey, AnswerText | SafeInt | bool],
+        Described({"additionalProperties": False}),
+    ] = Field(default_factory=dict, max_length=40)
 
 
 class DecisionRequest(Strict):
@@ -206,6 +226,10 @@ class DecisionRequest(Strict):
 
 
 class CheckInRequest(Strict):
+    rules_not_in_schema = {
+        "ticket_code": "the ticket of a confirmed registration for this event, not yet used"
+    }
+
     ticket_code: str = Field(min_length=1, max_length=64)
 
 

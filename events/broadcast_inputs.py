@@ -3,13 +3,19 @@
 from collections.abc import Sequence
 from typing import Annotated, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, Field, StrictBool
+from pydantic import AfterValidator, Field, StrictBool, StringConstraints
 
+from events.countries import CountryCode
 from events.enums import RegistrationStatus
-from events.inputs import CountryCode, Strict
+from events.inputs import Strict
 from events.languages import Language
+from events.written_dates import Moment
 
 _T = TypeVar("_T")
+
+# The dispatcher puts a heading above the text ("From the organisers of <title>:", the
+# title up to 200 characters) and the whole message must fit Telegram's 4096.
+BROADCAST_TEXT_LIMIT = 3800
 
 # People holding a seat (or who held it and came): the usual readers of a broadcast.
 DEFAULT_STATUSES: tuple[RegistrationStatus, ...] = (
@@ -61,6 +67,18 @@ class BroadcastDraft(Strict):
     most a minute in the past and at most a year ahead.
     """
 
-    texts: Annotated[dict[Language, str], Field(min_length=1)]
+    rules_not_in_schema = {
+        "texts.*": "Telegram HTML (only the tags Telegram allows, links to http, https "
+        f"or tg addresses) showing 1 to {BROADCAST_TEXT_LIMIT} characters",
+        "send_at": "from a minute before the server's current time to a year after it",
+    }
+    schema_examples = (
+        {"texts": {"en": "<b>Doors open at 9:00.</b> Bring your ticket.", "ru": "Вход с 9:00."}},
+    )
+
+    texts: Annotated[
+        dict[Language, Annotated[str, StringConstraints(min_length=1, max_length=10_000)]],
+        Field(min_length=1),
+    ]
     audience: BroadcastAudience = Field(default_factory=BroadcastAudience)
-    send_at: AwareDatetime | None = None
+    send_at: Moment | None = None

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.access import SYSTEM
 from events.audit import record
-from events.broadcast_inputs import BroadcastAudience, BroadcastDraft
+from events.broadcast_inputs import BROADCAST_TEXT_LIMIT, BroadcastAudience, BroadcastDraft
 from events.editions import get_event, list_events
 from events.enums import PublicationStatus, RegistrationStatus
 from events.errors import InvalidInput, InvalidTransition, NotFound
@@ -30,9 +30,6 @@ from events.outbox.queue import OPEN_STATES, Kind, Message, State, enqueue, with
 from events.principals import Principal
 from events.telegram_html import check_html
 
-# The dispatcher puts a heading above the text ("From the organisers of <title>:", the
-# title up to 200 characters) and the whole message must fit Telegram's 4096.
-BROADCAST_TEXT_LIMIT = 3800
 # A form filled in a minute ago still means "now"; further back is a mistake.
 SEND_AT_GRACE = timedelta(minutes=1)
 SEND_AT_HORIZON = timedelta(days=365)

@@ -15,6 +15,9 @@ from events.errors import InvalidInput
 EARLIEST_AT = datetime(2000, 1, 1, tzinfo=UTC)
 # A fixed net far beyond what the use cases accept (MAX_YEARS_AHEAD).
 LATEST_AT = datetime(2100, 1, 1, tzinfo=UTC)
+# Written in any offset (at most a day from UTC), such a date falls within these in UTC.
+EARLIEST_UTC = EARLIEST_AT - timedelta(days=1)
+LATEST_UTC = LATEST_AT + timedelta(days=1)
 MAX_YEARS_AHEAD = 5
 # An event ends at most this long after its start; a multi-week one (a summer school
 # over a season, a residency) at most a year.
@@ -25,9 +28,11 @@ _RANGE = f"from {EARLIEST_AT:%Y-%m-%d} to {LATEST_AT - timedelta(days=1):%Y-%m-%
 
 
 def in_fixed_years(value: datetime) -> datetime:
-    """A pydantic validator: ``value`` unless it is outside the fixed years."""
-    if not EARLIEST_AT <= value < LATEST_AT:
-        raise ValueError(f"must be {_RANGE} (UTC)")
+    """A pydantic validator: ``value`` unless its year, as written (in its own offset), is
+    outside the fixed years. The written year is what the API's document can state; a
+    few hours either side of the net in UTC overflow nothing."""
+    if not EARLIEST_AT.year <= value.year < LATEST_AT.year:
+        raise ValueError(f"must be {_RANGE}")
     return value
 
 

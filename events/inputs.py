@@ -4,143 +4,121 @@ refused with its name before anything is stored.
 
 ``CommonEventFields`` holds what an event and a series (``events.series_inputs``)
 both have, so each of those fields is validated in one place.
+
+Each rule the API's JSON schema can state is stated there too (lengths, patterns,
+ranges, the languages of a translated text, the title in the default language); the
+rest, a field compared with another or with the stored state or the clock, is listed
+per model in ``rules_not_in_schema`` and shown in the document.
 """
 
-import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Annotated, Any, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any, ClassVar, Self
 
+from annotated_types import MinLen
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     PlainValidator,
     StrictBool,
-    StrictInt,
     StringConstraints,
+    TypeAdapter,
+    ValidationError,
     WithJsonSchema,
     model_validator,
 )
 
-from events.countries import normalise_country
-from events.date_bounds import MAX_LENGTH, MAX_MULTI_WEEK_LENGTH, in_fixed_years
+from events.countries import CountryCode
+from events.date_bounds import MAX_LENGTH, MAX_MULTI_WEEK_LENGTH
 from events.enums import Gender, ProgrammeKind, QuestionKind, RegistrationMode
 from events.field_errors import field_error
+from events.json_schema import RULES_KEYWORD, Described
 from events.languages import DEFAULT_LANGUAGE, LANGUAGES, Language
-
-# Characters that render invisibly or reorder text; harmless in prose, confusing in names.
-_INVISIBLE = {
-    "\u200b",
-    "\u200c",
-    "\u200d",
-    "\u2060",
-    "\ufeff",
-    "\u202e",
-    "\u202d",
-    "\u2066",
-    "\u2067",
-    "\u2068",
-    "\u2069",
-    "\u202a",
-    "\u202b",
-    "\u202c",
-}
-
-
-def clean_line(value: str) -> str:
-    """NFC-normalise, drop control and invisible characters, collapse whitespace."""
-    value = unicodedata.normalize("NFC", value)
-    kept = "".join(
-        " " if ch.isspace() else ch
-        for ch in value
-        if ch not in _INVISIBLE and (ch.isspace() or unicodedata.category(ch) != "Cc")
-    )
-    return " ".join(kept.split())
-
-
-def clean_text(value: str) -> str:
-    """Like ``clean_line`` but keeps line breaks (descriptions, free-text answers)."""
-    lines = (clean_line(line) for line in unicodedata.normalize("NFC", value).splitlines())
-    return "\n".join(lines).strip()
-
-
-def _non_empty(value: str) -> str:
-    if not value:
-        raise ValueError("must not be empty")
-    return value
-
+from events.text_fields import Text, clean_line, clean_text, text_pattern
+from events.time_zones import TimeZoneName
+from events.whole_numbers import MAX_SAFE_INT, Whole
+from events.written_dates import Moment
 
 # Whole numbers and ids as they enter (#12): nothing larger than its column gets past
-# the edge. Row ids are INTEGER primary keys, 4 bytes on PostgreSQL; Telegram ids and
-# numeric answers are 8 bytes. Body fields are strict: JSON ``true`` or ``"12"`` is
-# refused, not read as 1 or 12. Path and query values are text by nature, so ``Id`` and
-# ``TelegramUserId`` are lax (``/events/12``) and bodies use ``StrictTelegramUserId``.
+# the edge. Row ids are INTEGER primary keys, 4 bytes on PostgreSQL. Telegram ids (52
+# bits, Telegram says) and numeric answers stay within what JSON holds exactly. Path and
+# query values are text by nature, so ``Id`` and ``TelegramUserId`` are lax
+# (``/events/12``); body fields are ``Whole`` (strict) and use ``StrictTelegramUserId``.
 MAX_ID = 2**31 - 1
-MAX_INT64 = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-TelegramUserId = Annotated[int, Field(ge=1, le=MAX_INT64)]
-StrictTelegramUserId = Annotated[StrictInt, Field(ge=1, le=MAX_INT64)]
-Int64 = Annotated[StrictInt, Field(ge=-MAX_INT64 - 1, le=MAX_INT64)]
+TelegramUserId = Annotated[int, Field(ge=1, le=MAX_SAFE_INT)]
+StrictTelegramUserId = Annotated[int, Whole(1, MAX_SAFE_INT)]
+SafeInt = Annotated[int, Whole(-MAX_SAFE_INT, MAX_SAFE_INT)]
 
-Line = Annotated[str, AfterValidator(clean_line), AfterValidator(_non_empty)]
 Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$", max_length=60),
 ]
-CountryCode = Annotated[str, AfterValidator(normalise_country)]
 
 
-def _translations(
-    max_length: int, *, keep_breaks: bool
-) -> Callable[[dict[str, str]], dict[str, str]]:
-    def check(value: dict[str, str]) -> dict[str, str]:
-        cleaned: dict[str, str] = {}
-        for language, text in value.items():
-            if language not in LANGUAGES:
-                raise ValueError(f"{language!r} is not one of {', '.join(LANGUAGES)}")
-            text = clean_text(text) if keep_breaks else clean_line(text)
-            if len(text) > max_length:
-                raise ValueError(f"the {language} text is longer than {max_length} characters")
-            if text:
-                cleaned[language] = text
-        return cleaned
-
-    return check
+def _languages_only(texts: dict[str, str]) -> dict[str, str]:
+    for code in texts:
+        if code not in LANGUAGES:
+            raise ValueError(f"{code!r} is not one of {', '.join(LANGUAGES)}")
+    return texts
 
 
-# Organiser-written content: language code (en, hy, az, ka, ru) → text.
-TranslatedTitle = Annotated[dict[str, str], AfterValidator(_translations(200, keep_breaks=False))]
-TranslatedBody = Annotated[dict[str, str], AfterValidator(_translations(4000, keep_breaks=True))]
-TranslatedLabel = Annotated[dict[str, str], AfterValidator(_translations(100, keep_breaks=False))]
-TranslatedPrompt = Annotated[dict[str, str], AfterValidator(_translations(500, keep_breaks=True))]
+# Organiser-written content: language code (en, hy, az, ka, ru) → text. Every text given
+# must show something; a title and a prompt need at least one.
+_IN_LANGUAGES = Described({"propertyNames": {"enum": list(LANGUAGES)}})
+TranslatedTitle = Annotated[
+    dict[str, Annotated[str, Text(200)]],
+    MinLen(1),
+    AfterValidator(_languages_only),
+    _IN_LANGUAGES,
+]
+TranslatedBody = Annotated[
+    dict[str, Annotated[str, Text(4000, several_lines=True)]],
+    AfterValidator(_languages_only),
+    _IN_LANGUAGES,
+]
+TranslatedLabel = Annotated[
+    dict[str, Annotated[str, Text(100)]], AfterValidator(_languages_only), _IN_LANGUAGES
+]
+TranslatedPrompt = Annotated[
+    dict[str, Annotated[str, Text(500, several_lines=True)]],
+    MinLen(1),
+    AfterValidator(_languages_only),
+    _IN_LANGUAGES,
+]
 
 
-def _zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"{name!r} is not an IANA time zone") from error
-    return name
+def _describe(schema: dict[str, Any], model: type[Any]) -> None:
+    """Add a model's own schema rules and list the rules the schema cannot state."""
+    rules: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        rules.update(vars(cls).get("rules_not_in_schema", {}))
+    if rules:
+        schema[RULES_KEYWORD] = rules
+    schema.update(model.schema_keywords)
+    if examples := vars(model).get("schema_examples"):
+        schema["examples"] = list(examples)
 
 
-TimeZoneName = Annotated[str, AfterValidator(_zone)]
-
-
-def _place_schema(max_length: int) -> dict[str, Any]:
+def _place_schema(text: Text) -> dict[str, Any]:
     """A place's documented shape: texts per language, or one text (the default language's)."""
-    text = {"type": "string", "maxLength": max_length}
+    one: dict[str, Any] = {
+        "type": "string",
+        "maxLength": text.max_length,
+        "pattern": text_pattern(several_lines=False, required=text.required),
+    }
+    if text.required:
+        one["minLength"] = 1
     return {
         "anyOf": [
             {
                 "type": "object",
                 "propertyNames": {"enum": list(LANGUAGES)},
-                "additionalProperties": text,
+                "additionalProperties": one,
             },
-            text,
+            one,
         ]
     }
 
@@ -158,8 +136,44 @@ def _places_as_texts(data: Any, language: Any) -> Any:
     return converted
 
 
+def _without_empty(texts: dict[str, str]) -> dict[str, str]:
+    return {code: text for code, text in _languages_only(texts).items() if text}
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=10_000)
+    model_config = ConfigDict(extra="forbid", str_max_length=10_000, json_schema_extra=_describe)
+
+    # Rules the JSON schema cannot state, by field (``*`` stands for any key or index);
+    # a subclass adds to its bases'.
+    rules_not_in_schema: ClassVar[Mapping[str, str]] = {}
+    # Keywords added to the model's JSON schema, for rules that span fields.
+    schema_keywords: ClassVar[Mapping[str, Any]] = {}
+    # Valid bodies for the document (of this model only, not its subclasses): readers
+    # see one, and fuzzers start from one that gets past every rule.
+    schema_examples: ClassVar[Sequence[Mapping[str, Any]]] = ()
+
+
+def _title_in_default_language(*, partial: bool) -> dict[str, Any]:
+    """``title`` has a text in ``default_language`` (English when it is not sent), in JSON
+    Schema: "if the default language is L, the title has L", once per language. In a
+    partial update the rule binds only when both are sent; otherwise the stored one
+    takes part (see ``rules_not_in_schema``)."""
+    return {
+        "allOf": [
+            {
+                "if": {
+                    "properties": {"default_language": {"const": code}},
+                    **(
+                        {}
+                        if code == DEFAULT_LANGUAGE and not partial
+                        else {"required": ["default_language"]}
+                    ),
+                },
+                "then": {"properties": {"title": {"required": [code]}}},
+            }
+            for code in LANGUAGES
+        ]
+    }
 
 
 def _require_default(title: dict[str, str], default_language: str, field: str) -> None:
@@ -171,6 +185,15 @@ def _require_default(title: dict[str, str], default_language: str, field: str) -
 
 
 class ProgrammeDraft(Strict):
+    schema_keywords = _title_in_default_language(partial=False)
+    schema_examples = (
+        {
+            "slug": "youth-exchange",
+            "kind": "exchange_visit",
+            "title": {"en": "Youth exchange", "ka": "ახალგაზრდული გაცვლა"},
+        },
+    )
+
     slug: Slug
     kind: ProgrammeKind
     title: TranslatedTitle
@@ -184,6 +207,14 @@ class ProgrammeDraft(Strict):
 
 
 class ProgrammeChanges(Strict):
+    """A partial update: only the fields that were sent change."""
+
+    rules_not_in_schema = {
+        "title.*": "the title, as sent or stored, has a text in the default language, "
+        "as sent or stored",
+    }
+    schema_keywords = _title_in_default_language(partial=True)
+
     kind: ProgrammeKind | None = None
     title: TranslatedTitle | None = None
     description: TranslatedBody | None = None
@@ -198,19 +229,41 @@ class Choice(Strict):
 class Question(Strict):
     """A custom question an event asks on registration, with translated prompts."""
 
+    rules_not_in_schema = {
+        "choices": "the keys of the choices are unique",
+        "max_value": "max_value is at least min_value",
+    }
+    # A choice question has two choices or more; the others have none.
+    schema_keywords = {
+        "anyOf": [
+            {
+                "properties": {"kind": {"const": "choice"}, "choices": {"minItems": 2}},
+                "required": ["choices"],
+            },
+            {
+                "properties": {
+                    "kind": {
+                        "enum": [
+                            kind.value for kind in QuestionKind if kind is not QuestionKind.CHOICE
+                        ]
+                    },
+                    "choices": {"maxItems": 0},
+                }
+            },
+        ]
+    }
+
     key: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
     kind: QuestionKind
     prompt: TranslatedPrompt
     required: StrictBool = True
     choices: list[Choice] = Field(default_factory=list, max_length=12)
-    max_length: StrictInt = Field(default=500, ge=1, le=2000)
-    min_value: Int64 | None = None
-    max_value: Int64 | None = None
+    max_length: Annotated[int, Whole(1, 2000)] = 500
+    min_value: SafeInt | None = None
+    max_value: SafeInt | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if not self.prompt:
-            raise field_error("prompt", "a question needs a prompt")
         if self.kind is QuestionKind.CHOICE and len(self.choices) < 2:
             raise field_error("choices", "a choice question needs at least two choices")
         if self.kind is not QuestionKind.CHOICE and self.choices:
@@ -233,10 +286,10 @@ def _unique_questions(questions: list[Question]) -> list[Question]:
 
 
 Questions = Annotated[list[Question], Field(max_length=20), AfterValidator(_unique_questions)]
-Capacity = Annotated[StrictInt, Field(ge=1, le=100_000)]
-Age = Annotated[StrictInt, Field(ge=0, le=120)]
-Quota = Annotated[StrictInt, Field(ge=0, le=100_000)]
-OfferValidHours = Annotated[StrictInt, Field(ge=1, le=720)]
+Capacity = Annotated[int, Whole(1, 100_000)]
+Age = Annotated[int, Whole(0, 120)]
+Quota = Annotated[int, Whole(0, 100_000)]
+OfferValidHours = Annotated[int, Whole(1, 720)]
 
 # The longest reminder offset an organiser may set: 30 days, in minutes.
 MAX_REMINDER_OFFSET = 30 * 24 * 60
@@ -248,7 +301,7 @@ def _reminder_order(offsets: list[int]) -> list[int]:
 
 # Minutes before the start; duplicates are merged, the order does not matter.
 ReminderOffsets = Annotated[
-    list[Annotated[StrictInt, Field(ge=1, le=MAX_REMINDER_OFFSET)]],
+    list[Annotated[int, Whole(1, MAX_REMINDER_OFFSET)]],
     Field(max_length=5),
     AfterValidator(_reminder_order),
 ]
@@ -259,32 +312,37 @@ DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60, 120]
 # like a title; a plain string is accepted too, as the text in the default language
 # (``CommonEventFields._place_as_text``): clients written before places were translated
 # keep working.
+_VENUE_TEXT = Text(200, required=False)
+_CITY_TEXT = Text(100)
 Venue = Annotated[
-    dict[str, str],
-    AfterValidator(_translations(200, keep_breaks=False)),
-    WithJsonSchema(_place_schema(200)),
+    dict[str, Annotated[str, _VENUE_TEXT]],
+    AfterValidator(_without_empty),
+    WithJsonSchema(_place_schema(_VENUE_TEXT)),
 ]
 City = Annotated[
-    dict[str, str],
-    AfterValidator(_translations(100, keep_breaks=False)),
-    WithJsonSchema(_place_schema(100)),
+    dict[str, Annotated[str, _CITY_TEXT]],
+    AfterValidator(_languages_only),
+    WithJsonSchema(_place_schema(_CITY_TEXT)),
 ]
 
 
-def _place_change(max_length: int) -> Callable[[Any], dict[str, str] | str]:
+def _place_change(
+    text: Text, translated: TypeAdapter[dict[str, str]]
+) -> Callable[[Any], dict[str, str] | str]:
     """Texts per language, or one plain text kept as it is (see ``EventChanges``)."""
-    translations = _translations(max_length, keep_breaks=False)
 
     def check(value: Any) -> dict[str, str] | str:
         if isinstance(value, str):
-            text = clean_line(value)
-            if len(text) > max_length:
-                raise ValueError(f"the text is longer than {max_length} characters")
-            return text
-        if isinstance(value, dict) and all(
-            isinstance(key, str) and isinstance(text, str) for key, text in value.items()
-        ):
-            return translations(value)
+            if len(value) > text.max_length:
+                raise ValueError(f"is longer than {text.max_length} characters")
+            return text.validate(value)
+        if isinstance(value, dict):
+            try:
+                return translated.validate_python(value)
+            except ValidationError as error:
+                first = error.errors()[0]
+                where = ".".join(str(part) for part in first["loc"])
+                raise ValueError(f"{where}: {first['msg']}" if where else first["msg"]) from None
         raise ValueError("must be an object of texts per language, or one text")
 
     return check
@@ -293,13 +351,17 @@ def _place_change(max_length: int) -> Callable[[Any], dict[str, str] | str]:
 # In a partial update a plain string stays one until merged with the event, whose default
 # language it is then the text of. One validator, so a bad value gets one clear error.
 VenueChange = Annotated[
-    dict[str, str] | str, PlainValidator(_place_change(200)), WithJsonSchema(_place_schema(200))
+    dict[str, str] | str,
+    PlainValidator(_place_change(_VENUE_TEXT, TypeAdapter(Venue))),
+    WithJsonSchema(_place_schema(_VENUE_TEXT)),
 ]
 CityChange = Annotated[
-    dict[str, str] | str, PlainValidator(_place_change(100)), WithJsonSchema(_place_schema(100))
+    dict[str, str] | str,
+    PlainValidator(_place_change(_CITY_TEXT, TypeAdapter(City))),
+    WithJsonSchema(_place_schema(_CITY_TEXT)),
 ]
 # A date and time of an event, within the years feeds and reminders can handle.
-EventMoment = Annotated[AwareDatetime, AfterValidator(in_fixed_years)]
+EventMoment = Moment
 
 
 class CommonEventFields(Strict):
@@ -308,6 +370,13 @@ class CommonEventFields(Strict):
     Subclasses add their dates (and slug); their own model validators run after
     this one, so a missing default-language title is reported first.
     """
+
+    rules_not_in_schema = {
+        "max_age": "max_age is at least min_age",
+        "questions": "the keys of the questions are unique",
+        "city": "has a text in the default language (a plain string is that text)",
+    }
+    schema_keywords = _title_in_default_language(partial=False)
 
     title: TranslatedTitle
     description: TranslatedBody = Field(default_factory=dict)
@@ -347,11 +416,16 @@ class CommonEventFields(Strict):
 class EventFields(CommonEventFields):
     """Fields shared by a new event and a complete, merged update."""
 
+    rules_not_in_schema = {
+        "ends_at": "after starts_at, and at most 60 days after it (366 with multi_week)",
+        "registration_closes_at": "after registration_opens_at, and by starts_at",
+    }
+
     slug: Slug
     starts_at: EventMoment
     ends_at: EventMoment
     # Allows an end up to a year after the start instead of 60 days.
-    multi_week: bool = False
+    multi_week: StrictBool = False
     registration_opens_at: EventMoment | None = None
     registration_closes_at: EventMoment | None = None
 
@@ -379,18 +453,49 @@ class EventFields(CommonEventFields):
 
 
 class EventDraft(EventFields):
-    pass
+    rules_not_in_schema = {"starts_at": "at most 5 years after the server's current time"}
+    schema_examples = (
+        {
+            "slug": "economic-forum-2027",
+            "title": {"en": "Economic Forum 2027", "hy": "Տնտեսական ֆորում 2027"},
+            "starts_at": "2027-10-07T09:00:00+04:00",
+            "ends_at": "2027-10-08T18:00:00+04:00",
+            "timezone": "Asia/Tbilisi",
+            "venue": "Expo Georgia",
+            "city": "Tbilisi",
+            "country": "GE",
+            "capacity": 300,
+        },
+    )
 
 
 class EventChanges(Strict):
-    """A partial update: only the fields that were sent change."""
+    """A partial update: only the fields that were sent change. The event as changed keeps
+    every rule of a new one, with the stored fields standing for those not sent."""
+
+    rules_not_in_schema = {
+        "title.*": "the title, as sent or stored, has a text in the default language, "
+        "as sent or stored",
+        "starts_at": "at most 5 years after the server's current time",
+        "ends_at": "after starts_at, and at most 60 days after it (366 with multi_week); "
+        "each as sent or stored",
+        "registration_closes_at": "after registration_opens_at, and by starts_at; "
+        "each as sent or stored",
+        "max_age": "at least min_age, as sent or stored",
+        "questions": "the keys of the questions are unique",
+        "capacity": "not below the seats already held",
+        "country_quotas.*": "not below the seats already held by people of that country",
+        "gender_quotas.*": "not below the seats already held by people of that gender",
+        "mode": "unchanged once people have registered",
+    }
+    schema_keywords = _title_in_default_language(partial=True)
 
     title: TranslatedTitle | None = None
     description: TranslatedBody | None = None
     default_language: Language | None = None
     starts_at: EventMoment | None = None
     ends_at: EventMoment | None = None
-    multi_week: bool | None = None
+    multi_week: StrictBool | None = None
     timezone: TimeZoneName | None = None
     venue: VenueChange | None = None
     city: CityChange | None = None
@@ -409,20 +514,20 @@ class EventChanges(Strict):
     reminder_offsets: ReminderOffsets | None = None
 
 
-def _birth_year(value: int) -> int:
-    if not 1900 <= value <= datetime.now().year:  # noqa: DTZ005 - only the year matters
-        raise ValueError("birth_year is out of range")
-    return value
+# The year the process started, for the check and the document alike (a birth year
+# from a New Year's Day is refused until the next start).
+LATEST_BIRTH_YEAR = datetime.now().year  # noqa: DTZ005 - only the year matters
+BirthYear = Annotated[int, Whole(1900, LATEST_BIRTH_YEAR)]
 
 
 class ParticipantDetails(Strict):
     """What a participant tells about themselves; gender and birth year are optional."""
 
-    name: Annotated[Line, StringConstraints(max_length=100)]
+    name: Annotated[str, Text(100)]
     language: Language = "en"
     country: CountryCode | None = None
     gender: Gender | None = None
-    birth_year: Annotated[StrictInt, AfterValidator(_birth_year)] | None = None
+    birth_year: BirthYear | None = None
     telegram_user_id: StrictTelegramUserId | None = None
 
 

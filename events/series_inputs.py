@@ -4,22 +4,16 @@ A series draft has every field of ``events.inputs.CommonEventFields`` (texts, pl
 capacity, eligibility, questions, offers, reminders) plus its rule and times.
 """
 
-from datetime import date, time
 from typing import Annotated, Self
 
 from dateutil.relativedelta import relativedelta
-from pydantic import (
-    AfterValidator,
-    Field,
-    StrictInt,
-    StringConstraints,
-    model_validator,
-)
+from pydantic import Field, StringConstraints, model_validator
 
-from events.date_bounds import day_in_fixed_years
 from events.field_errors import field_error
 from events.inputs import CommonEventFields, EventMoment, Strict
 from events.recurrence import PROBE_YEARS, Recurrence, normalise_rule
+from events.whole_numbers import Whole
+from events.written_dates import Day, WallClock
 
 # Occurrences are named ``<series slug>-YYYY-MM-DD``: 11 characters of the 60 go to the date.
 SeriesSlug = Annotated[
@@ -48,12 +42,6 @@ TEMPLATE_FIELDS = frozenset(
 )
 
 
-def _wall_clock(value: time) -> time:
-    if value.tzinfo is not None:
-        raise ValueError("give the local time without an offset; the zone is `timezone`")
-    return value.replace(second=0, microsecond=0)
-
-
 class SeriesDraft(CommonEventFields):
     """A recurring event: "every last Thursday of the month at 18:00 Tbilisi time" is
     ``rrule="FREQ=MONTHLY;BYDAY=-1TH"``, ``start_time="18:00"``,
@@ -64,16 +52,37 @@ class SeriesDraft(CommonEventFields):
     rule gives; ``COUNT`` counts before they are taken out.
     """
 
+    rules_not_in_schema = {
+        "rrule": "one RFC 5545 RRULE that gives at least one occurrence, and at most a "
+        "set number, within horizon_months of the server's current time",
+        "exceptions": "dates the rule gives, within its first years",
+        "starts_on": "at most 5 years after the server's current time",
+    }
+    schema_examples = (
+        {
+            "slug": "monthly-debate",
+            "title": {"en": "Monthly debate", "az": "Aylıq debat"},
+            "rrule": "FREQ=MONTHLY;BYDAY=-1TH",
+            "starts_on": "2027-01-01",
+            "start_time": "18:00",
+            "duration_minutes": 120,
+            "timezone": "Asia/Tbilisi",
+            "city": "Tbilisi",
+            "country": "GE",
+            "capacity": 80,
+        },
+    )
+
     slug: SeriesSlug
     rrule: Annotated[str, StringConstraints(max_length=300)]
-    starts_on: Annotated[date, AfterValidator(day_in_fixed_years)]
-    start_time: Annotated[time, AfterValidator(_wall_clock)]
-    duration_minutes: StrictInt = Field(ge=5, le=14 * 24 * 60)
-    exceptions: list[date] = Field(default_factory=list, max_length=366)
+    starts_on: Day
+    start_time: WallClock
+    duration_minutes: Annotated[int, Whole(5, 14 * 24 * 60)]
+    exceptions: list[Day] = Field(default_factory=list, max_length=366)
     # Occurrences are materialised this far ahead (and kept so by a daily job).
-    horizon_months: StrictInt = Field(default=12, ge=1, le=24)
+    horizon_months: Annotated[int, Whole(1, 24)] = 12
     # Registration opens this many days before each occurrence (else: at once).
-    registration_opens_days_before: StrictInt | None = Field(default=None, ge=1, le=365)
+    registration_opens_days_before: Annotated[int, Whole(1, 365)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -103,6 +112,12 @@ class SeriesDraft(CommonEventFields):
 
 class OccurrenceMove(Strict):
     """A new time for one occurrence; without ``ends_at`` it keeps its length."""
+
+    rules_not_in_schema = {
+        "starts_at": "at most 5 years after the server's current time",
+        "ends_at": "after starts_at, and at most 60 days after it (366 for a multi-week event)",
+        "registration_closes_at": "the occurrence's registration closes by its new start",
+    }
 
     starts_at: EventMoment
     ends_at: EventMoment | None = None

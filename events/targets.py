@@ -20,9 +20,10 @@ from typing import Annotated, Any, Protocol, Self
 
 from pydantic import Field, StrictInt, model_validator
 
+from events.countries import CountryCode
 from events.errors import InvalidInput
 from events.field_errors import field_error
-from events.inputs import CountryCode, Strict
+from events.inputs import Strict
 from events.models import Event
 
 # As large as a capacity may be (events.inputs bounds it far lower in practice).

@@ -16,8 +16,9 @@ from api.schemas import (
     StatisticsOut,
 )
 from events import editions, registrations, rosters, statistics
+from events.countries import CountryCode
 from events.enums import Gender, RegistrationStatus
-from events.inputs import CountryCode, EventChanges, Id
+from events.inputs import EventChanges, Id
 
 router = APIRouter(prefix="/events", tags=["events"])
 

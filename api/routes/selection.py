@@ -16,8 +16,9 @@ from api.selection_schemas import (
     SwapRequest,
 )
 from events import proposals, reviews
+from events.countries import CountryCode
 from events.enums import RegistrationStatus
-from events.inputs import CountryCode, Id
+from events.inputs import Id
 from events.targets import SelectionTargets
 
 router = APIRouter(tags=["selection"])

@@ -1,6 +1,6 @@
 """Recurring series: create from an RRULE, publish, list occurrences, cancel or move one."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel
@@ -12,6 +12,7 @@ from events import series as series_cases
 from events.editions import is_visible
 from events.models import Event, Series
 from events.series_inputs import OccurrenceMove, SeriesDraft
+from events.written_dates import LocalTime
 
 router = APIRouter(tags=["series"])
 
@@ -47,7 +48,7 @@ class SeriesOut(BaseModel):
     default_language: str
     rrule: str
     starts_on: date
-    start_time: time
+    start_time: LocalTime
     timezone: str
     duration_minutes: int
     exceptions: list[date]

@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.callbacks import Compose
 from bot.i18n import Translator
 from bot.keyboards import button, rows
-from events.broadcasts import BROADCAST_TEXT_LIMIT
+from events.broadcast_inputs import BROADCAST_TEXT_LIMIT
 from events.errors import InvalidInput
 from events.telegram_html import UnsafeLink, check_html, visible_text
 

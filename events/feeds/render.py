@@ -25,7 +25,7 @@ from icalendar import Calendar, Timezone, vDuration
 from icalendar import Event as VEvent
 
 from events.countries import country_name
-from events.date_bounds import EARLIEST_AT, LATEST_AT
+from events.date_bounds import EARLIEST_UTC, LATEST_UTC
 from events.deeplinks import deep_link, event_payload
 from events.enums import PublicationStatus, RegistrationStatus
 from events.languages import Language, pick
@@ -240,7 +240,7 @@ def _renderable(item: FeedItem, language: Language, links: Links) -> VEvent | No
     bad row stored before the dates were bounded must not take the whole feed down."""
     event = item.event
     try:
-        if not (EARLIEST_AT <= event.starts_at < event.ends_at < LATEST_AT):
+        if not (EARLIEST_UTC <= event.starts_at < event.ends_at < LATEST_UTC):
             raise ValueError("dates out of range")
         return _component(item, language, links)
     except Exception as error:  # whatever is wrong with it, the rest of the feed stands

@@ -16,7 +16,7 @@ from bot.callbacks import BroadcastControl, Compose
 from bot.i18n import Translator
 from emulator import ChatMessage, SimulatedUser
 from events.access import SYSTEM
-from events.broadcasts import BROADCAST_TEXT_LIMIT
+from events.broadcast_inputs import BROADCAST_TEXT_LIMIT
 from events.editions import create_event, publish_event
 from events.enums import ProgrammeKind
 from events.inputs import EventDraft, ParticipantDetails, ProgrammeDraft

@@ -369,7 +369,7 @@ async def test_send_at_is_now_soon_or_within_a_year(
 
 
 def test_send_at_must_be_aware_and_texts_must_be_given() -> None:
-    with pytest.raises(ValueError, match="timezone"):
+    with pytest.raises(ValueError, match="offset from UTC"):
         _draft(send_at="2026-12-01T10:00:00")
     with pytest.raises(ValueError, match="texts"):
         BroadcastDraft.model_validate({"texts": {}})

@@ -254,7 +254,8 @@ async def test_organiser_text_cannot_inject_properties_or_components(
         title={"en": title},
         description={"en": description},
         venue="Hall A; B, C",
-        city="Tbilisi\nSTATUS:CANCELLED",
+        # A line break in a one-line field is refused before it gets here (text_fields).
+        city="Tbilisi STATUS:CANCELLED",
     )
 
     feed, _ = await fetch(session, FeedKind.ALL)
