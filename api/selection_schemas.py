@@ -4,7 +4,7 @@ answers to organisers; nothing a participant reaches carries them."""
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 
 from events.applicants import Application
 from events.inputs import MAX_ID, Strict
@@ -12,6 +12,7 @@ from events.proposals import MAX_SEED, ProposalView
 from events.reviews import Balance
 from events.selection import TargetResult
 from events.targets import SelectionTargets
+from events.whole_numbers import Whole
 
 
 class ApplicationOut(BaseModel):
@@ -56,7 +57,7 @@ class ApplicationOut(BaseModel):
 class ReviewRequest(Strict):
     """The private score (1-5; null clears it) and note of an application."""
 
-    score: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
+    score: Annotated[int, Whole(1, 5)] | None = None
     note: str = Field(default="", max_length=2000)
 
 
@@ -112,13 +113,13 @@ class ProposalRequest(Strict):
     """Without a seed, one is drawn (and recorded); ``waitlist_length`` caps the waitlist
     (null: everyone not selected waits; the others are told they were not selected)."""
 
-    seed: Annotated[StrictInt, Field(ge=0, le=MAX_SEED)] | None = None
-    waitlist_length: Annotated[StrictInt, Field(ge=0, le=100_000)] | None = None
+    seed: Annotated[int, Whole(0, MAX_SEED)] | None = None
+    waitlist_length: Annotated[int, Whole(0, 100_000)] | None = None
 
 
 class SwapRequest(Strict):
-    take_out: Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
-    take_in: Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+    take_out: Annotated[int, Whole(1, MAX_ID)]
+    take_in: Annotated[int, Whole(1, MAX_ID)]
 
 
 class ProposalOut(BaseModel):

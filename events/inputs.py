@@ -374,7 +374,7 @@ class CommonEventFields(Strict):
     rules_not_in_schema = {
         "max_age": "max_age is at least min_age",
         "questions": "the keys of the questions are unique",
-        "city": "has a text in the default language (a plain string is that text)",
+        "city.*": "has a text in the default language (a plain string is that text)",
     }
     schema_keywords = _title_in_default_language(partial=False)
 

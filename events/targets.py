@@ -18,17 +18,18 @@ Quotas (``events.seats``) are hard limits on confirming; targets are what a prop
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Protocol, Self
 
-from pydantic import Field, StrictInt, model_validator
+from pydantic import Field, model_validator
 
 from events.countries import CountryCode
 from events.errors import InvalidInput
 from events.field_errors import field_error
 from events.inputs import Strict
 from events.models import Event
+from events.whole_numbers import Whole
 
 # As large as a capacity may be (events.inputs bounds it far lower in practice).
-Seats = Annotated[StrictInt, Field(ge=0, le=100_000)]
-Age = Annotated[StrictInt, Field(ge=0, le=130)]
+Seats = Annotated[int, Whole(0, 100_000)]
+Age = Annotated[int, Whole(0, 130)]
 
 
 class GenderParity(Strict):
