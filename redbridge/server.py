@@ -60,10 +60,10 @@ async def serve(
         bot_username = settings.bot_username
         # One send budget per bot: its replies and the outbox take their slots from it.
         pacer = Pacer(settings.dispatch_rate, settings.dispatch_chat_rate)
+        budget = SendBudget(pacer)
         if settings.bot_token is None:
             log.info("REDBRIDGE_BOT_TOKEN is not set: the Telegram bot is off, the API runs.")
         else:
-            budget = SendBudget(pacer)
             bot = create_bot(
                 settings.bot_token.get_secret_value(), settings.telegram_api_url, budget
             )
