@@ -21,7 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -78,15 +78,21 @@ def unique_slug(prefix: str) -> str:
 class BotProcess:
     """``python -m redbridge serve`` as a child process, its output in a log file.
 
-    ``emulator`` None runs it without ``REDBRIDGE_BOT_TOKEN`` (the bot is off).
+    ``emulator`` None runs it without ``REDBRIDGE_BOT_TOKEN`` (the bot is off);
+    ``settings`` are more ``REDBRIDGE_*`` variables for it.
     """
 
     def __init__(
-        self, workdir: Path, database_url: str, emulator: TelegramEmulator | None
+        self,
+        workdir: Path,
+        database_url: str,
+        emulator: TelegramEmulator | None,
+        settings: Mapping[str, str] | None = None,
     ) -> None:
         self.workdir = workdir
         self.database_url = database_url
         self.emulator = emulator
+        self.settings = dict(settings or {})
         self.port = free_port()
         self.log_path = workdir / f"redbridge-serve-{next(_serial)}.log"
         self._popen: subprocess.Popen[bytes] | None = None
@@ -115,7 +121,7 @@ class BotProcess:
         if self.emulator is not None:
             env["REDBRIDGE_BOT_TOKEN"] = self.emulator.token
             env["REDBRIDGE_TELEGRAM_API_URL"] = self.emulator.base_url
-        return env
+        return env | self.settings
 
     async def start(self) -> None:
         """Start the process and wait until it serves: /healthz answers 200 and (with a

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emulator import TelegramEmulator
 from events.outbox.queue import State
+from redbridge.settings import DISPATCH_CHAT_BURST
 from tests.bot.process import BOT_USERNAME, BotProcess
 from tests.factories import create_event, create_programme
 from tests.scheduler.harness import (
@@ -65,7 +66,12 @@ async def test_a_broadcast_survives_kill_9_and_repeats_only_what_was_in_flight(
         assert await queue_broadcast(session, now, broadcast, people) == RECIPIENTS
 
     async with TelegramEmulator(bot_username=BOT_USERNAME) as tg:
-        tg.flood_limits(enabled=True, global_per_second=RATE, per_chat_per_second=1)
+        tg.flood_limits(
+            enabled=True,
+            global_per_second=RATE,
+            per_chat_per_second=1,
+            per_chat_burst=DISPATCH_CHAT_BURST,
+        )
         deliveries = Deliveries(tg)
         open_chats(tg, people)
         process = ServeWithShortLease(tmp_path, database_url, tg)
