@@ -305,6 +305,34 @@ class Person:
                 return message
         raise LookupError(f"{self!r} sees no button {label!r}")
 
+    def entry_label(self, *fragments: str) -> str:
+        """The button of a numbered list entry (``bot.choices``): the newest message with
+        a line "N. …" holding every fragment, and its button that starts with "N. "."""
+        for message in reversed(self.user.messages):
+            for line in shown(message).splitlines():
+                number, dot, rest = line.partition(". ")
+                if dot and number.isdigit() and all(f in rest for f in fragments):
+                    found = [label for label in labels(message) if label.startswith(number + dot)]
+                    assert len(found) == 1, f"{self!r}: entry {line!r} has buttons {found!r}"
+                    return found[0]
+        raise LookupError(f"{self!r} sees no list entry with {fragments!r}")
+
+    async def tap_entry(self, *fragments: str) -> ChatMessage:
+        """Press the button of the list entry holding ``fragments``; return the message it
+        edited (lists are edited in place when browsing) or the new one it brought."""
+        label = self.entry_label(*fragments)
+        message = self.message_with(label)
+        edits, count = message.edits, len(self.user.messages)
+        await self.tap(label, message=message)
+        return await self.until(
+            lambda: (
+                message
+                if message.edits > edits
+                else (self.user.messages[-1] if len(self.user.messages) > count else None)
+            ),
+            f"the answer to entry {fragments!r}",
+        )
+
     async def button(self, label: str) -> ChatMessage:
         """Wait for a message with this button (a long reply may come in several parts)."""
 

@@ -13,6 +13,8 @@ from aiogram.types import InlineKeyboardMarkup
 from icalendar import Calendar
 
 from bot.broadcasts.reports import _broadcast_list, _report_text
+from bot.callbacks import Mine
+from bot.choices import registration_choice
 from bot.i18n import Catalogues, Translator
 from bot.notices import Rendered, render
 from bot.organiser.router import _event_statistics
@@ -25,7 +27,6 @@ from bot.views import (
     programme_card,
     question_prompt,
     registration_card,
-    registration_label,
 )
 from bot.wording import count_label, refusal, status_label
 from events import errors
@@ -214,7 +215,8 @@ def views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
         for status in RegistrationStatus:
             registration = _registration(event, status, now)
             yield Sample(f"registration/{status}", registration_card(t, registration, event))
-            yield Sample(f"label/{status}", registration_label(t, registration, event))
+            mine = registration_choice(t, registration, event, Mine(action="show", id=1))
+            yield Sample(f"line/{status}", mine.line)
         for question in questions_of(event.questions):
             yield Sample(f"question/{question.key}", question_prompt(t, question, event))
         draft = SignupDraft(event_id=event.id, name="Ani", country="AM", gender=Gender.FEMALE)
