@@ -1,6 +1,8 @@
 """Balance statistics through the real API, per event and per programme: by status,
 country, gender, age band (age reached in the event's year) and first-timers."""
 
+from typing import Any
+
 import httpx
 
 from events.enums import Role
@@ -22,7 +24,7 @@ async def test_statistics_per_event_and_per_programme(
         starts_at="2027-10-04T09:00:00+04:00",
         ends_at="2027-10-08T18:00:00+04:00",
     )
-    people = [
+    people: list[tuple[dict[str, Any], str, dict[str, Any]]] = [
         (summer, "Ani", {"country": "AM", "gender": "female", "birth_year": 2001}),
         (summer, "Aram", {"country": "AM", "gender": "male", "birth_year": 2005}),
         (autumn, "Ani", {"country": "AM", "gender": "female", "birth_year": 2001}),
