@@ -10,7 +10,7 @@ from events.enums import Decision
 from events.inputs import ParticipantDetails, SafeInt, Strict
 from events.json_schema import Described
 from events.models import Event, Participant, Programme, Registration
-from events.statistics import EventStatistics
+from events.statistics import EventStatistics, ProgrammeStatistics
 
 
 class ProgrammeOut(BaseModel):
@@ -173,14 +173,30 @@ class ParticipantOut(BaseModel):
         )
 
 
-class StatisticsOut(BaseModel):
+Split = Annotated[
+    dict[str, dict[str, int]],
+    Field(description="for each value (or `unspecified`): registrations by status"),
+]
+
+
+class BalanceCounts(BaseModel):
+    by_status: dict[str, int]
+    by_country: Split
+    by_gender: Split
+    by_age_band: Split = Field(
+        description="age reached in the event's year: `under_18`, `18_24`, `25_30`, "
+        "`31_35`, `36_and_over` or `unspecified`"
+    )
+    by_first_timer: Split = Field(
+        description="`first_timer` (never took part in an earlier event) or `returning`"
+    )
+
+
+class StatisticsOut(BalanceCounts):
     event_id: int
     capacity: int
     seats_held: int
     seats_left: int
-    by_status: dict[str, int]
-    by_country: dict[str, dict[str, int]]
-    by_gender: dict[str, dict[str, int]]
 
     @classmethod
     def of(cls, statistics: EventStatistics) -> "StatisticsOut":
@@ -192,6 +208,32 @@ class StatisticsOut(BaseModel):
             by_status=statistics.by_status,
             by_country=statistics.by_country,
             by_gender=statistics.by_gender,
+            by_age_band=statistics.by_age_band,
+            by_first_timer=statistics.by_first_timer,
+        )
+
+
+class ProgrammeStatisticsOut(BalanceCounts):
+    """Every event of the programme that was not cancelled, past ones too: counted
+    together, and each in ``events``."""
+
+    programme: str
+    capacity: int
+    seats_held: int
+    events: list[StatisticsOut]
+
+    @classmethod
+    def of(cls, statistics: ProgrammeStatistics) -> "ProgrammeStatisticsOut":
+        return cls(
+            programme=statistics.slug,
+            capacity=statistics.capacity,
+            seats_held=statistics.seats_held,
+            by_status=statistics.by_status,
+            by_country=statistics.by_country,
+            by_gender=statistics.by_gender,
+            by_age_band=statistics.by_age_band,
+            by_first_timer=statistics.by_first_timer,
+            events=[StatisticsOut.of(event) for event in statistics.events],
         )
 
 

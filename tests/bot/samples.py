@@ -17,7 +17,19 @@ from bot.callbacks import Mine
 from bot.choices import registration_choice
 from bot.i18n import Catalogues, Translator
 from bot.notices import Rendered, render
-from bot.organiser.router import _event_statistics
+from bot.organiser.router import _event_statistics, _programme_statistics
+from bot.review.views import (
+    PAGE_SIZE,
+    accepted_text,
+    application_keyboard,
+    application_text,
+    balance_lines,
+    event_picker,
+    page_keyboard,
+    page_text,
+    proposal_keyboard,
+    proposal_text,
+)
 from bot.signup.draft import SignupDraft
 from bot.signup.steps import summary
 from bot.views import (
@@ -30,6 +42,7 @@ from bot.views import (
 )
 from bot.wording import count_label, refusal, status_label
 from events import errors
+from events.applicants import Application
 from events.broadcasts import BroadcastReport, BroadcastState
 from events.editions import build_event
 from events.enums import Gender, PublicationStatus, RegistrationStatus
@@ -43,12 +56,30 @@ from events.feeds.render import (
     render_calendar,
 )
 from events.languages import LANGUAGES, Language
-from events.models import Broadcast, Event, Participant, Programme, Registration
+from events.models import (
+    Broadcast,
+    Event,
+    Participant,
+    Programme,
+    Registration,
+    SelectionProposal,
+)
 from events.outbox.delivery import Claimed
 from events.outbox.queue import Kind
 from events.outbox.verdicts import Ready
+from events.proposals import ProposalView
 from events.questions import questions_of
-from events.statistics import EventStatistics
+from events.review_queue import QueueEntry, QueuePage
+from events.selection import TargetResult
+from events.statistics import (
+    AGE_BANDS,
+    FIRST_TIMER,
+    RETURNING,
+    UNSPECIFIED,
+    EventStatistics,
+    ProgrammeStatistics,
+)
+from events.targets import AgeBand, CountryShares, FirstTimers, GenderParity, SelectionTargets
 from redbridge.demo.programmes import demo_programmes
 
 # A fixed present: the demo dates every event from it.
@@ -121,12 +152,16 @@ def _registration(event: Event, status: RegistrationStatus, now: datetime) -> Re
 
 
 def _ready(
-    kind: Kind, event: Event, registration: Registration, broadcast: Broadcast | None = None
+    kind: Kind,
+    event: Event,
+    registration: Registration,
+    broadcast: Broadcast | None = None,
+    params: dict[str, object] | None = None,
 ) -> Ready:
     message = Claimed(
         id=1,
         kind=kind,
-        params={},
+        params=params or {},
         participant_id=1,
         chat_id=1,
         reachable=True,
@@ -161,6 +196,9 @@ def notices(t: Translator, event: Event, now: datetime = NOW) -> Iterator[Sample
         ):
             rendered = render(t, _ready(kind, event, _registration(event, status, now)))
             yield _sample(f"{kind.value}/{status}", rendered)
+    waiting = _registration(event, RegistrationStatus.WAITLISTED, now)
+    placed = _ready(Kind.DECISION, event, waiting, params={"position": 3})
+    yield _sample(f"{Kind.DECISION.value}/waitlisted-with-place", render(t, placed))
     broadcast = Broadcast(id=5, event_id=event.id, texts=BROADCAST_TEXTS)
     rendered = render(t, _ready(Kind.BROADCAST, event, confirmed, broadcast))
     yield _sample("broadcast", rendered)
@@ -222,13 +260,18 @@ def views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
         draft = SignupDraft(event_id=event.id, name="Ani", country="AM", gender=Gender.FEMALE)
         questions = questions_of(event.questions)
         yield Sample(f"summary/{event.slug}", summary(t, event, draft, questions))
-        statistics = EventStatistics(
-            event_id=event.id,
-            capacity=event.capacity,
-            seats_held=2,
-            by_status=dict.fromkeys(RegistrationStatus, 1),
-        )
+        statistics = _statistics(event)
         yield Sample(f"stats/{event.slug}", _event_statistics(t, event, statistics))
+    for programme in data.programmes:
+        events = [event for event in data.events if event.programme_id == programme.id]
+        total = ProgrammeStatistics(programme_id=programme.id, slug=programme.slug)
+        for event in events:
+            total.add(_statistics(event))
+            total.events.append(_statistics(event))
+        yield Sample(
+            f"programme-stats/{programme.slug}", _programme_statistics(t, programme, total)
+        )
+    yield from review_views(t, data, now)
     event = data.events[0]
     participant = _participant(t.language, now)
     registrations = [(_registration(event, RegistrationStatus.CONFIRMED, now), event)]
@@ -244,6 +287,98 @@ def views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
         yield Sample(f"count/{status}", count_label(t, status))
     for error in _every_refusal():
         yield Sample(f"refusal/{type(error).__name__}", refusal(t, error))
+
+
+def _statistics(event: Event) -> EventStatistics:
+    """Two seats held, by people of every kind the balance lines name."""
+    held = {RegistrationStatus.CONFIRMED.value: 1, RegistrationStatus.APPLIED.value: 1}
+    return EventStatistics(
+        event_id=event.id,
+        capacity=event.capacity,
+        seats_held=2,
+        by_status=dict.fromkeys(RegistrationStatus, 1),
+        by_country={"AM": held, "AZ": held, UNSPECIFIED: held},
+        by_gender={"female": held, "male": held, UNSPECIFIED: held},
+        by_age_band={band: held for band, _low, _high in AGE_BANDS} | {UNSPECIFIED: held},
+        by_first_timer={FIRST_TIMER: held, RETURNING: held},
+    )
+
+
+def review_application(event: Event, now: datetime) -> QueueEntry:
+    """An application of ``event`` with an answer to each of its questions."""
+    answers: dict[str, object] = {}
+    for question in questions_of(event.questions):
+        if question.choices:
+            answers[question.key] = question.choices[0].key
+        elif question.kind == "yes_no":
+            answers[question.key] = True
+        elif question.kind == "number":
+            answers[question.key] = question.min_value or 1
+        else:
+            answers[question.key] = "Ответ — 42"  # an applicant's words, not English
+    registration = _registration(event, RegistrationStatus.APPLIED, now)
+    registration.answers = answers
+    registration.review_score = 4
+    registration.country = "AM"
+    registration.gender = Gender.FEMALE
+    participant = _participant("en", now)
+    participant.birth_year = 2001
+    application = Application(registration, participant, 25, first_timer=True)
+    return QueueEntry(event, application, 2, 14)
+
+
+REVIEW_TARGETS = SelectionTargets(
+    gender_parity=GenderParity(tolerance=2),
+    country_shares=CountryShares(seats={"AM": 4, "AZ": 4, "GE": 4}, tolerance=1),
+    age_bands=[AgeBand(min_age=18, max_age=21, at_most=3)],
+    first_timers=FirstTimers(at_least=6),
+)
+REVIEW_RESULTS = [
+    TargetResult("gender_parity", 0, {"female": 5, "male": 4, "undisclosed": 1}),
+    TargetResult("country_shares", 3, {"AM": 4, "AZ": 2, "GE": 3}),
+    TargetResult("age_band:18-21", 1, {"people": 4}),
+    TargetResult("first_timers", 0, {"people": 7}),
+]
+
+
+def review_views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
+    """/review: an application card, the empty queue, a page of it, a proposal."""
+    event = next(e for e in data.events if e.mode == "application")
+    entry = review_application(event, now)
+    balance = balance_lines(t, 12, 3, 6, REVIEW_TARGETS, REVIEW_RESULTS)
+    yield Sample(
+        "review/card", application_text(t, entry, balance), application_keyboard(t, entry)
+    )
+    empty = QueueEntry(event, None, 0, 0)
+    yield Sample(
+        "review/empty", application_text(t, empty, balance), application_keyboard(t, empty)
+    )
+    none = balance_lines(t, 12, 0, 0, SelectionTargets(), [])
+    yield Sample("review/no-targets", application_text(t, entry, none))
+    assert entry.application is not None
+    page = QueuePage(event, [entry.application] * PAGE_SIZE, 1, 3, 8, 20)
+    yield Sample("review/page", page_text(t, page), page_keyboard(t, page))
+    proposal = SelectionProposal(
+        id=3,
+        event_id=event.id,
+        state="open",
+        seed=12345,
+        targets=REVIEW_TARGETS.model_dump(mode="json"),
+        inputs={"held": [[1]]},
+        selected=list(range(100, 150)),
+        waitlist=list(range(200, 220)),
+        not_selected=[300],
+    )
+    people = {100: entry.application}
+    view = ProposalView(proposal, REVIEW_RESULTS)
+    yield Sample(
+        "review/proposal",
+        proposal_text(t, event, view, people),
+        proposal_keyboard(t, event.id, proposal.id),
+    )
+    yield Sample("review/accepted", accepted_text(t, view))
+    listing, picker = event_picker(t, data.events[:3])
+    yield Sample("review/picker", listing, picker)
 
 
 def _every_refusal() -> Iterator[errors.DomainError]:

@@ -40,11 +40,12 @@ from events.enums import QuestionKind, RegistrationStatus
 from events.inputs import Question
 from events.languages import LANGUAGES
 from events.models import Event
-from tests.bot.samples import NOW, Demo, _registration, _report, demo, notices
+from tests.bot.samples import NOW, Demo, _registration, _report, demo, notices, review_views
 
 ROOT = Path(__file__).resolve().parents[2]
 # The longest label, in characters, by how many buttons share its row.
-LIMITS = {1: FULL_WIDTH, 2: 15, 3: 10}
+# Five to a row are the scores of /review: a digit each (a mark beside the one given).
+LIMITS = {1: FULL_WIDTH, 2: 15, 3: 10, 5: 2}
 # Labels chosen in the code before they reach ``button`` (so the source scan misses them).
 INDIRECT = ("Apply", "Register")
 
@@ -80,6 +81,9 @@ def keyboards(t: Translator, data: Demo) -> Iterator[tuple[str, InlineKeyboardMa
     yield "stop", _stop_keyboard(t, 1)
     reports = [_report(event, BroadcastState.DONE, NOW) for _ in range(4)]
     yield "broadcasts", _broadcast_list(t, [(event, reports)])[1]
+    for sample in review_views(t, data):
+        if sample.markup is not None and sample.name != "review/picker":  # titles, cut
+            yield sample.name, sample.markup
 
 
 def too_long(markup: InlineKeyboardMarkup) -> list[str]:
