@@ -272,7 +272,10 @@ class CheckInRequest(Strict):
         "ticket_code": "the ticket of a confirmed registration for this event, not yet used"
     }
 
-    ticket_code: str = Field(min_length=1, max_length=64)
+    # Codes are URL-safe (``new_ticket_code``): anything else is refused at the edge.
+    ticket_code: Annotated[
+        str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    ]
 
 
 class OffersOut(BaseModel):

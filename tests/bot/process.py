@@ -18,7 +18,6 @@ import itertools
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -41,6 +40,7 @@ from events.models import ConversationState, Event, Participant, Registration
 from events.registrations import sign_up
 from locales import CATALOGUE_DIR, DOMAIN
 from tests.factories import create_event, create_programme
+from tests.support.ports import free_port
 
 T = TypeVar("T")
 
@@ -59,13 +59,6 @@ _user_ids = itertools.count(7_100_001)
 _event_days = itertools.count(40)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def next_user_id() -> int:
     """A Telegram id no other test of the session uses."""
     return next(_user_ids)
@@ -73,6 +66,14 @@ def next_user_id() -> int:
 
 def unique_slug(prefix: str) -> str:
     return f"{prefix}-{next(_serial)}"
+
+
+# Starts on a new port when the chosen one was taken meanwhile.
+PORT_TRIES = 3
+
+
+class PortTaken(Exception):
+    """``redbridge serve`` exited at once: its port was in use."""
 
 
 class BotProcess:
@@ -128,7 +129,18 @@ class BotProcess:
         token) the bot has called getUpdates since this start."""
         if self.running:
             raise RuntimeError("the bot process is already running")
+        for _ in range(PORT_TRIES - 1):
+            try:
+                return await self._start()
+            except PortTaken:
+                # Another test's server took the port since it was chosen (a restart
+                # keeps its port): take another.
+                self.port = free_port()
+        await self._start()
+
+    async def _start(self) -> None:
         polls_before = self._polls()
+        log_start = self.log_size()
         self._log = self.log_path.open("ab")
         self._popen = subprocess.Popen(
             [sys.executable, "-m", "redbridge", "serve"],
@@ -143,7 +155,14 @@ class BotProcess:
             await self._until_serving(polls_before)
         except BaseException:
             await self.stop()
+            if self._port_taken(since=log_start):
+                raise PortTaken from None
             raise
+
+    def _port_taken(self, since: int) -> bool:
+        with self.log_path.open("rb") as log:
+            log.seek(since)
+            return b" is in use (is Redbridge already running there?)" in log.read()
 
     async def _until_serving(self, polls_before: int) -> None:
         loop = asyncio.get_running_loop()
