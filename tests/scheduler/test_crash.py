@@ -23,7 +23,9 @@ from tests.scheduler.harness import (
     add_broadcast,
     add_people,
     open_chats,
+    outbox,
     queue_broadcast,
+    quiet,
     until,
     until_stored,
 )
@@ -31,9 +33,9 @@ from tests.scheduler.harness import (
 RECIPIENTS = 600
 KILL_AFTER = 150
 RATE = 90  # messages a second, for the emulator's limit and the dispatcher alike
-# What can be on its way when the process dies: requests in flight plus answers not yet
-# recorded (the recorder writes within milliseconds): about a sixth of a second of sending.
-MOST_DUPLICATES = RATE // 6
+# Answers not yet recorded when the process dies: the recorder writes within
+# milliseconds, but a loaded machine may hold it up; half a second of sending at most.
+MOST_UNRECORDED = RATE // 2
 
 
 class ServeWithShortLease(BotProcess):
@@ -79,7 +81,13 @@ async def test_a_broadcast_survives_kill_9_and_repeats_only_what_was_in_flight(
             await process.start()
             await until(lambda: len(deliveries) >= KILL_AFTER, "the broadcast under way", 40)
             await process.kill()
+            await quiet()  # requests the emulator had already taken are answered
             at_kill = len(deliveries)
+            # Delivered but not yet recorded as sent when the process died: exactly what
+            # may be sent again.
+            unrecorded = at_kill - sum(
+                row.state == State.SENT for row in await outbox(sessionmaker)
+            )
             restart_log = process.log_size()
             await process.start()
             await until(lambda: len(deliveries.per_chat()) == RECIPIENTS, "everyone's message", 60)
@@ -96,11 +104,13 @@ async def test_a_broadcast_survives_kill_9_and_repeats_only_what_was_in_flight(
     duplicates = sum(count for copies_each, count in copies.items() if copies_each > 1)
     print(  # noqa: T201
         f"\n[{backend}] killed after {at_kill} of {RECIPIENTS} deliveries; after the "
-        f"restart everyone has the message; {duplicates} recipients got it twice; "
+        f"restart everyone has the message; {duplicates} recipients got it twice "
+        f"({unrecorded} were delivered but not recorded); "
         f"429 answers: {tg.stats.too_many_requests}"
     )
     assert len(rows) == RECIPIENTS
     assert set(copies) <= {1, 2}
-    assert duplicates <= MOST_DUPLICATES
+    assert duplicates <= unrecorded
+    assert unrecorded <= MOST_UNRECORDED  # the recorder keeps up with the sending
     assert tg.stats.too_many_requests == 0
     assert not problems, problems
