@@ -430,11 +430,11 @@ def closing_note(now: datetime = NOW) -> str:
     catalogues = Catalogues()
     data = demo(now)
     concert = next(event for event in data.events if event.slug.startswith("joint-concert"))
-    hall = next(event for event in data.events if event.slug.startswith("town-hall"))
+    forum = next(event for event in data.events if event.slug.startswith("economic-forum"))
     blocks = []
     for language in LANGUAGES:
         t = catalogues.translator(language)
-        card = event_card(t, hall, 57, now)
+        card = event_card(t, forum, 57, now)
         sent = {sample.name: sample.text for sample in notices(t, concert, now)}
         parts = [
             f"=== {language} ===",
