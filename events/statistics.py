@@ -11,6 +11,7 @@ from events.editions import get_event
 from events.enums import SEAT_HOLDING, PublicationStatus, RegistrationStatus
 from events.models import Event, Registration
 from events.principals import Principal
+from events.seats import limits_of, parts_of
 
 UNSPECIFIED = "unspecified"
 
@@ -53,7 +54,8 @@ async def event_statistics(
             held += number
     return EventStatistics(
         event_id=event.id,
-        capacity=event.capacity,
+        # Both parts of a hybrid event: the room's seats and the stream's.
+        capacity=sum(limits_of(event, part).capacity for part in parts_of(event)),
         seats_held=held,
         by_status={str(k): v for k, v in by_status.items()},
         by_country={k: dict(v) for k, v in sorted(by_country.items())},

@@ -22,6 +22,7 @@ from events.broadcast_inputs import BroadcastDraft
 from events.countries import CountryCode, country_codes
 from events.enums import QuestionKind
 from events.inputs import (
+    EventChanges,
     EventDraft,
     ProgrammeChanges,
     ProgrammeDraft,
@@ -306,6 +307,13 @@ def test_rules_the_schema_cannot_state_are_listed_with_their_models() -> None:
         "questions",
         "city.*",
     }
+    assert {
+        "attendance_mode",
+        "online_capacity",
+        "online_country_quotas",
+        "online_gender_quotas",
+        "join_url",
+    } <= set(EventChanges.model_json_schema()[RULES_KEYWORD])
     assert set(Question.model_json_schema()[RULES_KEYWORD]) == {"choices", "max_value"}
 
 
