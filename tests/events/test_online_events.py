@@ -6,20 +6,21 @@ allow; the join token is long, random, renewed, and dead once the registration i
 cancelled or the person erased; opening it records attendance only in the window.
 """
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.access import SYSTEM
 from events.editions import update_event
 from events.enums import Participation, RegistrationStatus
 from events.errors import InvalidInput, InvalidTransition, NoSeatAvailable
 from events.inputs import EventChanges
-from events.models import Event, OutboxMessage
+from events.models import Event, OutboxMessage, Registration
 from events.online.links import join_link
 from events.online.visits import JoinRefusal, open_join_link
 from events.outbox.queue import Kind
@@ -304,3 +305,46 @@ async def test_an_event_in_person_can_become_hybrid_but_not_back(
     with pytest.raises(ValidationError) as link:
         EventChanges(join_url="http://meet.example.org/x")
     assert link.value.errors()[0]["loc"] == ("join_url",)
+
+
+async def test_racing_registrations_and_switches_never_overbook_a_part(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], now: datetime
+) -> None:
+    """Each in its own session, all at once: the room and the stream each stay within
+    their own capacity, on SQLite and PostgreSQL."""
+    event = await _hybrid(session, now, capacity=5, online_capacity=4)
+    seated = [
+        await register(session, now, event.id, await _person(session, now), participation=part)
+        for part in (ROOM, ROOM, ONLINE)
+    ]
+    racers = [await _person(session, now) for _ in range(30)]
+    event_id = event.id
+    await session.commit()
+
+    async def join(participant_id: int, part: Participation) -> object:
+        async with sessionmaker() as own:
+            return await register(own, now, event_id, participant_id, participation=part)
+
+    async def move(registration_id: int) -> object:
+        async with sessionmaker() as own:
+            return await switch_participation(own, now, registration_id, ONLINE)
+
+    attempts = [join(pid, (ROOM, ONLINE)[n % 2]) for n, pid in enumerate(racers)]
+    attempts += [move(registration.id) for registration in seated[:2]]
+    outcomes = await asyncio.gather(*attempts, return_exceptions=True)
+    unexpected = [
+        outcome
+        for outcome in outcomes
+        if isinstance(outcome, BaseException) and not isinstance(outcome, NoSeatAvailable)
+    ]
+    assert unexpected == []
+    held = await session.execute(
+        select(Registration.participation, func.count())
+        .where(
+            Registration.event_id == event_id,
+            Registration.status.in_(["confirmed", "offered", "attended", "no_show"]),
+        )
+        .group_by(Registration.participation)
+    )
+    counts: dict[str, int] = {str(row[0]): int(row[1]) for row in held}
+    assert counts == {ROOM: 5, ONLINE: 4}
