@@ -14,7 +14,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.callbacks import Mine
 from bot.i18n import Catalogues, Translator
 from bot.keyboards import button, rows
-from bot.views import e, event_title, join_lines, when_line, where_line
+from bot.views import e, event_title, how_line, join_lines, when_line, where_line
 from events.enums import RegistrationStatus
 from events.languages import pick
 from events.models import Event, Registration
@@ -96,6 +96,8 @@ def render(t: Translator, ready: Ready, public_url: str | None = None) -> Render
     if kind == Kind.EVENT_CHANGED:
         text = t.gettext("{title} has changed. This is when and where it takes place now:")
         lines = [text.format(title=title), when_line(t, event), where_line(t, event)]
+        if (how := how_line(t, event)) is not None:  # it may have become hybrid
+            lines.append(how)
         return Rendered("\n".join(lines), _calendar_and_cancel(t, registration))
     if kind == Kind.EVENT_CANCELLED:
         text = t.gettext(

@@ -30,8 +30,17 @@ from events.store import lock_event
 from events.targets import ensure_fits, targets_of
 from events.waitlist import cap_offers, fill_vacancies
 
-# A change of any of these moves the event in people's calendars (SEQUENCE goes up).
-_SCHEDULE_FIELDS = ("starts_at", "ends_at", "timezone", "venue", "city", "country")
+# A change of any of these moves the event in people's calendars (SEQUENCE goes up); an
+# event in person that becomes hybrid also takes place somewhere new.
+_SCHEDULE_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue",
+    "city",
+    "country",
+    "attendance_mode",
+)
 
 
 async def get_event(session: AsyncSession, event_id: int) -> Event:

@@ -293,6 +293,10 @@ async def test_an_event_in_person_can_become_hybrid_but_not_back(
         EventChanges(attendance_mode="hybrid", online_capacity=10, join_url=LINK),
     )
     assert (widened.attendance_mode, widened.online_capacity) == ("hybrid", 10)
+    # Calendars and the people registered learn that it now takes place online too.
+    assert widened.sequence == 1
+    kinds = (await session.scalars(select(OutboxMessage.kind))).all()
+    assert list(kinds) == [Kind.EVENT_CHANGED]
     with pytest.raises(InvalidInput) as back:
         await update_event(
             session,
