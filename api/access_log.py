@@ -1,4 +1,4 @@
-"""uvicorn's access log without personal data: personal calendar tokens in paths and the
+"""uvicorn's access log without personal data: personal calendar and join tokens in paths and the
 values of query parameters (Telegram ids, among others) are written as ``…``.
 
 Query values are all redacted rather than a list of known ones, so a parameter added
@@ -11,8 +11,9 @@ from urllib.parse import parse_qsl
 
 ACCESS_LOGGER = "uvicorn.access"
 REDACTED = "…"
-# Paths whose last part is a secret: the personal feed (``/calendar/me/<token>.ics``).
-_SECRET_PATH = re.compile(r"^(/calendar/me/)[^/?]*?(\.ics)?$")
+# Paths whose last part is a secret: the personal feed (``/calendar/me/<token>.ics``) and
+# a participant's join redirect (``/j/<token>``).
+_SECRET_PATH = re.compile(r"^(/calendar/me/|/j/)[^/?]*?(\.ics)?$")
 
 
 def redact_target(target: str) -> str:

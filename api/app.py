@@ -14,6 +14,7 @@ from api.routes import (
     events,
     health,
     index,
+    join,
     participants,
     programmes,
     registrations,
@@ -74,6 +75,7 @@ def create_app(
     v1.include_router(tokens.router)
     app.include_router(v1)
     app.include_router(calendar.router)
+    app.include_router(join.router)
     app.include_router(health.router)
     app.include_router(index.router)
     app.include_router(telegram.router)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from events.deeplinks import deep_link, event_payload, programme_payload
-from events.enums import Decision
+from events.enums import Decision, Participation
 from events.inputs import ParticipantDetails, SafeInt, Strict
 from events.json_schema import Described
 from events.models import Event, Participant, Programme, Registration
@@ -71,6 +71,17 @@ class EventOut(BaseModel):
     questions: list[dict[str, Any]]
     offer_valid_hours: int
     reminder_offsets: list[int]
+    attendance_mode: str
+    online_capacity: int | None
+    online_seats_left: int | None = Field(
+        description="free seats of the online part of a hybrid event; null for other events"
+    )
+    online_country_quotas: dict[str, int]
+    online_gender_quotas: dict[str, int]
+    join_url: str | None = Field(
+        description="the private stream or meeting link: only for those who manage the "
+        "event's programme, null for everyone else"
+    )
     status: str
     sequence: int
     start_payload: str
@@ -80,14 +91,23 @@ class EventOut(BaseModel):
 
     @classmethod
     def of(
-        cls, event: Event, programme_slug: str, seats_left: int, bot_username: str | None
+        cls,
+        event: Event,
+        programme_slug: str,
+        seats_left: tuple[int, int | None],
+        bot_username: str | None,
+        *,
+        shows_join_url: bool = False,
     ) -> "EventOut":
+        """``seats_left``: the free seats of ``capacity`` and of ``online_capacity``."""
         payload = event_payload(event.slug)
         return cls.model_validate(
             {
                 **{name: getattr(event, name) for name in _EVENT_COLUMNS},
                 "programme_slug": programme_slug,
-                "seats_left": seats_left,
+                "seats_left": seats_left[0],
+                "online_seats_left": seats_left[1],
+                "join_url": event.join_url if shows_join_url else None,
                 "start_payload": payload,
                 "deep_link": deep_link(bot_username, payload),
             }
@@ -97,7 +117,15 @@ class EventOut(BaseModel):
 _EVENT_COLUMNS = [
     name
     for name in EventOut.model_fields
-    if name not in {"programme_slug", "seats_left", "start_payload", "deep_link"}
+    if name
+    not in {
+        "programme_slug",
+        "seats_left",
+        "online_seats_left",
+        "join_url",
+        "start_payload",
+        "deep_link",
+    }
 ]
 
 
@@ -111,6 +139,7 @@ class RegistrationOut(BaseModel):
     country: str | None
     gender: str | None
     ticket_code: str | None
+    participation: str
     created_at: datetime
     confirmed_at: datetime | None
     waitlisted_at: datetime | None
@@ -131,6 +160,7 @@ class RegistrationOut(BaseModel):
             country=registration.country,
             gender=registration.gender,
             ticket_code=registration.ticket_code,
+            participation=registration.participation,
             created_at=registration.created_at,
             confirmed_at=registration.confirmed_at,
             waitlisted_at=registration.waitlisted_at,
@@ -251,16 +281,31 @@ class RegistrationRequest(Strict):
         "kind and within its limits; no other keys",
         "participant.birth_year": "within the event's age range, when it has one",
         "participant.country": "one of the event's eligible countries, when it has some",
+        "participation": "required for a hybrid event; otherwise, when sent, the event's "
+        "only way to take part",
     }
     schema_examples = ({"participant": {"name": "Ani", "language": "hy", "country": "AM"}},)
 
     participant: ParticipantDetails
+    # In the room or online: a hybrid event needs the choice.
+    participation: Participation | None = None
     # pydantic writes the key pattern as ``patternProperties``, which alone lets any
     # other key through; the keys that do not match it are refused.
     answers: Annotated[
         dict[AnswerKey, AnswerText | SafeInt | bool],
         Described({"additionalProperties": False}),
     ] = Field(default_factory=dict, max_length=40)
+
+
+class ParticipationRequest(Strict):
+    """Take part the other way at a hybrid event."""
+
+    rules_not_in_schema = {
+        "participation": "the registration's event is hybrid, and the other part has a seat "
+        "for a confirmed person"
+    }
+
+    participation: Participation
 
 
 class DecisionRequest(Strict):

@@ -27,7 +27,8 @@ class Browse(CallbackData, prefix="b"):
 class Signup(CallbackData, prefix="s"):
     """A step of registering: start, a profile or answer button, consent."""
 
-    action: str  # "start", "gender", "country", "skip", "choice", "yes_no", "consent", "abort"
+    # "start", "gender", "country", "skip", "choice", "yes_no", "part", "consent", "abort"
+    action: str
     event_id: RowId
     value: str = ""
 
@@ -35,7 +36,9 @@ class Signup(CallbackData, prefix="s"):
 class Mine(CallbackData, prefix="m"):
     """Acting on one's own registrations."""
 
-    action: str  # "list", "show", "ticket", "ics", "cancel", "cancel_yes", "accept", "decline"
+    # "list", "show", "ticket", "ics", "cancel", "cancel_yes", "accept", "decline",
+    # "to_online", "to_room"
+    action: str
     id: RowId = 0
 
 

@@ -14,10 +14,11 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.callbacks import Mine
 from bot.i18n import Catalogues, Translator
 from bot.keyboards import button, rows
-from bot.views import e, event_title, when_line, where_line
+from bot.views import e, event_title, how_line, join_lines, when_line, where_line
 from events.enums import RegistrationStatus
 from events.languages import pick
 from events.models import Event, Registration
+from events.online.links import join_link
 from events.outbox.queue import Kind
 from events.outbox.verdicts import Ready
 
@@ -28,17 +29,20 @@ class Rendered:
     markup: InlineKeyboardMarkup | None = None
 
 
-def notice_renderer(catalogues: Catalogues) -> Callable[[Ready], Rendered]:
+def notice_renderer(
+    catalogues: Catalogues, public_url: str | None = None
+) -> Callable[[Ready], Rendered]:
     """The outbox dispatcher's renderer: each message in its reader's language of the
-    moment it goes out."""
+    moment it goes out. ``public_url`` is where join redirects point (without it, no
+    message carries one)."""
 
     def render_ready(ready: Ready) -> Rendered:
-        return render(catalogues.translator(ready.message.language), ready)
+        return render(catalogues.translator(ready.message.language), ready, public_url)
 
     return render_ready
 
 
-def render(t: Translator, ready: Ready) -> Rendered:
+def render(t: Translator, ready: Ready, public_url: str | None = None) -> Rendered:
     kind = ready.message.kind
     event = ready.event
     if kind == Kind.BROADCAST:
@@ -49,10 +53,23 @@ def render(t: Translator, ready: Ready) -> Rendered:
     title = f"<b>{e(event_title(t, event))}</b>"
     # Dates stand after a label ("When: …"), never inside a sentence, where a language
     # would need a case ending Babel cannot give them.
+    link = join_link(public_url, registration, event) if public_url else None
     if kind == Kind.REMINDER:
         text = t.gettext("Reminder: {title}").format(title=title)
         lines = [text, when_line(t, event), where_line(t, event)]
+        # The link goes in the last reminder before the start only, the one people
+        # open when it is time to join.
+        if int(ready.message.params.get("offset", 0)) == min(event.reminder_offsets, default=0):
+            lines += join_lines(t, link, registration, event)
         return Rendered("\n".join(lines), _calendar_and_cancel(t, registration))
+    if kind == Kind.JOIN_LINK_CHANGED:
+        text = t.gettext(
+            "The organisers of {title} have set a new link to join online. Your personal "
+            "link stays the same and now leads there."
+        ).format(title=title)
+        return Rendered(
+            "\n".join([text, when_line(t, event), *join_lines(t, link, registration, event)])
+        )
     if kind == Kind.OFFER:
         text = t.gettext("A seat has opened up for you at {title}. Will you take it?")
         lines = [text.format(title=title), when_line(t, event), _deadline(t, event, registration)]
@@ -79,6 +96,8 @@ def render(t: Translator, ready: Ready) -> Rendered:
     if kind == Kind.EVENT_CHANGED:
         text = t.gettext("{title} has changed. This is when and where it takes place now:")
         lines = [text.format(title=title), when_line(t, event), where_line(t, event)]
+        if (how := how_line(t, event)) is not None:  # it may have become hybrid
+            lines.append(how)
         return Rendered("\n".join(lines), _calendar_and_cancel(t, registration))
     if kind == Kind.EVENT_CANCELLED:
         text = t.gettext(

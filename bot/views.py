@@ -5,9 +5,10 @@ from html import escape
 
 from bot.i18n import Translator
 from bot.wording import gender_line, status_label
-from events.enums import RegistrationMode, RegistrationStatus
+from events.enums import AttendanceMode, Participation, RegistrationMode, RegistrationStatus
 from events.inputs import Question
 from events.models import Event, Participant, Programme, Registration
+from events.online.links import holds_online_seat
 from events.questions import questions_of
 
 # Telegram refuses messages over 4096 characters; descriptions are cut well before.
@@ -37,7 +38,10 @@ def event_title(t: Translator, event: Event) -> str:
 
 
 def where_line(t: Translator, event: Event) -> str:
-    """Venue, city and country in the reader's language (each falls back like a title)."""
+    """Venue, city and country in the reader's language (each falls back like a title);
+    "online" for an event that has no room."""
+    if event.attendance_mode == AttendanceMode.ONLINE:
+        return t.gettext("Where: online")
     fallback = event.default_language
     parts = [t.pick(event.venue, fallback), t.pick(event.city, fallback)]
     place = ", ".join(e(part) for part in parts if part)
@@ -53,23 +57,66 @@ def when_line(t: Translator, event: Event) -> str:
     )
 
 
-def event_card(t: Translator, event: Event, seats_left: int, now: datetime) -> str:
-    """Title, description, when (reader's locale, event's zone), where, seats, deadline."""
+def how_line(t: Translator, event: Event) -> str | None:
+    """How one takes part in an online or hybrid event (None for one in person only)."""
+    if event.attendance_mode == AttendanceMode.ONLINE:
+        return t.gettext("Online only: confirmed participants get a personal link to join.")
+    if event.attendance_mode == AttendanceMode.HYBRID:
+        return t.gettext(
+            "In person or online, as you choose: confirmed online participants get a "
+            "personal link to join."
+        )
+    return None
+
+
+def _seats_lines(
+    t: Translator, event: Event, seats_left: int, online_left: int | None
+) -> list[str]:
+    if event.attendance_mode != AttendanceMode.HYBRID:
+        if seats_left > 0:
+            return [
+                t.ngettext("{count} seat left", "{count} seats left", seats_left).format(
+                    count=seats_left
+                )
+            ]
+        return [t.gettext("No seats left: waiting list only")]
+    room = (
+        t.ngettext(
+            "In person: {count} seat left", "In person: {count} seats left", seats_left
+        ).format(count=seats_left)
+        if seats_left > 0
+        else t.gettext("In person: waiting list only")
+    )
+    online = online_left or 0
+    stream = (
+        t.ngettext("Online: {count} seat left", "Online: {count} seats left", online).format(
+            count=online
+        )
+        if online > 0
+        else t.gettext("Online: waiting list only")
+    )
+    return [room, stream]
+
+
+def event_card(
+    t: Translator,
+    event: Event,
+    seats_left: int,
+    now: datetime,
+    online_seats_left: int | None = None,
+) -> str:
+    """Title, description, when (reader's locale, event's zone), where, how to take part,
+    seats (of each part of a hybrid event), deadline."""
     lines = [f"<b>{e(event_title(t, event))}</b>"]
     description = t.pick(event.description, event.default_language)
     if description:
         lines.append(e(_shorten(description, _DESCRIPTION_LIMIT)))
     details = [when_line(t, event), where_line(t, event)]
+    if (how := how_line(t, event)) is not None:
+        details.append(how)
     if event.mode == RegistrationMode.APPLICATION:
         details.append(t.gettext("Participants are selected by the organisers from applications."))
-    if seats_left > 0:
-        details.append(
-            t.ngettext("{count} seat left", "{count} seats left", seats_left).format(
-                count=seats_left
-            )
-        )
-    else:
-        details.append(t.gettext("No seats left: waiting list only"))
+    details += _seats_lines(t, event, seats_left, online_seats_left)
     closes_at = event.registration_closes_at or event.starts_at
     if now < closes_at:
         # The same clock as the dates above, so it is not named again.
@@ -85,12 +132,39 @@ def registration_line(t: Translator, registration: Registration, event: Event) -
     return f"{e(event_title(t, event))} — {status_label(t, registration.status)}"
 
 
-def registration_card(t: Translator, registration: Registration, event: Event) -> str:
+def participation_line(t: Translator, participation: str) -> str:
+    if participation == Participation.ONLINE:
+        return t.gettext("Taking part: online")
+    return t.gettext("Taking part: in person")
+
+
+def join_lines(
+    t: Translator, link: str | None, registration: Registration, event: Event
+) -> list[str]:
+    """The person's own link to join, or when it comes; nothing for anyone without a
+    confirmed online seat (``events.online.links``)."""
+    if not holds_online_seat(registration, event):
+        return []
+    if link is None:
+        return [t.gettext("The organisers will send the link to join before the start.")]
+    return [
+        t.gettext("Your link to join: {link}").format(link=e(link)),
+        t.gettext("This link is yours alone: please do not share it."),
+    ]
+
+
+def registration_card(
+    t: Translator, registration: Registration, event: Event, join_link: str | None = None
+) -> str:
+    """Status and ticket; at an online or hybrid event how the person takes part and, for a
+    confirmed online seat, their own ``join_link``."""
     lines = [
         f"<b>{e(event_title(t, event))}</b>",
         when_line(t, event),
         t.gettext("Status: {status}").format(status=status_label(t, registration.status)),
     ]
+    if event.attendance_mode != AttendanceMode.IN_PERSON:
+        lines.append(participation_line(t, registration.participation))
     if registration.status == RegistrationStatus.OFFERED and registration.offer_expires_at:
         lines.append(
             t.gettext("Please answer by: {deadline}").format(
@@ -101,6 +175,7 @@ def registration_card(t: Translator, registration: Registration, event: Event) -
         lines.append(
             t.gettext("Ticket: {code}").format(code=f"<code>{e(registration.ticket_code)}</code>")
         )
+    lines += join_lines(t, join_link, registration, event)
     return "\n".join(lines)
 
 

@@ -11,23 +11,36 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.audit import record
 from events.date_bounds import ensure_within_reach
-from events.enums import PublicationStatus, RegistrationStatus
+from events.enums import AttendanceMode, Participation, PublicationStatus, RegistrationStatus
 from events.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from events.field_errors import invalid_input
 from events.inputs import EventChanges, EventDraft, EventFields
 from events.models import Event, Programme, Registration
-from events.outbox.notices import queue_event_cancelled, queue_event_changed
+from events.outbox.notices import (
+    queue_event_cancelled,
+    queue_event_changed,
+    queue_join_link_changed,
+)
 from events.outbox.queue import withdraw
 from events.outbox.reminders import reschedule_reminders
 from events.principals import Principal
 from events.programmes import get_programme
-from events.seats import held_seats
+from events.seats import held_in_part, held_seats, limits_of, parts_of
 from events.store import lock_event
 from events.targets import ensure_fits, targets_of
 from events.waitlist import cap_offers, fill_vacancies
 
-# A change of any of these moves the event in people's calendars (SEQUENCE goes up).
-_SCHEDULE_FIELDS = ("starts_at", "ends_at", "timezone", "venue", "city", "country")
+# A change of any of these moves the event in people's calendars (SEQUENCE goes up); an
+# event in person that becomes hybrid also takes place somewhere new.
+_SCHEDULE_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue",
+    "city",
+    "country",
+    "attendance_mode",
+)
 
 
 async def get_event(session: AsyncSession, event_id: int) -> Event:
@@ -77,9 +90,10 @@ async def list_events(
     return [event for event in await session.scalars(query) if is_visible(event, viewer)]
 
 
-async def seats_left(session: AsyncSession, event: Event) -> int:
-    counts = await held_seats(session, event.id)
-    return max(event.capacity - counts.total, 0)
+async def seats_left(session: AsyncSession, event: Event, part: str | None = None) -> int:
+    """Free seats of one part (``part`` None: the part ``capacity`` is for)."""
+    counts = await held_in_part(session, event, part or parts_of(event)[0])
+    return max(limits_of(event, part).capacity - counts.total, 0)
 
 
 async def create_event(
@@ -134,6 +148,8 @@ def _columns(fields: EventFields) -> dict[str, Any]:
     values["eligible_countries"] = sorted(set(fields.eligible_countries))
     values["gender_quotas"] = {str(k): v for k, v in fields.gender_quotas.items()}
     values["mode"] = fields.mode.value
+    values["attendance_mode"] = fields.attendance_mode.value
+    values["online_gender_quotas"] = {str(k): v for k, v in fields.online_gender_quotas.items()}
     return values
 
 
@@ -193,6 +209,8 @@ async def update_event(
     _ensure_targets_still_fit(event, merged)
     if merged.mode != event.mode and await _has_registrations(session, event.id):
         raise InvalidInput("mode", "the mode cannot change once people have registered")
+    await _ensure_attendance_change_allowed(session, event, merged)
+    link_changed = merged.join_url != event.join_url
     new_values = _columns(merged)
     moved = any(new_values[name] != getattr(event, name) for name in _SCHEDULE_FIELDS)
     changed = sorted(name for name, value in new_values.items() if value != getattr(event, name))
@@ -208,6 +226,8 @@ async def update_event(
         await queue_event_changed(session, now, event)
         await reschedule_reminders(session, now, event)
     await fill_vacancies(session, event, now)
+    if link_changed:
+        await queue_join_link_changed(session, now, event)
     await record(
         session,
         now,
@@ -229,22 +249,62 @@ async def _has_registrations(session: AsyncSession, event_id: int) -> bool:
     return bool(count)
 
 
+async def _ensure_attendance_change_allowed(
+    session: AsyncSession, event: Event, merged: EventFields
+) -> None:
+    """People hold seats of the parts the event has: once they have registered, the only
+    change is to add an online part to an event in person (everyone stays in the room)."""
+    if merged.attendance_mode == event.attendance_mode:
+        return
+    if merged.attendance_mode == AttendanceMode.HYBRID and not targets_of(event).is_empty:
+        raise InvalidInput(
+            "attendance_mode", "a hybrid event cannot have selection targets; remove them first"
+        )
+    widening = (event.attendance_mode, merged.attendance_mode) == (
+        AttendanceMode.IN_PERSON,
+        AttendanceMode.HYBRID,
+    )
+    if not widening and await _has_registrations(session, event.id):
+        raise InvalidInput(
+            "attendance_mode",
+            "once people have registered, an event in person can only become hybrid",
+        )
+
+
 async def _ensure_room_for_holders(
     session: AsyncSession, event: Event, merged: EventFields
 ) -> None:
-    counts = await held_seats(session, event.id)
-    if merged.capacity < counts.total:
-        raise InvalidInput("capacity", f"{counts.total} seats are already taken")
-    for country, quota in merged.country_quotas.items():
-        if quota < counts.by_country[country]:
-            raise InvalidInput(
-                f"country_quotas.{country}", f"{counts.by_country[country]} seats are taken"
+    """No part's capacity or quota below the seats its people already hold."""
+    hybrid = merged.attendance_mode == AttendanceMode.HYBRID
+    parts = [
+        ("", merged.capacity, merged.country_quotas, merged.gender_quotas, Participation.IN_PERSON)
+    ]
+    if hybrid:
+        parts.append(
+            (
+                "online_",
+                merged.online_capacity or 0,
+                merged.online_country_quotas,
+                merged.online_gender_quotas,
+                Participation.ONLINE,
             )
-    for gender, quota in merged.gender_quotas.items():
-        if quota < counts.by_gender[gender]:
-            raise InvalidInput(
-                f"gender_quotas.{gender}", f"{counts.by_gender[gender]} seats are taken"
-            )
+        )
+    for prefix, capacity, country_quotas, gender_quotas, part in parts:
+        counts = await held_seats(session, event.id, part if hybrid else None)
+        if capacity < counts.total:
+            raise InvalidInput(f"{prefix}capacity", f"{counts.total} seats are already taken")
+        for country, quota in country_quotas.items():
+            if quota < counts.by_country[country]:
+                raise InvalidInput(
+                    f"{prefix}country_quotas.{country}",
+                    f"{counts.by_country[country]} seats are taken",
+                )
+        for gender, quota in gender_quotas.items():
+            if quota < counts.by_gender[gender]:
+                raise InvalidInput(
+                    f"{prefix}gender_quotas.{gender}",
+                    f"{counts.by_gender[gender]} seats are taken",
+                )
 
 
 async def publish_event(

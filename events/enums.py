@@ -24,6 +24,21 @@ class RegistrationMode(StrEnum):
     APPLICATION = "application"  # organisers select
 
 
+class AttendanceMode(StrEnum):
+    """How an event is attended: in a room, online only, or both (two sets of seats)."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+class Participation(StrEnum):
+    """How one person takes part: the part of the event whose seat they hold or wait for."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
 class RegistrationStatus(StrEnum):
     APPLIED = "applied"
     CONFIRMED = "confirmed"

@@ -29,6 +29,8 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
 from events.enums import (
+    AttendanceMode,
+    Participation,
     PublicationStatus,
     RegistrationMode,
     RegistrationStatus,
@@ -145,6 +147,16 @@ class Event(Base):
     reminder_offsets: Mapped[list[Any]] = mapped_column(
         JSON, default=lambda: [7 * 24 * 60, 24 * 60, 120]
     )
+    # In a room, online, or both. ``capacity`` and the quotas above are the seats of the
+    # event's only part, or of the room of a hybrid event; the online part of a hybrid
+    # event has its own (``events.seats.limits_of``).
+    attendance_mode: Mapped[str] = mapped_column(String(16), default=AttendanceMode.IN_PERSON)
+    online_capacity: Mapped[int | None] = mapped_column(Integer)
+    online_country_quotas: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    online_gender_quotas: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The stream or meeting URL: private. People with a confirmed online seat reach it only
+    # through their own redirect (``events.online``); no public output carries it.
+    join_url: Mapped[str | None] = mapped_column(String(500))
 
     __table_args__ = (
         UniqueConstraint("series_id", "occurrence_on", name="uq_events_series_occurrence"),
@@ -196,6 +208,10 @@ class Registration(Base):
     checked_in_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(32))
+    # The part of the event whose seat this registration holds or waits for.
+    participation: Mapped[str] = mapped_column(String(16), default=Participation.IN_PERSON)
+    # Secret of the person's join redirect (``/j/<token>``) for an online seat.
+    join_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     # The organiser's private review (1-5 and a note); never shown to the applicant.
     review_score: Mapped[int | None]
     review_note: Mapped[str] = mapped_column(Text, default="")
@@ -403,6 +419,7 @@ CALENDAR_FIELDS = (
     "country",
     "status",
     "sequence",
+    "attendance_mode",
 )
 
 

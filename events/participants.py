@@ -235,6 +235,7 @@ async def erase_participant(
         status = RegistrationStatus(registration.status)
         registration.answers = {}
         registration.ticket_code = None
+        registration.join_token = None
         # Organisers' notes and scores are about the person: they go too.
         registration.review_note = ""
         registration.review_score = None

@@ -31,7 +31,7 @@ from events.models import Event, Registration, SelectionProposal
 from events.outbox.notices import about
 from events.outbox.queue import Kind, enqueue
 from events.principals import Principal
-from events.reviews import OPEN, ensure_application_mode
+from events.reviews import OPEN, ensure_application_mode, ensure_single_part
 from events.seats import blocking_limit, held_seats
 from events.selection import (
     ALGORITHM_VERSION,
@@ -81,6 +81,7 @@ async def _event_of(session: AsyncSession, actor: Principal, event_id: int) -> E
     if event.status == PublicationStatus.CANCELLED:
         raise EventCancelled("the event was cancelled")
     ensure_application_mode(event)
+    ensure_single_part(event)
     return event
 
 

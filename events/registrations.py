@@ -14,6 +14,7 @@ from events.enums import (
     ACTIVE,
     SEAT_HOLDING,
     Decision,
+    Participation,
     PublicationStatus,
     RegistrationMode,
     RegistrationStatus,
@@ -32,11 +33,12 @@ from events.errors import (
 )
 from events.inputs import ParticipantDetails
 from events.models import Event, Participant, Registration
+from events.online.links import new_join_token
 from events.outbox.notices import queue_confirmation, queue_decision, withdraw_for_registration
 from events.participants import participant_for_organiser, upsert_participant
 from events.principals import Principal
 from events.questions import questions_of, validate_answers
-from events.seats import blocking_limit, held_seats
+from events.seats import blocking_limit, choose_part, held_in_part
 from events.store import lock_event
 from events.waitlist import fill_vacancies, waiting_ahead
 
@@ -72,15 +74,17 @@ async def register(
     event_id: int,
     participant_id: int,
     answers: Mapping[str, object] | None = None,
+    participation: str | None = None,
 ) -> Registration:
     """Register a participant (open mode) or record their application (application mode).
 
-    Open mode confirms while the capacity and quotas allow and waitlists otherwise.
+    Open mode confirms while the capacity and quotas allow and waitlists otherwise; at a
+    hybrid event that is for the part chosen (``participation``, which it needs).
     Raises ``EventCancelled``, ``EventNotOpen``, ``RegistrationClosed``,
-    ``NotEligible``, ``AlreadyRegistered``, ``InvalidAnswers`` or ``ParticipantErased``;
-    nothing is stored when it raises.
+    ``NotEligible``, ``AlreadyRegistered``, ``InvalidAnswers``, ``ParticipantErased``
+    or ``InvalidInput`` (``participation``); nothing is stored when it raises.
     """
-    registration = await _register(session, now, event_id, participant_id, answers)
+    registration = await _register(session, now, event_id, participant_id, answers, participation)
     await session.commit()
     return registration
 
@@ -91,6 +95,7 @@ async def _register(
     event_id: int,
     participant_id: int,
     answers: Mapping[str, object] | None,
+    participation: str | None = None,
 ) -> Registration:
     event = await lock_event(session, event_id)
     participant = await session.get(Participant, participant_id, populate_existing=True)
@@ -107,6 +112,7 @@ async def _register(
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         raise AlreadyRegistered(existing.id, existing.status)
     ensure_eligible(event, participant)
+    part = choose_part(event, participation)
     cleaned = validate_answers(questions_of(event.questions), answers or {})
 
     registration = existing or Registration(
@@ -121,11 +127,15 @@ async def _register(
     registration.cancel_reason = None
     registration.confirmed_at = None
     registration.waitlisted_at = None
+    registration.participation = part
+    # A new secret each time: a link from an earlier, cancelled registration stays dead.
+    registration.join_token = new_join_token() if part == Participation.ONLINE else None
     if event.mode == RegistrationMode.APPLICATION:
         registration.status = RegistrationStatus.APPLIED
     else:
-        counts = await held_seats(session, event.id)
-        if blocking_limit(event, counts, participant.country, participant.gender) is None:
+        counts = await held_in_part(session, event, part)
+        limit = blocking_limit(event, counts, participant.country, participant.gender, part)
+        if limit is None:
             registration.status = RegistrationStatus.CONFIRMED
             registration.confirmed_at = now
         else:
@@ -143,6 +153,7 @@ async def register_person(
     event_id: int,
     details: ParticipantDetails,
     answers: Mapping[str, object] | None = None,
+    participation: str | None = None,
 ) -> Registration:
     """An organiser registers someone (a phone or paper sign-up) under the same rules.
 
@@ -155,7 +166,7 @@ async def register_person(
         raise NotFound("event", event_id)
     actor.ensure_manages(event.programme_id)
     participant = await participant_for_organiser(session, now, actor, details)
-    registration = await _register(session, now, event_id, participant.id, answers)
+    registration = await _register(session, now, event_id, participant.id, answers, participation)
     await queue_confirmation(session, now, registration)
     await record(
         session,
@@ -214,8 +225,9 @@ async def decide(
     if decision not in allowed.get(status, set()):
         raise InvalidTransition(f"cannot {decision.value} a registration that is {status.value}")
     if decision is Decision.CONFIRM:
-        counts = await held_seats(session, event.id)
-        limit = blocking_limit(event, counts, registration.country, registration.gender)
+        part = registration.participation
+        counts = await held_in_part(session, event, part)
+        limit = blocking_limit(event, counts, registration.country, registration.gender, part)
         if limit is not None:
             raise NoSeatAvailable(f"confirming would exceed the {limit.value.replace('_', ' ')}")
         registration.status = RegistrationStatus.CONFIRMED
@@ -271,6 +283,7 @@ async def cancel_registration(
     registration.cancelled_at = now
     registration.cancel_reason = reason
     registration.offer_expires_at = None
+    registration.join_token = None  # the join redirect dies with the registration
     registration.updated_at = now
     await withdraw_for_registration(session, registration.id)
     offers = await fill_vacancies(session, event, now) if status in SEAT_HOLDING else []
@@ -377,10 +390,11 @@ async def sign_up(
     details: ParticipantDetails,
     event_id: int,
     answers: Mapping[str, object] | None = None,
+    participation: str | None = None,
 ) -> Registration:
     """A person registers themselves from the bot: their profile is saved with the
     registration, in one transaction, under the rules of ``register``."""
     participant = await upsert_participant(session, now, details)
-    registration = await _register(session, now, event_id, participant.id, answers)
+    registration = await _register(session, now, event_id, participant.id, answers, participation)
     await session.commit()
     return registration

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from events.applicants import Application, load_applications
 from events.audit import record
 from events.editions import get_event
-from events.enums import SEAT_HOLDING, RegistrationMode, RegistrationStatus
+from events.enums import SEAT_HOLDING, AttendanceMode, RegistrationMode, RegistrationStatus
 from events.errors import InvalidInput, InvalidTransition
 from events.models import Event, Registration, SelectionProposal
 from events.principals import Principal
@@ -32,6 +32,15 @@ OPEN = "open"
 def ensure_application_mode(event: Event) -> None:
     if event.mode != RegistrationMode.APPLICATION:
         raise InvalidTransition("only an application-mode event selects its participants")
+
+
+def ensure_single_part(event: Event) -> None:
+    """Balanced selection counts one set of seats: a hybrid event's two parts are decided
+    application by application (each within its part's capacity and quotas)."""
+    if event.attendance_mode == AttendanceMode.HYBRID:
+        raise InvalidTransition(
+            "selection targets and proposals are not available for hybrid events yet"
+        )
 
 
 async def get_targets(session: AsyncSession, viewer: Principal, event_id: int) -> SelectionTargets:
@@ -55,6 +64,7 @@ async def set_targets(
     event = await lock_event(session, event_id)
     actor.ensure_manages(event.programme_id)
     ensure_application_mode(event)
+    ensure_single_part(event)
     ensure_fits(targets, event)
     event.selection_targets = targets.model_dump(mode="json")
     event.updated_at = now

@@ -38,6 +38,10 @@ TEMPLATE_FIELDS = frozenset(
         "offer_valid_hours",
         "reminder_offsets",
         "registration_opens_days_before",
+        "attendance_mode",
+        "online_capacity",
+        "online_country_quotas",
+        "online_gender_quotas",
     }
 )
 

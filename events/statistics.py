@@ -16,6 +16,7 @@ from events.enums import SEAT_HOLDING, PublicationStatus, RegistrationStatus
 from events.models import Event, Participant, Programme, Registration
 from events.principals import Principal
 from events.programmes import get_programme
+from events.seats import limits_of, parts_of
 
 UNSPECIFIED = "unspecified"
 FIRST_TIMER, RETURNING = "first_timer", "returning"
@@ -151,7 +152,8 @@ async def _count(session: AsyncSession, event: Event) -> EventStatistics:
         by_age_band=_sorted(by_age, [name for name, _low, _high in AGE_BANDS]),
         by_first_timer=_sorted(by_first, [FIRST_TIMER, RETURNING]),
         event_id=event.id,
-        capacity=event.capacity,
+        # Both parts of a hybrid event: the room's seats and the stream's.
+        capacity=sum(limits_of(event, part).capacity for part in parts_of(event)),
         seats_held=held,
     )
 

@@ -17,13 +17,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.applicants import load_applications
 from events.audit import record
-from events.enums import SEAT_HOLDING, PublicationStatus, RegistrationMode, RegistrationStatus
+from events.enums import (
+    SEAT_HOLDING,
+    Participation,
+    PublicationStatus,
+    RegistrationMode,
+    RegistrationStatus,
+)
 from events.errors import EventCancelled, InvalidTransition, NotFound, OfferExpired
 from events.models import Event, Registration
 from events.outbox.notices import queue_offer_expired, queue_offers
 from events.outbox.queue import Kind, withdraw
 from events.principals import Principal
-from events.seats import SeatCounts, blocking_limit, held_seats
+from events.seats import (
+    SeatCounts,
+    blocking_limit,
+    held_in_part,
+    limits_of,
+    part_filter,
+    parts_of,
+)
 from events.selection import next_promotion
 from events.store import lock_event
 from events.targets import SelectionTargets, targets_of
@@ -72,22 +85,33 @@ async def waiting_ahead(session: AsyncSession, event_id: int, registration: Regi
 async def fill_vacancies(session: AsyncSession, event: Event, now: datetime) -> list[Registration]:
     """Offer every free seat to the longest-waiting people who fit; the caller holds the lock.
 
+    Each part of a hybrid event (room, stream) has its own seats and its own line.
     Someone held back by a full quota keeps their place in line while people behind
     them, who fit, receive the seat.
     """
     if event.status != PublicationStatus.PUBLISHED or now >= event.starts_at:
         return []
-    counts = await held_seats(session, event.id)
-    if counts.total >= event.capacity:
+    offered: list[Registration] = []
+    for part in parts_of(event):
+        offered += await _fill_part(session, event, part, now)
+    await queue_offers(session, now, offered)
+    return offered
+
+
+async def _fill_part(
+    session: AsyncSession, event: Event, part: Participation, now: datetime
+) -> list[Registration]:
+    counts = await held_in_part(session, event, part)
+    capacity = limits_of(event, part).capacity
+    if counts.total >= capacity:
         return []
-    waiting = await session.scalars(
-        select(Registration)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-        )
-        .order_by(Registration.waitlisted_at, Registration.id)
+    query = select(Registration).where(
+        Registration.event_id == event.id,
+        Registration.status == RegistrationStatus.WAITLISTED,
     )
+    if (only := part_filter(event, part)) is not None:
+        query = query.where(Registration.participation == only)
+    waiting = await session.scalars(query.order_by(Registration.waitlisted_at, Registration.id))
     expires_at = min(now + timedelta(hours=event.offer_valid_hours), event.starts_at)
     targets = targets_of(event)
     line = list(waiting)
@@ -95,15 +119,14 @@ async def fill_vacancies(session: AsyncSession, event: Event, now: datetime) -> 
     if event.mode == RegistrationMode.APPLICATION and not targets.is_empty:
         line = await _balanced_line(session, event, targets, counts, line)
     for registration in line:
-        if counts.total >= event.capacity:
+        if counts.total >= capacity:
             break
-        if blocking_limit(event, counts, registration.country, registration.gender) is None:
+        if blocking_limit(event, counts, registration.country, registration.gender, part) is None:
             registration.status = RegistrationStatus.OFFERED
             registration.offer_expires_at = expires_at
             registration.updated_at = now
             counts.take(registration.country, registration.gender)
             offered.append(registration)
-    await queue_offers(session, now, offered)
     return offered
 
 

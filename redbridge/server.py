@@ -101,7 +101,7 @@ async def serve(
             outbox = OutboxDispatcher(
                 sessionmaker,
                 bot,
-                notice_renderer(catalogues),
+                notice_renderer(catalogues, settings.public_url),
                 clock,
                 dispatch_settings(settings),
                 pacer=pacer,

@@ -6,7 +6,8 @@ Run from anywhere::
     .venv/bin/python scripts/catalogues.py check
 
 ``update`` extracts every ``gettext("…")`` and ``ngettext("…", "…", n)`` string from bot/,
-scheduler/ and events/feeds/ (the calendar feeds' own words) into locales/redbridge.pot
+scheduler/, events/feeds/ (the calendar feeds' own words) and events/online/ (the join
+redirect's page) into locales/redbridge.pot
 (sorted, without source locations) and merges it into
 locales/<language>/LC_MESSAGES/redbridge.po: new strings arrive untranslated (or, with
 ``--fuzzy-matching``, pre-filled from a similar old string and marked fuzzy), strings gone
@@ -42,7 +43,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT: Final = Path(__file__).resolve().parent.parent
-SOURCE_DIRS: Final = ("bot", "scheduler", "events/feeds")
+SOURCE_DIRS: Final = ("bot", "scheduler", "events/feeds", "events/online")
 LOCALE_DIR: Final = ROOT / "locales"
 DOMAIN: Final = "redbridge"
 TEMPLATE: Final = LOCALE_DIR / f"{DOMAIN}.pot"

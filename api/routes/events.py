@@ -35,7 +35,7 @@ async def list_events(
     found = await editions.list_events(
         session, viewer=viewer, programme_slug=programme, upcoming_after=now if upcoming else None
     )
-    return await present_events(session, links, found)
+    return await present_events(session, links, found, viewer)
 
 
 @router.get("/{event_id}")
@@ -43,7 +43,7 @@ async def get_event(
     event_id: Id, session: SessionDep, links: LinksDep, viewer: ViewerDep
 ) -> EventOut:
     event = await editions.get_visible_event(session, viewer, event_id)
-    return await present_event(session, links, event)
+    return await present_event(session, links, event, viewer)
 
 
 @router.patch("/{event_id}")
@@ -56,7 +56,7 @@ async def update_event(
     links: LinksDep,
 ) -> EventOut:
     event = await editions.update_event(session, now, actor, event_id, changes)
-    return await present_event(session, links, event)
+    return await present_event(session, links, event, actor)
 
 
 @router.post("/{event_id}/publish")
@@ -64,7 +64,7 @@ async def publish_event(
     event_id: Id, session: SessionDep, now: NowDep, actor: PrincipalDep, links: LinksDep
 ) -> EventOut:
     event = await editions.publish_event(session, now, actor, event_id)
-    return await present_event(session, links, event)
+    return await present_event(session, links, event, actor)
 
 
 @router.post("/{event_id}/cancel")
@@ -72,7 +72,7 @@ async def cancel_event(
     event_id: Id, session: SessionDep, now: NowDep, actor: PrincipalDep, links: LinksDep
 ) -> EventOut:
     event = await editions.cancel_event(session, now, actor, event_id)
-    return await present_event(session, links, event)
+    return await present_event(session, links, event, actor)
 
 
 StatusQuery = Annotated[RegistrationStatus | None, Query()]
@@ -100,6 +100,7 @@ _CSV_COLUMNS = (
     "participant_id",
     "participant_name",
     "status",
+    "participation",
     "country",
     "gender",
     "ticket_code",
@@ -159,7 +160,7 @@ async def register_person(
     actor: PrincipalDep,
 ) -> RegistrationOut:
     registration = await registrations.register_person(
-        session, now, actor, event_id, body.participant, body.answers
+        session, now, actor, event_id, body.participant, body.answers, body.participation
     )
     return await present_registration(session, registration)
 

@@ -83,7 +83,7 @@ async def list_programme_events(
     slug: str, session: SessionDep, links: LinksDep, viewer: ViewerDep
 ) -> list[EventOut]:
     found = await editions.list_events(session, viewer=viewer, programme_slug=slug)
-    return await present_events(session, links, found)
+    return await present_events(session, links, found, viewer)
 
 
 @router.post("/{slug}/events", status_code=status.HTTP_201_CREATED)
@@ -96,4 +96,4 @@ async def create_event(
     links: LinksDep,
 ) -> EventOut:
     event = await editions.create_event(session, now, actor, slug, draft)
-    return await present_event(session, links, event)
+    return await present_event(session, links, event, actor)

@@ -4,8 +4,8 @@ from fastapi import APIRouter
 
 from api.dependencies import NowDep, PrincipalDep, SessionDep
 from api.presenters import present_registration
-from api.schemas import DecisionRequest, OffersOut, RegistrationOut
-from events import registrations, waitlist
+from api.schemas import DecisionRequest, OffersOut, ParticipationRequest, RegistrationOut
+from events import registrations, switching, waitlist
 from events.inputs import Id
 
 router = APIRouter(prefix="/registrations", tags=["registrations"])
@@ -55,3 +55,19 @@ async def decline_offer(
 ) -> OffersOut:
     offers = await waitlist.decline_offer(session, now, registration_id, actor=actor)
     return OffersOut(offered=[offer.id for offer in offers])
+
+
+@router.post("/{registration_id}/participation")
+async def switch_participation(
+    registration_id: Id,
+    body: ParticipationRequest,
+    session: SessionDep,
+    now: NowDep,
+    actor: PrincipalDep,
+) -> RegistrationOut:
+    """Move a registration of a hybrid event to the room or the stream, while seats allow
+    (a freed seat is offered on)."""
+    registration, _offers = await switching.switch_participation(
+        session, now, registration_id, body.participation, actor=actor
+    )
+    return await present_registration(session, registration)

@@ -120,7 +120,7 @@ async def cancel_occurrence(
     links: LinksDep,
 ) -> EventOut:
     event = await series_cases.cancel_occurrence(session, now, actor, slug, on)
-    return await present_event(session, links, event)
+    return await present_event(session, links, event, actor)
 
 
 @router.post("/series/{slug}/occurrences/{on}/move")
@@ -134,4 +134,4 @@ async def move_occurrence(
     links: LinksDep,
 ) -> EventOut:
     event = await series_cases.move_occurrence(session, now, actor, slug, on, move)
-    return await present_event(session, links, event)
+    return await present_event(session, links, event, actor)

@@ -16,7 +16,7 @@ from bot.replies import edit_or_send
 from bot.views import e, event_card, event_title, programme_card
 from events.deeplinks import deep_link, event_payload
 from events.editions import get_event_by_slug, seats_left
-from events.enums import PublicationStatus, RegistrationMode
+from events.enums import AttendanceMode, Participation, PublicationStatus, RegistrationMode
 from events.errors import NotFound
 from events.listings import open_programmes, public_event, public_programme, upcoming_events
 from events.models import Participant
@@ -72,8 +72,13 @@ async def _event_view(
     async with db() as session:
         event = await public_event(session, event_id)
         left = await seats_left(session, event)
+        online_left = (
+            await seats_left(session, event, Participation.ONLINE)
+            if event.attendance_mode == AttendanceMode.HYBRID
+            else None
+        )
         mine = await registration_for(session, participant.id, event.id) if participant else None
-    text = event_card(t, event, left, now)
+    text = event_card(t, event, left, now, online_left)
     buttons = []
     if mine is not None and mine.status != "cancelled":
         buttons.append(

@@ -4,7 +4,13 @@ from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Browse, Mine
@@ -18,12 +24,14 @@ from bot.services import BotServices
 from bot.views import e, registration_card
 from events.calendar_links import CalendarLinks, calendar_links
 from events.deeplinks import deep_link, ticket_payload
-from events.enums import ACTIVE, RegistrationStatus
+from events.enums import ACTIVE, AttendanceMode, Participation, RegistrationStatus
 from events.errors import NotFound
 from events.listings import public_event
 from events.models import Event, Participant, Registration
+from events.online.links import join_link
 from events.own_registrations import own_registration, own_registrations
 from events.registrations import cancel_registration
+from events.switching import switch_participation
 from events.waitlist import accept_offer, decline_offer
 
 
@@ -73,6 +81,38 @@ async def _own(
     return registration, event
 
 
+# Switching between the room and the stream of a hybrid event: button action → part.
+_SWITCHES = {"to_online": Participation.ONLINE, "to_room": Participation.IN_PERSON}
+
+
+def _switch_button(
+    t: Translator, registration: Registration, now: datetime, event: Event
+) -> list[InlineKeyboardButton]:
+    """ "Switch to online" (or "to in person") while the event is ahead and the person
+    holds, waits for or applied for a seat of a hybrid event."""
+    status = RegistrationStatus(registration.status)
+    if (
+        event.attendance_mode != AttendanceMode.HYBRID
+        or now >= event.starts_at
+        or status
+        not in (
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.WAITLISTED,
+            RegistrationStatus.APPLIED,
+        )
+    ):
+        return []
+    if registration.participation == Participation.ONLINE:
+        label, action = t.gettext("Switch to in person"), "to_room"
+    else:
+        label, action = t.gettext("Switch to online"), "to_online"
+    return [button(label, Mine(action=action, id=registration.id).pack())]
+
+
+def _join_link(services: BotServices, registration: Registration, event: Event) -> str | None:
+    return join_link(services.public_url, registration, event)
+
+
 def _card_buttons(
     t: Translator, registration: Registration, now: datetime, event: Event
 ) -> InlineKeyboardMarkup:
@@ -91,6 +131,7 @@ def _card_buttons(
         buttons.append(
             button(t.gettext("Add to calendar"), Mine(action="ics", id=registration.id).pack())
         )
+    buttons += _switch_button(t, registration, now, event)
     if status in ACTIVE and now < event.starts_at:
         buttons.append(
             button(
@@ -119,13 +160,41 @@ async def show_one(
     db: async_sessionmaker[AsyncSession],
     now: datetime,
     participant: Participant | None,
+    services: BotServices,
 ) -> None:
     async with guarded(query, t):
         registration, event = await _own(db, participant, callback_data.id)
         await query.answer()
         await edit_or_send(
             query,
-            registration_card(t, registration, event),
+            registration_card(t, registration, event, _join_link(services, registration, event)),
+            _card_buttons(t, registration, now, event),
+        )
+
+
+async def switch(
+    query: CallbackQuery,
+    callback_data: Mine,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    participant: Participant | None,
+    services: BotServices,
+) -> None:
+    """Take part the other way at a hybrid event; the card shows where the person stands."""
+    async with guarded(query, t):
+        registration, _event = await _own(db, participant, callback_data.id)
+        async with db() as session:
+            registration, _offers = await switch_participation(
+                session, now, registration.id, _SWITCHES[callback_data.action]
+            )
+        registration, event = await _own(db, participant, registration.id)
+        await query.answer()
+        text = t.gettext("Done: your choice is saved.") + "\n\n"
+        await answer_below(
+            query,
+            text
+            + registration_card(t, registration, event, _join_link(services, registration, event)),
             _card_buttons(t, registration, now, event),
         )
 
@@ -137,6 +206,7 @@ async def show_ticket(
     t: Translator,
     db: async_sessionmaker[AsyncSession],
     participant: Participant | None,
+    services: BotServices,
 ) -> None:
     async with guarded(query, t):
         registration, event = await _own(db, participant, callback_data.id)
@@ -148,7 +218,9 @@ async def show_ticket(
         await bot.send_photo(
             query.from_user.id,
             BufferedInputFile(qr_png(link or code), filename=f"ticket-{code}.png"),
-            caption=registration_card(t, registration, event)
+            caption=registration_card(
+                t, registration, event, _join_link(services, registration, event)
+            )
             + "\n"
             + t.gettext("Show this code at the entrance."),
         )
@@ -273,6 +345,7 @@ def create_router() -> Router:
     router.callback_query.register(show_list, Mine.filter(F.action == "list"))
     router.callback_query.register(show_one, Mine.filter(F.action == "show"))
     router.callback_query.register(show_ticket, Mine.filter(F.action == "ticket"))
+    router.callback_query.register(switch, Mine.filter(F.action.in_(set(_SWITCHES))))
     router.callback_query.register(ask_cancel, Mine.filter(F.action == "cancel"))
     router.callback_query.register(
         act, Mine.filter(F.action.in_({"cancel_yes", "accept", "decline"}))

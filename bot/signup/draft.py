@@ -29,6 +29,8 @@ class SignupDraft(ConversationDraft):
     birth_year: int | None = None
     answers: dict[str, str | int | bool] = Field(default_factory=dict)
     index: int = 0  # of the next question to ask
+    # In person or online, chosen at a hybrid event (None until chosen, or not asked).
+    participation: str | None = None
 
     @classmethod
     def starting(cls, event_id: int, participant: Participant | None) -> "SignupDraft":

@@ -35,7 +35,14 @@ from bot.views import e, event_title
 from bot.wording import refusal, status_label
 from events.countries import country_codes
 from events.eligibility import needs_birth_year
-from events.enums import Gender, QuestionKind, RegistrationMode, RegistrationStatus
+from events.enums import (
+    AttendanceMode,
+    Gender,
+    Participation,
+    QuestionKind,
+    RegistrationMode,
+    RegistrationStatus,
+)
 from events.errors import DomainError
 from events.inputs import Question
 from events.listings import public_event
@@ -144,6 +151,16 @@ def _skip_birth_year(
     draft.birth_year = None
 
 
+def _take_participation(
+    draft: SignupDraft, event: Event | None, pressed: Signup, _t: Translator
+) -> None:
+    if event is None or event.attendance_mode != AttendanceMode.HYBRID:
+        raise StaleButton
+    if pressed.value not in set(Participation):
+        raise StaleButton
+    draft.participation = pressed.value
+
+
 def _answer_question(
     draft: SignupDraft, event: Event | None, pressed: Signup, t: Translator
 ) -> None:
@@ -167,6 +184,7 @@ _BUTTONS: dict[tuple[str, str | None], ButtonStep] = {
     ("country", SignupSteps.country.state): _take_country,
     ("gender", SignupSteps.gender.state): _take_gender,
     ("skip", SignupSteps.birth_year.state): _skip_birth_year,
+    ("part", SignupSteps.participation.state): _take_participation,
     ("choice", SignupSteps.question.state): _answer_question,
     ("skip", SignupSteps.question.state): _answer_question,
 }
@@ -256,15 +274,20 @@ async def consent(
         try:
             details = draft.participant_details(t.language, query.from_user.id)
             async with db() as session:
-                registration = await sign_up(session, now, details, draft.event_id, draft.answers)
+                registration = await sign_up(
+                    session, now, details, draft.event_id, draft.answers, draft.participation
+                )
                 held_back = await held_back_by(session, registration)
+                event = await public_event(session, registration.event_id)
         except (DomainError, ValidationError) as error:
             await query.answer()
             await answer_below(query, _not_signed_up(t, error), main_menu(t))
             return
         await query.answer()
         await answer_below(
-            query, _outcome(t, registration, held_back), _registration_button(t, registration)
+            query,
+            _outcome(t, registration, held_back, event),
+            _registration_button(t, registration),
         )
 
 
@@ -284,7 +307,9 @@ def _not_signed_up(t: Translator, error: DomainError | ValidationError) -> str:
     return t.gettext("Sorry, that did not work. Please try again.")
 
 
-def _outcome(t: Translator, registration: Registration, held_back: Limit | None) -> str:
+def _outcome(
+    t: Translator, registration: Registration, held_back: Limit | None, event: Event
+) -> str:
     # Held back by a quota, the event card still shows seats left: "the event is full"
     # would be untrue.
     if held_back == Limit.COUNTRY_QUOTA:
@@ -296,6 +321,23 @@ def _outcome(t: Translator, registration: Registration, held_back: Limit | None)
         return t.gettext(
             "The seats for participants of your gender are all taken, so you are on the "
             "waiting list. We will message you if a seat becomes free."
+        )
+    online = registration.participation == Participation.ONLINE
+    hybrid = event.attendance_mode == AttendanceMode.HYBRID
+    if registration.status == RegistrationStatus.CONFIRMED and online:
+        return t.gettext(
+            "You are registered to take part online. Your personal link to join is in "
+            "your registration."
+        )
+    if registration.status == RegistrationStatus.WAITLISTED and hybrid:
+        if online:
+            return t.gettext(
+                "The online seats are all taken, so you are on the waiting list for them. "
+                "We will message you if one becomes free."
+            )
+        return t.gettext(
+            "The seats in the hall are all taken, so you are on the waiting list for them. "
+            "We will message you if one becomes free."
         )
     outcome = {
         RegistrationStatus.CONFIRMED: t.gettext("You are registered. See you there!"),
@@ -337,11 +379,13 @@ def create_router() -> Router:
     router.message.register(got_profile_text, StateFilter(SignupSteps.country), HAS_TEXT)
     router.message.register(got_profile_text, StateFilter(SignupSteps.name), HAS_TEXT)
     router.callback_query.register(
-        got_button, Signup.filter(F.action.in_({"country", "gender", "skip", "choice"}))
+        got_button,
+        Signup.filter(F.action.in_({"country", "gender", "skip", "choice", "part"})),
     )
     router.message.register(got_answer, StateFilter(SignupSteps.question), HAS_TEXT)
     router.message.register(expected_a_button, StateFilter(SignupSteps.consent))
     router.message.register(expected_a_button, StateFilter(SignupSteps.gender))
+    router.message.register(expected_a_button, StateFilter(SignupSteps.participation))
     router.message.register(expected_a_button, StateFilter(SignupSteps.country))
     router.message.register(expected_text, StateFilter(SignupSteps.question))
     router.message.register(expected_text, StateFilter(SignupSteps.birth_year))

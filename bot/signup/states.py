@@ -9,5 +9,6 @@ class SignupSteps(StatesGroup):
     country = State()
     gender = State()
     birth_year = State()
+    participation = State()
     question = State()
     consent = State()

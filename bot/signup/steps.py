@@ -17,11 +17,11 @@ from bot.keyboards import button, main_menu, rows
 from bot.replies import answer_long
 from bot.signup.draft import PROFILE_ONLY, SignupDraft
 from bot.signup.states import SignupSteps
-from bot.views import e, event_title, profile_summary, question_prompt
+from bot.views import e, event_title, participation_line, profile_summary, question_prompt
 from bot.wording import refusal
 from events.countries import country_codes, normalise_country
 from events.eligibility import ensure_eligible, needs_birth_year
-from events.enums import Gender, QuestionKind
+from events.enums import AttendanceMode, Gender, Participation, QuestionKind
 from events.errors import DomainError, NotEligible
 from events.inputs import Question, clean_line
 from events.listings import public_event
@@ -54,6 +54,13 @@ async def next_step(
         await save_profile(message, state, t, draft, db, now)
         return
     if not await _still_eligible(message, state, t, event, draft):
+        return
+    if event.attendance_mode == AttendanceMode.HYBRID and draft.participation is None:
+        await state.set_state(SignupSteps.participation)
+        await message.answer(
+            t.gettext("How would you like to take part?"),
+            reply_markup=participation_keyboard(t, event),
+        )
         return
     questions = questions_of(event.questions)
     if draft.index < len(questions):
@@ -143,6 +150,16 @@ def gender_keyboard(t: Translator, event: Event | None) -> InlineKeyboardMarkup:
     return rows(*buttons, width=3)
 
 
+def participation_keyboard(t: Translator, event: Event) -> InlineKeyboardMarkup:
+    return rows(
+        button(
+            t.gettext("In person"),
+            button_data("part", event, Participation.IN_PERSON.value).pack(),
+        ),
+        button(t.gettext("Online"), button_data("part", event, Participation.ONLINE.value).pack()),
+    )
+
+
 def consent_keyboard(t: Translator, event: Event) -> InlineKeyboardMarkup:
     return rows(
         button(t.gettext("Agree and send"), Signup(action="consent", event_id=event.id).pack()),
@@ -201,6 +218,8 @@ def summary(t: Translator, event: Event, draft: SignupDraft, questions: list[Que
         "",
         profile_summary(t, draft.name, draft.country, draft.gender, draft.birth_year),
     ]
+    if event.attendance_mode == AttendanceMode.HYBRID and draft.participation is not None:
+        lines.append(participation_line(t, draft.participation))
     for question in questions:
         if question.key in draft.answers:
             prompt = t.pick(question.prompt, event.default_language)

@@ -25,6 +25,7 @@ from events.feeds.render import (
 from events.feeds.tokens import participant_by_token
 from events.languages import DEFAULT_LANGUAGE, Language, language_from_tag, pick
 from events.models import Event, Programme, Registration
+from events.online.links import holds_online_seat
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,14 @@ def _newest(*moments: datetime | None) -> datetime | None:
     return max((moment for moment in moments if moment is not None), default=None)
 
 
+def _join_token(registration: Registration, event: Event) -> str | None:
+    """The token of the person's join redirect, if they may have it (a confirmed online
+    seat at an event with a link); else None, and the feed says nothing of a link."""
+    if holds_online_seat(registration, event) and event.join_url:
+        return registration.join_token
+    return None
+
+
 async def contents(session: AsyncSession, feed: Probe) -> tuple[str, list[FeedItem]]:
     """The calendar name and the events of a feed, as plain snapshots."""
     kind = feed.cache_key[0]
@@ -160,13 +169,13 @@ async def contents(session: AsyncSession, feed: Probe) -> tuple[str, list[FeedIt
         items = [FeedItem(EventSnapshot.of(event)) for event in found]
         return all_events_name(feed.language), items
     rows = await session.execute(
-        in_order.add_columns(Registration.status)
+        in_order.add_columns(Registration)
         .join(Registration, Registration.event_id == Event.id)
         .where(Registration.participant_id == feed.subject_id)
     )
     items = [
-        FeedItem(EventSnapshot.of(event), attendance)
-        for event, status in rows
-        if (attendance := Attendance.of(status)) is not None
+        FeedItem(EventSnapshot.of(event), attendance, _join_token(registration, event))
+        for event, registration in rows
+        if (attendance := Attendance.of(registration.status)) is not None
     ]
     return personal_name(feed.language), items

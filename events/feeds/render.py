@@ -27,9 +27,10 @@ from icalendar import Event as VEvent
 from events.countries import country_name
 from events.date_bounds import EARLIEST_UTC, LATEST_UTC
 from events.deeplinks import deep_link, event_payload
-from events.enums import PublicationStatus, RegistrationStatus
+from events.enums import AttendanceMode, PublicationStatus, RegistrationStatus
 from events.languages import Language, pick
 from events.models import Event
+from events.online.links import JOIN_PATH
 from locales import translations
 
 PRODID: Final = "-//Redbridge//Calendar 1.0//EN"
@@ -87,6 +88,7 @@ class EventSnapshot:
     sequence: int
     created_at: datetime
     revised_at: datetime
+    attendance_mode: str = AttendanceMode.IN_PERSON
 
     @classmethod
     def of(cls, event: Event) -> "EventSnapshot":
@@ -107,6 +109,7 @@ class EventSnapshot:
             sequence=event.sequence,
             created_at=event.created_at,
             revised_at=event.calendar_revised_at,
+            attendance_mode=event.attendance_mode,
         )
 
 
@@ -114,6 +117,9 @@ class EventSnapshot:
 class FeedItem:
     event: EventSnapshot
     attendance: Attendance | None = None  # only in personal feeds
+    # The person's own join redirect token, only in their personal feed and only for a
+    # confirmed online seat of an event with a link (``events.online.links``).
+    join_token: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +129,9 @@ class Links:
 
     public_url: str
     bot_username: str | None = None
+
+    def join_url(self, token: str) -> str:
+        return f"{self.public_url.rstrip('/')}{JOIN_PATH}{token}"
 
     def event_url(self, event: EventSnapshot) -> str:
         link = deep_link(self.bot_username, event_payload(event.slug))
@@ -160,11 +169,28 @@ def summary(event: EventSnapshot, language: Language) -> str:
 
 
 def location(event: EventSnapshot, language: Language) -> str:
-    """Venue, city and country in the reader's language (each falls back like a title)."""
+    """Venue, city and country in the reader's language (each falls back like a title);
+    "Online" for an online event, and both for a hybrid one. Never the join link."""
+    texts = translations(language)
+    if event.attendance_mode == AttendanceMode.ONLINE:
+        return texts.gettext("Online")
     venue = pick(event.venue, language, event.default_language)
     city = pick(event.city, language, event.default_language)
     country = country_name(event.country, language)
-    return ", ".join(part for part in (venue, city, country) if part)
+    place = ", ".join(part for part in (venue, city, country) if part)
+    if event.attendance_mode == AttendanceMode.HYBRID:
+        return texts.gettext("{place}, and online").format(place=place)
+    return place
+
+
+def _join_note(item: FeedItem, language: Language, links: Links) -> str | None:
+    if item.join_token is None:
+        return None
+    return (
+        translations(language)
+        .gettext("Your personal link to join online: {link}")
+        .format(link=links.join_url(item.join_token))
+    )
 
 
 def _status(item: FeedItem) -> str:
@@ -180,6 +206,7 @@ def _component(item: FeedItem, language: Language, links: Links) -> VEvent:
     zone = ZoneInfo(event.timezone)
     url = links.event_url(event)
     note = _note(item.attendance, language)
+    join = _join_note(item, language, links)
     text = pick(event.description, language, event.default_language)
     component = VEvent()
     component.add("uid", event.uid)
@@ -189,7 +216,8 @@ def _component(item: FeedItem, language: Language, links: Links) -> VEvent:
     component.add("sequence", event.sequence)
     component.add("status", _status(item))
     component.add("summary", summary(event, language))
-    component.add("description", "\n\n".join(part for part in (note, text, url) if part))
+    parts = (note, join, text, url)
+    component.add("description", "\n\n".join(part for part in parts if part))
     component.add("location", location(event, language))
     component.add("dtstart", event.starts_at.astimezone(zone))
     component.add("dtend", event.ends_at.astimezone(zone))

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events.enums import ACTIVE
+from events.enums import ACTIVE, Participation, RegistrationStatus
 from events.models import Event, Registration
 from events.outbox.queue import Kind, Message, enqueue, withdraw
 
@@ -121,6 +121,36 @@ async def queue_event_cancelled(session: AsyncSession, now: datetime, event: Eve
     messages = [
         about(registration, Kind.EVENT_CANCELLED, f"event-cancelled:{event.id}:{registration.id}")
         for registration in await _active_registrations(session, event.id)
+    ]
+    await enqueue(session, now, messages)
+
+
+async def queue_join_link_changed(session: AsyncSession, now: datetime, event: Event) -> None:
+    """The organisers set, changed or removed the join link: everyone with a confirmed
+    online seat hears of a new one (their own redirect stays the same and now leads to
+    it), and their registrations count as changed, so personal feeds are rebuilt."""
+    rows = await session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.participation == Participation.ONLINE,
+            Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED]),
+            Registration.join_token.is_not(None),
+        )
+    )
+    changed = _stamp(now)
+    seated = list(rows)
+    for registration in seated:
+        registration.updated_at = now
+    if not event.join_url:
+        return
+    messages = [
+        about(
+            registration,
+            Kind.JOIN_LINK_CHANGED,
+            f"join-link:{event.id}:{changed}:{registration.id}",
+            {"changed_at": changed},
+        )
+        for registration in seated
     ]
     await enqueue(session, now, messages)
 

@@ -28,6 +28,7 @@ class Kind(StrEnum):
     DECISION = "decision"
     EVENT_CHANGED = "event_changed"
     EVENT_CANCELLED = "event_cancelled"
+    JOIN_LINK_CHANGED = "join_link_changed"
     REMINDER = "reminder"
     BROADCAST = "broadcast"
 
@@ -49,6 +50,7 @@ PRIORITY: dict[Kind, Priority] = {
     Kind.OFFER_EXPIRED: Priority.NOTICE,
     Kind.EVENT_CHANGED: Priority.NOTICE,
     Kind.EVENT_CANCELLED: Priority.NOTICE,
+    Kind.JOIN_LINK_CHANGED: Priority.NOTICE,
     Kind.REMINDER: Priority.REMINDER,
     Kind.BROADCAST: Priority.BROADCAST,
 }

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.enums import ACTIVE, PublicationStatus, RegistrationStatus
 from events.models import Broadcast, Event, Registration
+from events.online.links import holds_online_seat
 from events.outbox.delivery import Claimed
 from events.outbox.queue import Kind
 from events.outbox.reminders import due_offset
@@ -87,6 +88,13 @@ def _obsolete(
         return None
     if event.status == PublicationStatus.CANCELLED:
         return "the event was cancelled"
+    if kind == Kind.JOIN_LINK_CHANGED:
+        # A new link matters while the event runs too (a stream that broke and restarted).
+        if now >= event.ends_at:
+            return "the event is over"
+        if not holds_online_seat(registration, event) or not event.join_url:
+            return "the person no longer holds an online seat"
+        return None
     if now >= event.starts_at:
         return "the event has begun"
     if kind == Kind.REMINDER:

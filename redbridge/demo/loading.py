@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.access import SYSTEM
-from events.editions import create_event, publish_event
+from events.editions import create_event, publish_event, update_event
 from events.enums import PublicationStatus
+from events.inputs import EventChanges
 from events.migrations.runner import upgrade
 from events.models import Event, Programme, Series
 from events.programmes import create_programme, publish_programme
@@ -88,6 +89,7 @@ async def _load_programme(session: AsyncSession, now: datetime, demo: DemoProgra
         if series.status == PublicationStatus.DRAFT:
             # Still a draft: this run (or an interrupted one) made it, and nobody has seen it.
             await _move_first(session, now, series, item.first_moved_days)
+            await _set_join_url(session, now, series, item.join_url)
             await publish_series(session, now, SYSTEM, series.slug)
             published += 1
     return _Loaded(slug, created, new_events, published)
@@ -102,6 +104,17 @@ async def _move_first(session: AsyncSession, now: datetime, series: Series, days
     starts_at = first.starts_at.astimezone(zone) + timedelta(days=days)
     move = OccurrenceMove(starts_at=starts_at)
     await move_occurrence(session, now, SYSTEM, series.slug, first.occurrence_on, move)
+
+
+async def _set_join_url(
+    session: AsyncSession, now: datetime, series: Series, join_url: str | None
+) -> None:
+    """Give every occurrence of an online series its meeting link, as an organiser would."""
+    if join_url is None:
+        return
+    for event in await occurrences(session, series):
+        if event.join_url != join_url:
+            await update_event(session, now, SYSTEM, event.id, EventChanges(join_url=join_url))
 
 
 def _plural(number: int, noun: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from events.enums import Gender, ProgrammeKind, QuestionKind, RegistrationMode
+from events.enums import AttendanceMode, Gender, ProgrammeKind, QuestionKind, RegistrationMode
 from events.inputs import Choice, EventDraft, ProgrammeDraft, Question
 from events.languages import LANGUAGES, Translated
 from events.series_inputs import SeriesDraft
@@ -150,6 +150,9 @@ class DemoSeries:
     # The first occurrence is moved this many days later (0: none is), as an organiser
     # moves one date of a series; feeds and the bot then show the moved date.
     first_moved_days: int = 0
+    # The meeting link every occurrence of an online series gets (organisers set it per
+    # event; a series does not carry one).
+    join_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +313,10 @@ def _exchange_visits(now: datetime) -> DemoProgramme:
 
 # Measure 28: connecting through music; Tbilisi as a venue all three can reach.
 
+CONCERT_STREAM_CAPACITY = 2000
+# example.org is reserved for examples (RFC 2606): the demo's links lead nowhere real.
+CONCERT_STREAM_URL = "https://stream.example.org/redbridge/joint-concert"
+
 JOINT_CONCERTS = ProgrammeDraft(
     slug="joint-concerts",
     kind=ProgrammeKind.CONCERT,
@@ -330,7 +337,12 @@ def _joint_concert(now: datetime) -> DemoProgramme:
         venue=TEXTS.places.concert_hall.translated(),
         city=TBILISI.name,
         country=TBILISI.country,
+        # A hall in Tbilisi and a stream: the report's "in-person concerts or, initially,
+        # online".
         capacity=600,
+        attendance_mode=AttendanceMode.HYBRID,
+        online_capacity=CONCERT_STREAM_CAPACITY,
+        join_url=CONCERT_STREAM_URL,
         mode=RegistrationMode.OPEN,
     )
     return DemoProgramme(JOINT_CONCERTS, (concert,))
@@ -354,6 +366,10 @@ TOWN_HALL_TOPICS: tuple[Translated, ...] = (
 
 TOWN_HALL_HORIZON_MONTHS = 6  # occurrences created ahead (a job keeps them so)
 TOWN_HALL_MOVED_DAYS = 7  # the next town hall moves a week later: its hall is taken
+# The town halls two months ahead are held online only (a video meeting), the others in
+# their university's hall.
+TOWN_HALL_ONLINE_AHEAD = 2
+TOWN_HALL_ONLINE_CAPACITY = 300
 
 
 def _town_hall_series(now: datetime, ahead: int) -> DemoSeries:
@@ -370,6 +386,7 @@ def _town_hall_series(now: datetime, ahead: int) -> DemoSeries:
     university = UNIVERSITIES[turn]
     city = university.city
     halls = TEXTS.town_halls
+    online = ahead == TOWN_HALL_ONLINE_AHEAD
     draft = SeriesDraft(
         slug=f"town-hall-{city.slug}",
         title=TOWN_HALL_TOPICS[turn % len(TOWN_HALL_TOPICS)],
@@ -383,10 +400,15 @@ def _town_hall_series(now: datetime, ahead: int) -> DemoSeries:
         venue=university.venue,
         city=city.name,
         country=city.country,
-        capacity=200,
+        capacity=TOWN_HALL_ONLINE_CAPACITY if online else 200,
+        attendance_mode=AttendanceMode.ONLINE if online else AttendanceMode.IN_PERSON,
         mode=RegistrationMode.OPEN,
     )
-    return DemoSeries(draft, first_moved_days=TOWN_HALL_MOVED_DAYS if ahead == 1 else 0)
+    return DemoSeries(
+        draft,
+        first_moved_days=TOWN_HALL_MOVED_DAYS if ahead == 1 else 0,
+        join_url=f"https://meet.example.org/redbridge-{draft.slug}" if online else None,
+    )
 
 
 def _town_halls(now: datetime) -> DemoProgramme:

@@ -70,7 +70,19 @@ async def test_tokens_and_telegram_ids_stay_out_of_the_access_log(
     assert '"GET /healthz HTTP/1.1" 200' in text
 
 
+async def test_join_tokens_stay_out_of_the_access_log(
+    logged: tuple[httpx.AsyncClient, Lines],
+) -> None:
+    client, lines = logged
+    await client.get(f"/j/{TOKEN}")
+    assert len(lines.lines) == 1, lines.lines
+    assert TOKEN not in lines.lines[0]
+    assert '"GET /j/… HTTP/1.1" 404' in lines.lines[0]
+
+
 def test_what_is_redacted_and_what_is_kept() -> None:
+    assert redact_target("/j/abc") == "/j/…"
+    assert redact_target("/j/abc?x=1") == "/j/…?x=…"
     assert redact_target("/calendar/me/abc.ics") == "/calendar/me/….ics"
     assert redact_target("/calendar/me/abc/def.ics") == "/calendar/me/abc/def.ics"
     assert redact_target("/calendar/all.ics?lang=hy") == "/calendar/all.ics?lang=…"

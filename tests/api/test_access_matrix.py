@@ -143,6 +143,12 @@ ROUTES = [
     _write("POST", f"{V1}/proposals/{{proposal_id}}/confirm", Access.MANAGE),
     _write("POST", f"{V1}/registrations/{{registration_id}}/offer/accept", Access.MANAGE),
     _write("POST", f"{V1}/registrations/{{registration_id}}/offer/decline", Access.MANAGE),
+    _write(
+        "POST",
+        f"{V1}/registrations/{{registration_id}}/participation",
+        Access.MANAGE,
+        {"participation": "online"},
+    ),
     _write("POST", f"{V1}/registrations/{{registration_id}}/cancel", Access.MANAGE),
     _write("POST", f"{V1}/series/{{slug}}/publish", Access.MANAGE),
     _write("POST", f"{V1}/series/{{slug}}/occurrences/{{on}}/cancel", Access.MANAGE),

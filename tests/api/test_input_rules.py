@@ -88,7 +88,12 @@ async def test_eligibility_and_tickets_name_the_field_their_rule_is_listed_under
         assert refused.json()["errors"][0]["field"] == "ticket_code"
     document = (await api.get("/openapi.json")).json()
     listed = document["components"]["schemas"]["RegistrationRequest"]["x-rules-not-in-schema"]
-    assert {"participant.birth_year", "participant.country", "answers.*"} == set(listed)
+    assert {
+        "participant.birth_year",
+        "participant.country",
+        "answers.*",
+        "participation",
+    } == set(listed)
 
 
 async def test_answers_use_question_keys_only(

@@ -5,7 +5,7 @@ same samples print the closing note's sentences (``python -m tests.bot.samples``
 are built as the use cases build them, but not stored: the texts are the point here.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -45,7 +45,13 @@ from events import errors
 from events.applicants import Application
 from events.broadcasts import BroadcastReport, BroadcastState
 from events.editions import build_event
-from events.enums import Gender, PublicationStatus, RegistrationStatus
+from events.enums import (
+    AttendanceMode,
+    Gender,
+    Participation,
+    PublicationStatus,
+    RegistrationStatus,
+)
 from events.feeds.render import (
     Attendance,
     EventSnapshot,
@@ -64,6 +70,7 @@ from events.models import (
     Registration,
     SelectionProposal,
 )
+from events.online.links import join_link
 from events.outbox.delivery import Claimed
 from events.outbox.queue import Kind
 from events.outbox.verdicts import Ready
@@ -137,12 +144,39 @@ def demo(now: datetime = NOW) -> Demo:
     return Demo(programmes, events)
 
 
-def _registration(event: Event, status: RegistrationStatus, now: datetime) -> Registration:
+# Where join redirects point in the samples.
+PUBLIC_URL = "https://redbridge.example"
+JOIN_TOKEN = "Qx7dY2kP9sLmN4vB8cRt1wZe5hJg3fAa6uKo0iXyTq"
+
+
+def online_variant(event: Event) -> Event:
+    """The event held online only (as the demo's online town halls are)."""
+    copy = Event(**{column.key: getattr(event, column.key) for column in Event.__table__.columns})
+    copy.id = event.id + 1000
+    copy.slug = f"{event.slug}-online"
+    copy.attendance_mode = AttendanceMode.ONLINE
+    copy.online_capacity = None
+    copy.join_url = "https://meet.example.org/town-hall"
+    return copy
+
+
+def hybrid_events(data: Demo) -> list[Event]:
+    return [event for event in data.events if event.attendance_mode == AttendanceMode.HYBRID]
+
+
+def _registration(
+    event: Event,
+    status: RegistrationStatus,
+    now: datetime,
+    participation: Participation = Participation.IN_PERSON,
+) -> Registration:
     return Registration(
         id=event.id * 10,
         event_id=event.id,
         participant_id=1,
         status=status,
+        participation=participation,
+        join_token=JOIN_TOKEN if participation == Participation.ONLINE else None,
         answers={},
         ticket_code="K7Q2M9" if status == RegistrationStatus.CONFIRMED else None,
         offer_expires_at=now + timedelta(hours=48)
@@ -156,12 +190,12 @@ def _ready(
     event: Event,
     registration: Registration,
     broadcast: Broadcast | None = None,
-    params: dict[str, object] | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> Ready:
     message = Claimed(
         id=1,
         kind=kind,
-        params=params or {},
+        params=dict(params or {}),
         participant_id=1,
         chat_id=1,
         reachable=True,
@@ -202,6 +236,18 @@ def notices(t: Translator, event: Event, now: datetime = NOW) -> Iterator[Sample
     broadcast = Broadcast(id=5, event_id=event.id, texts=BROADCAST_TEXTS)
     rendered = render(t, _ready(Kind.BROADCAST, event, confirmed, broadcast))
     yield _sample("broadcast", rendered)
+    if event.attendance_mode != AttendanceMode.IN_PERSON:
+        yield from _online_notices(t, event, now)
+
+
+def _online_notices(t: Translator, event: Event, now: datetime) -> Iterator[Sample]:
+    """The messages that carry a person's join link: the last reminder, a new link."""
+    online = _registration(event, RegistrationStatus.CONFIRMED, now, Participation.ONLINE)
+    last = {"offset": min(event.reminder_offsets)}
+    reminder = _ready(Kind.REMINDER, event, online, params=last)
+    yield _sample("reminder-online", render(t, reminder, PUBLIC_URL))
+    changed = _ready(Kind.JOIN_LINK_CHANGED, event, online, params={"changed_at": 1})
+    yield _sample(Kind.JOIN_LINK_CHANGED.value, render(t, changed, PUBLIC_URL))
 
 
 def _sample(name: str, rendered: Rendered) -> Sample:
@@ -272,6 +318,7 @@ def views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
             f"programme-stats/{programme.slug}", _programme_statistics(t, programme, total)
         )
     yield from review_views(t, data, now)
+    yield from _online_views(t, data, now)
     event = data.events[0]
     participant = _participant(t.language, now)
     registrations = [(_registration(event, RegistrationStatus.CONFIRMED, now), event)]
@@ -381,6 +428,27 @@ def review_views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sam
     yield Sample("review/picker", listing, picker)
 
 
+def _online_views(t: Translator, data: Demo, now: datetime) -> Iterator[Sample]:
+    """Cards of hybrid and online events, and registrations with a join link."""
+    for event in [*hybrid_events(data), online_variant(data.events[-1])]:
+        yield Sample(f"card/{event.slug}", event_card(t, event, 3, now, 5))
+        yield Sample(f"card-full/{event.slug}", event_card(t, event, 0, now, 0))
+        for participation in Participation:
+            for status in RegistrationStatus:
+                registration = _registration(event, status, now, participation)
+                link = join_link(PUBLIC_URL, registration, event)
+                yield Sample(
+                    f"registration/{participation}/{status}",
+                    registration_card(t, registration, event, link),
+                )
+            draft = SignupDraft(
+                event_id=event.id, name="Ani", country="AM", participation=participation
+            )
+            questions = questions_of(event.questions)
+            yield Sample(f"summary/{participation}", summary(t, event, draft, questions))
+    yield Sample("participation-question", t.gettext("How would you like to take part?"))
+
+
 def _every_refusal() -> Iterator[errors.DomainError]:
     for reason in ("age", "country", "birth_year_required", "country_required", "other"):
         yield errors.NotEligible(reason, reason)
@@ -400,12 +468,14 @@ def feeds(language: Language, data: Demo) -> Iterator[Sample]:
     """The calendar feeds' texts (names, summaries, locations, notes) in ``language``."""
     links = Links("https://redbridge.example", "redbridge_bot")
     cancelled = data.events[-1]
-    items = [FeedItem(EventSnapshot.of(event)) for event in data.events]
+    online = online_variant(data.events[-1])
+    items = [FeedItem(EventSnapshot.of(event)) for event in [*data.events, online]]
     items.append(FeedItem(replace(EventSnapshot.of(cancelled), status="cancelled", id=99)))
     personal = [
         FeedItem(EventSnapshot.of(event), attendance)
         for event, attendance in zip(data.events, Attendance, strict=False)
     ]
+    personal.append(FeedItem(EventSnapshot.of(online), Attendance.CONFIRMED, JOIN_TOKEN))
     for name, calendar in [
         ("feed/all", render_calendar(all_events_name(language), items, language, links)),
         ("feed/personal", render_calendar(personal_name(language), personal, language, links)),

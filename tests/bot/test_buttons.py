@@ -34,13 +34,23 @@ from bot.signup.steps import (
     consent_keyboard,
     country_keyboard,
     gender_keyboard,
+    participation_keyboard,
 )
 from events.broadcasts import BroadcastState
-from events.enums import QuestionKind, RegistrationStatus
+from events.enums import Participation, QuestionKind, RegistrationStatus
 from events.inputs import Question
 from events.languages import LANGUAGES
 from events.models import Event
-from tests.bot.samples import NOW, Demo, _registration, _report, demo, notices, review_views
+from tests.bot.samples import (
+    NOW,
+    Demo,
+    _registration,
+    _report,
+    demo,
+    hybrid_events,
+    notices,
+    review_views,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 # The longest label, in characters, by how many buttons share its row.
@@ -75,6 +85,12 @@ def keyboards(t: Translator, data: Demo) -> Iterator[tuple[str, InlineKeyboardMa
     for sample in notices(t, event):
         if sample.markup is not None:
             yield f"notice/{sample.name}", sample.markup
+    for hybrid in hybrid_events(data):
+        yield "participation", participation_keyboard(t, hybrid)
+        for participation in Participation:
+            registration = _registration(hybrid, RegistrationStatus.CONFIRMED, NOW, participation)
+            card = _card_buttons(t, registration, NOW - timedelta(days=1), hybrid)
+            yield f"card/{hybrid.slug}/{participation}", card
     yield "audiences", _audience_keyboard(t, event.id)
     yield "review", review_keyboard(t, event.id)
     yield "translations", _language_keyboard(event, {"ru": "…"})

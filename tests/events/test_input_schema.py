@@ -22,7 +22,9 @@ from events.broadcast_inputs import BroadcastDraft
 from events.countries import CountryCode, country_codes
 from events.enums import QuestionKind
 from events.inputs import (
+    EventChanges,
     EventDraft,
+    JoinUrl,
     ProgrammeChanges,
     ProgrammeDraft,
     Question,
@@ -285,6 +287,47 @@ def test_a_change_states_it_when_it_sends_both_title_and_default_language(
     assert "title.*" in ProgrammeChanges.model_json_schema()[RULES_KEYWORD]
 
 
+JOIN_URLS = TypeAdapter(JoinUrl)
+
+
+@given(
+    link=st.builds(
+        "".join,
+        st.lists(
+            st.sampled_from(
+                [
+                    "https://",
+                    "http://",
+                    "meet.example.org",
+                    "xn--80a",
+                    ":8443",
+                    "/",
+                    "?",
+                    "#",
+                    "@",
+                    " ",
+                    "\t",
+                    "\u0000",
+                    "\u007f",
+                    "a",
+                    "é",
+                    "%20",
+                    "=",
+                ]
+            ),
+            max_size=8,
+        ),
+    )
+    | st.text(max_size=40).map(lambda rest: "https://meet.example.org/" + rest)
+)
+def test_join_links_are_judged_alike(link: str) -> None:
+    """https only, a plain host, no spaces or control characters, 500 characters at most."""
+    schema_says, accepted = _agree(JOIN_URLS, link)
+    assert schema_says == accepted
+    if accepted:
+        assert link.startswith("https://")
+
+
 @given(kind=st.sampled_from(list(QuestionKind)), choices=st.integers(0, 3))
 def test_choices_belong_to_choice_questions_only(kind: QuestionKind, choices: int) -> None:
     question = {
@@ -305,7 +348,18 @@ def test_rules_the_schema_cannot_state_are_listed_with_their_models() -> None:
         "max_age",
         "questions",
         "city.*",
+        "online_capacity",
+        "online_country_quotas",
+        "online_gender_quotas",
+        "join_url",
     }
+    assert {
+        "attendance_mode",
+        "online_capacity",
+        "online_country_quotas",
+        "online_gender_quotas",
+        "join_url",
+    } <= set(EventChanges.model_json_schema()[RULES_KEYWORD])
     assert set(Question.model_json_schema()[RULES_KEYWORD]) == {"choices", "max_value"}
 
 
