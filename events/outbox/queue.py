@@ -30,6 +30,8 @@ class Kind(StrEnum):
     EVENT_CANCELLED = "event_cancelled"
     REMINDER = "reminder"
     BROADCAST = "broadcast"
+    CONTACT_REQUEST = "contact_request"
+    CONTACT_ACCEPTED = "contact_accepted"
 
 
 class Priority(IntEnum):
@@ -49,6 +51,8 @@ PRIORITY: dict[Kind, Priority] = {
     Kind.OFFER_EXPIRED: Priority.NOTICE,
     Kind.EVENT_CHANGED: Priority.NOTICE,
     Kind.EVENT_CANCELLED: Priority.NOTICE,
+    Kind.CONTACT_REQUEST: Priority.NOTICE,
+    Kind.CONTACT_ACCEPTED: Priority.NOTICE,
     Kind.REMINDER: Priority.REMINDER,
     Kind.BROADCAST: Priority.BROADCAST,
 }

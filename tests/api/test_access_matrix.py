@@ -109,6 +109,12 @@ ROUTES = [
     _write("PATCH", f"{V1}/programmes/{{slug}}", Access.MANAGE, {"title": {"en": "School"}}),
     _write("POST", f"{V1}/programmes/{{slug}}/events", Access.MANAGE, event_body("matrix")),
     _write("POST", f"{V1}/programmes/{{slug}}/series", Access.MANAGE, SERIES | {"slug": "m"}),
+    _write(
+        "POST",
+        f"{V1}/programmes/{{slug}}/alumni/import",
+        Access.MANAGE,
+        {"csv": "name,telegram,edition\nAni,@ani_petrosyan,no-such-edition\n"},
+    ),
     _write("PATCH", f"{V1}/events/{{event_id}}", Access.MANAGE, {"venue": "Hall B"}),
     _write(
         "POST",
