@@ -4,6 +4,7 @@ confirm in the bot, attendees of an event that completes."""
 import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,12 +22,13 @@ def next_telegram_id() -> int:
     return next(_telegram_ids)
 
 
-async def past_edition(session: AsyncSession, now: datetime, programme_slug: str) -> Event:
+async def past_edition(
+    session: AsyncSession, now: datetime, programme_slug: str, **overrides: Any
+) -> Event:
     """A published edition of the programme that ended a month ago."""
     starts_at = now - timedelta(days=40)
-    return await create_event(
-        session, now, programme_slug, starts_at=starts_at, ends_at=starts_at + timedelta(days=5)
-    )
+    fields: dict[str, Any] = {"starts_at": starts_at, "ends_at": starts_at + timedelta(days=5)}
+    return await create_event(session, now, programme_slug, **(fields | overrides))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.alumni.directory import card_of
@@ -71,6 +72,44 @@ async def _blocked_between(session: AsyncSession, one: int, other: int) -> bool:
     return found is not None
 
 
+async def ensure_may_ask(
+    session: AsyncSession, now: datetime, requester_id: int | None, target_id: int
+) -> None:
+    """Could ``requester_id`` ask ``target_id`` now? The refusals of ``request_contact``
+    (but the note's), so the bot can say so before anyone writes a note."""
+    await alumnus_memberships(session, requester_id)
+    assert requester_id is not None
+    if target_id == requester_id:
+        raise OwnProfile("this is your own profile")
+    await card_of(session, requester_id, target_id)  # PersonUnavailable unless findable
+    existing = await session.scalar(
+        select(AlumniConnection.state).where(
+            or_(
+                and_(
+                    AlumniConnection.requester_id == requester_id,
+                    AlumniConnection.target_id == target_id,
+                ),
+                and_(
+                    AlumniConnection.requester_id == target_id,
+                    AlumniConnection.target_id == requester_id,
+                ),
+            )
+        )
+    )
+    if existing is not None:
+        raise AlreadyAsked(existing)
+    sent_today = await session.scalar(
+        select(func.count())
+        .select_from(AlumniConnection)
+        .where(
+            AlumniConnection.requester_id == requester_id,
+            AlumniConnection.created_at > now - timedelta(days=1),
+        )
+    )
+    if (sent_today or 0) >= DAILY_REQUESTS:
+        raise RequestLimitReached(f"at most {DAILY_REQUESTS} requests a day")
+
+
 async def request_contact(
     session: AsyncSession,
     now: datetime,
@@ -85,41 +124,12 @@ async def request_contact(
     requester, blocked either way, erased), ``AlreadyAsked``, ``RequestLimitReached``,
     or ``InvalidInput("note")`` for a note over 300 characters.
     """
-    await alumnus_memberships(session, requester_id)
-    assert requester_id is not None
-    if target_id == requester_id:
-        raise OwnProfile("this is your own profile")
     try:
         cleaned = NOTE.validate(note) if note.strip() else ""
     except ValueError as error:
         raise InvalidInput("note", str(error)) from error
-    await card_of(session, requester_id, target_id)  # PersonUnavailable unless findable
-    existing = await session.scalar(
-        select(AlumniConnection).where(
-            or_(
-                and_(
-                    AlumniConnection.requester_id == requester_id,
-                    AlumniConnection.target_id == target_id,
-                ),
-                and_(
-                    AlumniConnection.requester_id == target_id,
-                    AlumniConnection.target_id == requester_id,
-                ),
-            )
-        )
-    )
-    if existing is not None:
-        raise AlreadyAsked(existing.state)
-    sent_today = await session.scalar(
-        select(func.count())
-        .select_from(AlumniConnection)
-        .where(
-            AlumniConnection.requester_id == requester_id,
-            AlumniConnection.created_at > now - timedelta(days=1),
-        )
-    )
-    if (sent_today or 0) >= DAILY_REQUESTS:
-        raise RequestLimitReached(f"at most {DAILY_REQUESTS} requests a day")
+    await ensure_may_ask(session, now, requester_id, target_id)
+    assert requester_id is not None
     connection = AlumniConnection(
         requester_id=requester_id,
         target_id=target_id,
@@ -128,8 +138,11 @@ async def request_contact(
         requester_username=_clean_username(username),
         created_at=now,
     )
-    session.add(connection)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            session.add(connection)
+    except IntegrityError as error:  # the same request, made a moment ago
+        raise AlreadyAsked(ConnectionState.PENDING) from error
     await enqueue(
         session,
         now,

@@ -7,6 +7,7 @@ hidden value either.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,7 @@ from events.alumni.visibility import (
     may_see_sql,
     visible_editions,
 )
+from events.enums import PublicationStatus
 from events.models import AlumniBlock, AlumniProfile, Alumnus, Event, Participant
 
 PAGE_SIZE = 5
@@ -202,3 +204,27 @@ def own_card(profile: AlumniProfile, name: str, editions: frozenset[int]) -> Car
         interests=unpacked(profile.interests),
         tags=unpacked(profile.tags),
     )
+
+
+# Editions offered as a filter: the latest ended ones (a longer list is a search).
+FILTER_EDITIONS = 20
+
+
+async def past_editions(
+    session: AsyncSession, now: datetime, programme_id: int = 0
+) -> list[Event]:
+    """Editions a search can be narrowed to: events that have ended (not cancelled, not
+    drafts), newest first. Whether anyone is listed for them is not what decides, so the
+    list reveals nobody."""
+    query = (
+        select(Event)
+        .where(
+            Event.ends_at <= now,
+            Event.status.in_([PublicationStatus.PUBLISHED, PublicationStatus.COMPLETED]),
+        )
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .limit(FILTER_EDITIONS)
+    )
+    if programme_id:
+        query = query.where(Event.programme_id == programme_id)
+    return list(await session.scalars(query))
