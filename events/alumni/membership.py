@@ -31,7 +31,15 @@ async def record_attendees(session: AsyncSession, now: datetime, event: Event) -
             )
         )
     ).all()
-    if not attendees:
+    return await enrol_alumni(session, now, event, list(attendees), ATTENDED)
+
+
+async def enrol_alumni(
+    session: AsyncSession, now: datetime, event: Event, participant_ids: list[int], source: str
+) -> int:
+    """Make these people confirmed alumni of ``event`` (not committed); those already
+    recorded are left as they are."""
+    if not participant_ids:
         return 0
     statement = insert_for(session, Alumnus).on_conflict_do_nothing(
         index_elements=["event_id", "participant_id"]
@@ -41,12 +49,12 @@ async def record_attendees(session: AsyncSession, now: datetime, event: Event) -
             "event_id": event.id,
             "programme_id": event.programme_id,
             "participant_id": participant_id,
-            "source": ATTENDED,
+            "source": source,
             "name": "",
             "created_at": now,
             "confirmed_at": now,
         }
-        for participant_id in attendees
+        for participant_id in participant_ids
     ]
     await session.execute(statement, rows)
     return len(rows)
