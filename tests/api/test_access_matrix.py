@@ -91,6 +91,8 @@ ROUTES = [
     Route("GET", f"{V1}/events/{{event_id}}/balance", Access.MANAGE),
     Route("GET", f"{V1}/proposals/{{proposal_id}}", Access.MANAGE),
     Route("GET", f"{V1}/proposals/{{proposal_id}}/inputs", Access.MANAGE),
+    Route("GET", f"{V1}/programmes/{{slug}}/alumni/statistics", Access.MANAGE),
+    Route("GET", f"{V1}/programmes/{{slug}}/alumni/reports", Access.MANAGE),
     Route("GET", f"{V1}/tokens", Access.ADMIN),
     Route("GET", "/calendar/all.ics", Access.FEED),
     Route("GET", "/calendar/programmes/{slug}.ics", Access.FEED),
