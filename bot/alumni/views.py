@@ -9,7 +9,7 @@ from bot.views import e, event_title
 from events import errors
 from events.alumni import errors as alumni_errors
 from events.alumni.connections import DAILY_REQUESTS, Contact
-from events.alumni.directory import Card
+from events.alumni.directory import Card, OwnAlumniData, own_card
 from events.alumni.profiles import INTERESTS
 from events.alumni.visibility import Audience
 from events.languages import LANGUAGES
@@ -154,3 +154,41 @@ def alumni_refusal(t: Translator, error: errors.DomainError) -> str | None:
         }
         return limits.get(error.field)
     return None
+
+
+def request_state(t: Translator, direction: str, state: str) -> str:
+    labels = {
+        ("sent", "pending"): t.gettext("you asked; waiting for an answer"),
+        ("received", "pending"): t.gettext("asked you; waiting for your answer"),
+        ("sent", "accepted"): t.gettext("you asked; accepted"),
+        ("received", "accepted"): t.gettext("asked you; you accepted"),
+        ("sent", "declined"): t.gettext("you asked; not accepted"),
+        ("received", "declined"): t.gettext("asked you; you declined"),
+    }
+    return labels.get((direction, state), t.gettext("withdrawn"))
+
+
+def my_alumni_data(
+    t: Translator, name: str, data: OwnAlumniData, editions: dict[int, Event]
+) -> str:
+    """The alumni network's part of /mydata (empty for someone who is no alumnus)."""
+    if not data.editions and not data.requests:
+        return ""
+    lines = [t.gettext("<b>Alumni network</b>")]
+    titles = [e(event_title(t, editions[i])) for i in sorted(data.editions) if i in editions]
+    if titles:
+        lines.append(t.gettext("Events attended: {events}").format(events="; ".join(titles)))
+    if data.profile is not None:
+        card = own_card(data.profile, name, data.editions)
+        lines += ["", own_profile_text(t, data.profile, card)]
+    if data.requests:
+        lines += ["", t.gettext("Contact requests:")]
+        lines += [
+            "• " + _fact_about(t, e(other), request_state(t, direction, state))
+            for other, direction, state in data.requests
+        ]
+    return "\n".join(lines)
+
+
+def _fact_about(t: Translator, subject: str, value: str) -> str:
+    return t.gettext("{field}: {value}").format(field=subject, value=value)

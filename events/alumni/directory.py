@@ -9,8 +9,9 @@ hidden value either.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from events.alumni.errors import PersonUnavailable
 from events.alumni.membership import alumnus_memberships, memberships_of_many
@@ -24,7 +25,14 @@ from events.alumni.visibility import (
     visible_editions,
 )
 from events.enums import PublicationStatus
-from events.models import AlumniBlock, AlumniProfile, Alumnus, Event, Participant
+from events.models import (
+    AlumniBlock,
+    AlumniConnection,
+    AlumniProfile,
+    Alumnus,
+    Event,
+    Participant,
+)
 
 PAGE_SIZE = 5
 MAX_PAGE = 10_000
@@ -228,3 +236,42 @@ async def past_editions(
     if programme_id:
         query = query.where(Event.programme_id == programme_id)
     return list(await session.scalars(query))
+
+
+@dataclass(frozen=True)
+class OwnAlumniData:
+    """Everything the alumni network stores about one person, for /mydata."""
+
+    editions: frozenset[int]
+    profile: AlumniProfile | None
+    # (the other person's name, "sent" or "received", the request's state)
+    requests: list[tuple[str, str, str]]
+
+
+async def own_alumni_data(session: AsyncSession, participant_id: int) -> OwnAlumniData:
+    memberships = await memberships_of_many(session, [participant_id])
+    profile = await session.get(AlumniProfile, participant_id)
+    other = aliased(Participant)
+    rows = await session.execute(
+        select(AlumniConnection, other.name)
+        .join(
+            other,
+            other.id
+            == case(
+                (AlumniConnection.requester_id == participant_id, AlumniConnection.target_id),
+                else_=AlumniConnection.requester_id,
+            ),
+        )
+        .where(
+            or_(
+                AlumniConnection.requester_id == participant_id,
+                AlumniConnection.target_id == participant_id,
+            )
+        )
+        .order_by(AlumniConnection.created_at, AlumniConnection.id)
+    )
+    requests = [
+        (name, "sent" if c.requester_id == participant_id else "received", c.state)
+        for c, name in rows
+    ]
+    return OwnAlumniData(memberships[participant_id].editions, profile, requests)

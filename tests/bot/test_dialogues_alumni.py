@@ -6,13 +6,16 @@ only then do both get each other's contact. In every language."""
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
+from bot.callbacks import ContactAction, Directory
 from emulator import ChatMessage
 from events.access import SYSTEM
+from events.alumni.connections import request_contact
 from events.alumni.imports import import_alumni
 from events.alumni.profiles import set_audience, set_country, set_text, toggle
 from events.alumni.visibility import Audience
-from events.models import Event
+from events.models import AlumniProfile, AlumniReport, Event
 from tests.alumni_support import confirmed_alumnus, past_edition
 from tests.bot.conftest import Live, in_every_language
 from tests.bot.process import PROGRAMME_SLUG, Person, labels, next_user_id, shown
@@ -130,7 +133,8 @@ async def test_an_imported_alumna_joins_finds_someone_and_they_exchange_contacts
     await ani.tap_for_edit(_("Country"), _("Choose one:"))
     azerbaijan = ani.t.country("AZ")
     await ani.tap_for_edit(azerbaijan, _("Country: {country}").format(country=azerbaijan))
-    results = await ani.tap_for_edit(_("Show alumni"), "Leyla", "Ganja", "I <3 rivers & bridges")
+    # (The demo's alumni are there too: they fill the first pages.)
+    results = await ani.tap_for_edit(_("Show alumni"), _("Alumni, page {page}:").format(page=1))
     assert "Nino" not in shown(results)
     assert "Aram" not in shown(results)
     # Narrowed to her edition, Leyla alone.
@@ -138,7 +142,9 @@ async def test_an_imported_alumna_joins_finds_someone_and_they_exchange_contacts
     await ani.tap_for_edit(_("Event"), _("Choose one:"))
     edition_label = f"{edition.title['en']} · {ani.t.date(edition.starts_at, edition.timezone)}"
     await ani.tap_for_edit(edition_label, _("Event: {title}").format(title=edition.title["en"]))
-    results = await ani.tap_for_edit(_("Show alumni"), "Leyla", edition.title["en"])
+    results = await ani.tap_for_edit(
+        _("Show alumni"), "Leyla", edition.title["en"], "Ganja", "I <3 rivers & bridges"
+    )
     assert labels(results) == ["1", _("Filters")]
     card = await ani.tap_for_edit("1", "Leyla", _("Interests and tags"), _("Music"))
     nothing_of(card, str(leyla.id))
@@ -160,3 +166,73 @@ async def test_an_imported_alumna_joins_finds_someone_and_they_exchange_contacts
     # Asking again is refused, in Ani's language.
     again = await ani.tap(_("Ask to exchange contacts"), message=card)
     assert again.text == _("There is already a request between you; it cannot be sent again.")
+
+
+FORGET_QUESTION = (
+    "This erases your name, profile, answers and tickets, and cancels your upcoming "
+    "registrations. It cannot be undone. Erase everything?"
+)
+REPORTED = (
+    "Thank you. The organisers will look at this request. This person can no longer find "
+    "you or write to you."
+)
+
+
+@in_every_language
+async def test_a_report_blocks_and_forged_or_stale_buttons_change_nothing(
+    live: Live, language: str
+) -> None:
+    ani = person(live, "Ani", language, None)
+    _ = ani._
+    now = datetime.now(UTC)
+    async with live.sessionmaker() as session:
+        edition = await past_edition(session, now, PROGRAMME_SLUG)
+        me = await confirmed_alumnus(
+            session, now, [(PROGRAMME_SLUG, edition)], "Ani", language, ani.id
+        )
+        await set_text(session, now, me.participant_id, "bio", "Rivers")
+        rustam = await confirmed_alumnus(session, now, [(PROGRAMME_SLUG, edition)], "Rustam")
+        await set_audience(session, now, rustam.participant_id, "name", Audience.ALL)
+        await set_audience(session, now, me.participant_id, "name", Audience.EDITION)
+        nino = await confirmed_alumnus(session, now, [(PROGRAMME_SLUG, edition)], "Nino")
+        await set_text(session, now, nino.participant_id, "bio", "Hidden")
+    await ani.say("/start", _(GREETING))
+    async with live.sessionmaker() as session:
+        request = await request_contact(
+            session, now, rustam.participant_id, me.participant_id, "A rude <note>", None
+        )
+
+    message = await ani.expect("Rustam", "A rude <note>")
+    await ani.tap_for_edit(_("Report"), _(REPORTED))
+    async with live.sessionmaker() as session:
+        [report] = await session.scalars(
+            select(AlumniReport).where(AlumniReport.connection_id == request.id)
+        )
+        assert report.note == "A rude <note>"
+
+    # The report's buttons pressed again, forged buttons, hidden and blocked people.
+    accept = ContactAction(action="accept", id=request.id).pack()
+    assert (await ani.forge(accept, message)).text == _("This is no longer possible.")
+    unknown = ContactAction(action="accept", id=2**31 - 1).pack()
+    assert (await ani.forge(unknown, message)).text == _("This is no longer available.")
+    not_found = _("This person cannot be found in the directory.")
+    for hidden in (nino.participant_id, rustam.participant_id, me.participant_id):
+        forged = Directory(action="open", id=hidden).pack()
+        assert (await ani.forge(forged, message)).text == not_found
+        ask = ContactAction(action="ask", id=hidden).pack()
+        assert (await ani.forge(ask, message)).text == not_found
+    assert (await ani.forge("ad:page:x", message)).text == _("This button is no longer active.")
+
+    # What is stored, as /mydata shows it; then /forget removes the profile.
+    await ani.say(
+        "/mydata",
+        _("Events attended: {events}").format(events=ani.t.pick(edition.title)),
+        "Rivers",
+        _("{field}: {value}").format(field="Rustam", value=_("asked you; you declined")),
+    )
+    await ani.say("/forget", _(FORGET_QUESTION))
+    await ani.tap_for(
+        _("Yes, erase my data"), _("Your data has been erased. Goodbye, and take care.")
+    )
+    async with live.sessionmaker() as session:
+        assert await session.get(AlumniProfile, me.participant_id) is None
