@@ -212,11 +212,15 @@ async def accept_request(
 async def decline_request(
     session: AsyncSession, now: datetime, target_id: int | None, connection_id: int
 ) -> None:
-    """Decline a pending request (the requester is not told, and may not ask again)."""
+    """Decline a pending request (the requester is not told, and may not ask again).
+    Declining again changes nothing; ``InvalidTransition`` once it was accepted or
+    withdrawn (contacts given cannot be taken back; a block still can)."""
     connection = await _incoming(session, target_id, connection_id)
     if connection.state == ConnectionState.PENDING:
         connection.state = ConnectionState.DECLINED
         connection.decided_at = now
+    elif connection.state != ConnectionState.DECLINED:
+        raise InvalidTransition(f"this request is {connection.state}")
     await session.commit()
 
 

@@ -18,14 +18,19 @@ from pathlib import Path
 import pytest
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.alumni import views as alumni_views
+from bot.alumni.notices import request_keyboard
 from bot.broadcasts.compose import _audience_keyboard, _language_keyboard
 from bot.broadcasts.prompts import review_keyboard
 from bot.broadcasts.reports import _broadcast_list, _stop_keyboard
 from bot.broadcasts.views import AUDIENCE_KEYS, audience_label
 from bot.i18n import Catalogues, Translator
-from bot.keyboards import first_menu, language_picker, main_menu
+from bot.keyboards import button, first_menu, language_picker, main_menu
 from bot.mine.router import _card_buttons
 from bot.signup.steps import consent_keyboard, country_keyboard, gender_keyboard
+from events.alumni.notices import ConnectionNotice
+from events.alumni.profiles import INTERESTS, SPOKEN
+from events.alumni.visibility import FIELDS, Audience
 from events.broadcasts import BroadcastState
 from events.enums import RegistrationStatus
 from events.languages import LANGUAGES
@@ -69,6 +74,11 @@ def keyboards(t: Translator, data: Demo) -> Iterator[tuple[str, InlineKeyboardMa
     yield "stop", _stop_keyboard(t, 1)
     reports = [_report(event, BroadcastState.DONE, NOW) for _ in range(4)]
     yield "broadcasts", _broadcast_list(t, [(event, reports)])[1]
+    yield "contact request", request_keyboard(t, ConnectionNotice(1, "Ani", "", None))
+    pages = InlineKeyboardMarkup(
+        inline_keyboard=[[button(t.gettext("‹ Previous"), "x"), button(t.gettext("Next ›"), "x")]]
+    )
+    yield "directory pages", pages
 
 
 def too_long(markup: InlineKeyboardMarkup) -> list[str]:
@@ -122,4 +132,9 @@ def test_every_button_label_fits_a_full_row(catalogues: Catalogues, language: st
     t = catalogues.translator(language)
     labels = [*(t.gettext(message) for message in button_messages())]
     labels += [audience_label(t, key) for key in AUDIENCE_KEYS]
+    # The alumni network's labels chosen by key (fields, audiences, interests, languages).
+    labels += [alumni_views.field_label(t, field) for field in FIELDS]
+    labels += [alumni_views.audience_label(t, level) for level in Audience]
+    labels += [alumni_views.interest_label(t, key) for key in INTERESTS]
+    labels += [f"✓ {alumni_views.spoken_language(t, code)}" for code in SPOKEN]
     assert [label for label in labels if len(label) > LIMITS[1]] == []

@@ -32,7 +32,7 @@ from events.alumni.profiles import set_audience, set_country, set_text, toggle
 from events.alumni.visibility import FIELDS, Audience
 from events.editions import complete_past_events
 from events.enums import Role
-from events.errors import Forbidden, InvalidInput, NotFound
+from events.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from events.models import AlumniConnection, AlumniProfile, AlumniReport, Alumnus, OutboxMessage
 from events.participants import erase_participant
 from events.registrations import check_in, register
@@ -236,6 +236,8 @@ async def test_contacts_are_given_only_when_the_other_accepts(
     assert kinds == ["contact_request", "contact_accepted"]
     again = await accept_request(session, now, leyla, connection.id, None)
     assert again == contact
+    with pytest.raises(InvalidTransition):
+        await decline_request(session, now, leyla, connection.id)
     assert len(list(await session.scalars(select(OutboxMessage)))) == 2
 
 
