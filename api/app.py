@@ -7,6 +7,7 @@ from api.openapi import install_truthful_openapi
 from api.problems import install_problem_handlers
 from api.request_gate import RequestGate
 from api.routes import (
+    alumni,
     audit,
     broadcasts,
     calendar,
@@ -70,6 +71,7 @@ def create_app(
         series,
         broadcasts,
         selection,
+        alumni,
     ):
         v1.include_router(module.router)
     v1.include_router(tokens.router)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from events import errors
+from events.alumni.errors import InvalidRows
 from events.field_errors import error_path
 
 PROBLEM_JSON = "application/problem+json"
@@ -73,7 +74,9 @@ _ELIGIBILITY_FIELDS = {
 async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, errors.DomainError)
     extra: dict[str, Any] = {}
-    if isinstance(error, errors.InvalidInput):
+    if isinstance(error, InvalidRows):
+        extra["errors"] = [{"field": field, "message": why} for field, why in error.problems]
+    elif isinstance(error, errors.InvalidInput):
         extra["errors"] = [{"field": error.field, "message": error.detail}]
     elif isinstance(error, errors.InvalidAnswers):
         extra["errors"] = [

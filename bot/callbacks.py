@@ -76,3 +76,34 @@ class Review(CallbackData, prefix="rv"):
     id: RowId = 0  # a registration, or a proposal
     at: QueueIndex = 0  # the position in the queue, or the page
     value: str = ""  # the score or the decision
+
+
+class AlumniMenu(CallbackData, prefix="al"):
+    """The alumni network: the menu, invitations, one's own profile and its audiences."""
+
+    # "menu", "yes", "no", "profile", "edit", "country", "toggle", "seen", "level"
+    action: str
+    field: str = ""
+    value: str = ""
+
+
+class Directory(CallbackData, prefix="ad"):
+    """Searching the directory: the filters travel with every button, so a search needs
+    no stored state; the use case checks every value (a forged one finds nobody)."""
+
+    action: str  # "filters", "pick", "set", "page", "open"
+    what: str = ""  # the filter being picked or set
+    programme: RowId = 0
+    edition: RowId = 0
+    country: str = ""
+    language: str = ""
+    interest: str = ""
+    page: Annotated[int, Field(ge=0, le=10_000)] = 0
+    id: RowId = 0
+
+
+class ContactAction(CallbackData, prefix="ac"):
+    """A contact request: ask (``id`` a person), or answer one (``id`` the request)."""
+
+    action: str  # "ask", "plain", "accept", "decline", "block", "report"
+    id: RowId

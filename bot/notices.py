@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.alumni.notices import accepted_text, request_keyboard, request_text
 from bot.callbacks import Mine
 from bot.i18n import Catalogues, Translator
 from bot.keyboards import button, rows
@@ -47,6 +48,11 @@ def render(t: Translator, ready: Ready, public_url: str | None = None) -> Render
     event = ready.event
     if kind == Kind.BROADCAST:
         return _broadcast(t, ready)
+    if ready.connection is not None:
+        if kind == Kind.CONTACT_REQUEST:
+            notice = ready.connection
+            return Rendered(request_text(t, notice), request_keyboard(t, notice))
+        return Rendered(accepted_text(t, ready.connection))
     if event is None or ready.registration is None:
         raise ValueError(f"a {kind} message needs its event and registration")
     registration = ready.registration

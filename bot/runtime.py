@@ -20,6 +20,10 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import BotCommand, ErrorEvent, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.alumni import contacts as alumni_contacts
+from bot.alumni import directory as alumni_directory
+from bot.alumni import router as alumni
+from bot.alumni.invitations import AlumniInvitations
 from bot.arrivals import Arrivals
 from bot.broadcasts import compose, reports
 from bot.browse import router as browse
@@ -110,6 +114,7 @@ def create_dispatcher(
     dispatcher["arrivals"] = arrivals
     dispatcher.update.outer_middleware(arrivals)
     dispatcher.update.outer_middleware(ContextMiddleware(storage, sessionmaker, catalogues, clock))
+    dispatcher.message.outer_middleware(AlumniInvitations())
     dispatcher["catalogues"] = catalogues
     dispatcher["services"] = services
     dispatcher["ledger"] = ledger or ErrorLedger()
@@ -136,6 +141,9 @@ def create_dispatcher(
         reports.create_router(),
         mine.create_router(),
         browse.create_router(),
+        alumni.create_router(),
+        alumni_directory.create_router(),
+        alumni_contacts.create_router(),
         commands_first,
         signup.create_router(),
         fallback.create_router(),
@@ -176,6 +184,7 @@ async def announce_commands(bot: Bot, catalogues: Catalogues) -> None:
             BotCommand(command="start", description=t.gettext("Programmes and events")),
             BotCommand(command="my", description=t.gettext("My registrations")),
             BotCommand(command="profile", description=t.gettext("My profile")),
+            BotCommand(command="alumni", description=t.gettext("Alumni network")),
             BotCommand(command="language", description=t.gettext("Language")),
             BotCommand(command="mydata", description=t.gettext("What is stored about me")),
             BotCommand(command="forget", description=t.gettext("Erase my data")),

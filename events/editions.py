@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from events.alumni.membership import record_attendees
 from events.audit import record
 from events.date_bounds import ensure_within_reach
 from events.enums import AttendanceMode, Participation, PublicationStatus, RegistrationStatus
@@ -364,7 +365,8 @@ COMPLETION_GRACE = timedelta(days=1)
 
 async def complete_past_events(session: AsyncSession, now: datetime) -> int:
     """Close events a day after they ended: confirmed people who never checked in become
-    no-shows, open offers lapse. Returns how many events were completed."""
+    no-shows, open offers lapse, and everyone who attended becomes an alumnus of the
+    edition. Returns how many events were completed."""
     ended = (
         await session.scalars(
             select(Event.id).where(
@@ -399,6 +401,7 @@ async def complete_past_events(session: AsyncSession, now: datetime) -> int:
                 registration.cancelled_at = now
                 registration.offer_expires_at = None
             registration.updated_at = now
+        await record_attendees(session, now, event)
         await withdraw(session, event_id=event_id)
         await session.commit()
     return len(ended)

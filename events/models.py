@@ -436,3 +436,105 @@ def _stamp_revised_event(_mapper: Mapper[Event], _connection: Any, event: Event)
     state = sa_inspect(event)
     if any(state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS):
         event.calendar_revised_at = event.updated_at
+
+
+class Alumnus(Base):
+    """A person's membership of one programme edition (an event) as an alumnus.
+
+    Made when the event completes, for everyone checked in or marked attended (confirmed
+    at once), or imported by an organiser for a past edition: then ``participant_id`` is
+    empty and the row names a Telegram account until that person confirms in the bot
+    (``confirmed_at``); before that nothing about them is visible to anyone.
+    """
+
+    __tablename__ = "alumni"
+    __table_args__ = (
+        UniqueConstraint("event_id", "participant_id", name="uq_alumni_event_participant"),
+        Index("ix_alumni_participant_programme", "participant_id", "programme_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    source: Mapped[str] = mapped_column(String(16))  # "attended" or "imported"
+    # What an organiser's import said, until the person confirms (then cleared).
+    name: Mapped[str] = mapped_column(String(100), default="")
+    telegram_username: Mapped[str | None] = mapped_column(String(32), index=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    created_at: Mapped[datetime]
+    invited_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    declined_at: Mapped[datetime | None]
+
+
+class AlumniProfile(Base):
+    """An alumnus's directory profile; each field has who may see it (``*_seen``: an
+    ``events.alumni.visibility.Audience``, nobody by default). Lists are stored as
+    ``|a|b|`` so a search is one ``LIKE`` on either database."""
+
+    __tablename__ = "alumni_profiles"
+
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), primary_key=True)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    city: Mapped[str] = mapped_column(String(60), default="")
+    country: Mapped[str | None] = mapped_column(String(2))
+    languages: Mapped[str] = mapped_column(String(200), default="")
+    interests: Mapped[str] = mapped_column(String(300), default="")
+    tags: Mapped[str] = mapped_column(String(300), default="")
+    name_seen: Mapped[int] = mapped_column(Integer, default=0)
+    bio_seen: Mapped[int] = mapped_column(Integer, default=0)
+    city_seen: Mapped[int] = mapped_column(Integer, default=0)
+    country_seen: Mapped[int] = mapped_column(Integer, default=0)
+    languages_seen: Mapped[int] = mapped_column(Integer, default=0)
+    interests_seen: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class AlumniConnection(Base):
+    """A contact request between two alumni (double opt-in): pending → accepted or
+    declined (or withdrawn when either is erased). Contacts are given only on accept;
+    the usernames are the ones each had when they asked or accepted."""
+
+    __tablename__ = "alumni_connections"
+    __table_args__ = (
+        UniqueConstraint("requester_id", "target_id", name="uq_alumni_connections_pair"),
+        Index("ix_alumni_connections_requester_created", "requester_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16))
+    requester_username: Mapped[str | None] = mapped_column(String(32))
+    target_username: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+
+
+class AlumniBlock(Base):
+    """``blocker`` blocked ``blocked``: neither finds the other, nor can write to them."""
+
+    __tablename__ = "alumni_blocks"
+
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), primary_key=True)
+    blocked_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class AlumniReport(Base):
+    """A contact request reported as abuse, for the organisers of one programme."""
+
+    __tablename__ = "alumni_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("alumni_connections.id"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    reported_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    # The note as it was sent, kept even if the sender is erased later.
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.access import TELEGRAM_TOKEN_ID, principal_of_token
+from events.alumni.connections import forget_alumnus
 from events.audit import record
 from events.enums import ACTIVE, SEAT_HOLDING, RegistrationStatus
 from events.errors import MustRegisterInBot, NotFound, ParticipantErased
@@ -252,6 +253,7 @@ async def erase_participant(
         session, {r.event_id for r in registrations}, [r.id for r in registrations]
     )
     await withdraw(session, participant_id=participant_id)
+    await forget_alumnus(session, participant_id, participant.telegram_user_id)
     participant.telegram_user_id = None
     participant.name = ""
     participant.country = None

@@ -35,6 +35,7 @@ from events.models import Participant
 from events.preferences import set_language
 from events.store import create_engine, create_sessionmaker
 from redbridge.demo import load_demo
+from redbridge.demo.alumni import list_in_demo_alumni
 from redbridge.ports import PortInUse, check_port
 from redbridge.server import serve
 from redbridge.settings import Settings, derived_public_url
@@ -143,6 +144,8 @@ async def _prepare_people(
             )
             if me is not None:
                 await set_language(session, now, me, language)
+            # Listed among last summer's alumni: invited on the first message.
+            await list_in_demo_alumni(session, now, user_id)
             if organiser:
                 await _make_organiser(session, user_id, now)
         # The bot also keeps a language chosen before registering, in the conversation.

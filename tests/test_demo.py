@@ -14,7 +14,15 @@ from api.app import create_app
 from events.enums import PublicationStatus, RegistrationMode
 from events.feeds.render import Links
 from events.languages import LANGUAGES
-from events.models import AuditEntry, Event, Programme, Series
+from events.models import (
+    AlumniProfile,
+    Alumnus,
+    AuditEntry,
+    Event,
+    Participant,
+    Programme,
+    Series,
+)
 from events.questions import questions_of, validate_answers
 from events.store import create_engine, create_sessionmaker
 from redbridge.demo import load_demo
@@ -77,6 +85,8 @@ async def test_demo_creates_published_programmes_and_events(tmp_path: Path) -> N
             assert programme.status == PublicationStatus.PUBLISHED
             events = await _events(session, programme)
             assert events, programme.slug
+            # Last summer's school is there too, completed, for the alumni network.
+            events = [e for e in events if e.status != PublicationStatus.COMPLETED]
             for event in events:
                 assert event.status == PublicationStatus.PUBLISHED
                 assert event.starts_at > NOW
@@ -107,7 +117,10 @@ async def test_summer_school_is_balanced_and_selective(tmp_path: Path) -> None:
     await load_demo(settings, NOW)
 
     async with _session(settings) as session:
-        [school] = await _events(session, (await _programmes(session))["youth-summer-school"])
+        [past, school] = await _events(
+            session, (await _programmes(session))["youth-summer-school"]
+        )
+    assert (past.slug, past.status) == ("youth-summer-school-2026", PublicationStatus.COMPLETED)
     assert school.slug == "youth-summer-school-2027"
     assert school.country == "GE"
     assert school.timezone == "Asia/Tbilisi"
@@ -320,3 +333,23 @@ async def test_an_interrupted_series_is_finished_and_its_date_moved_only_once(
     first = halls[0]
     assert first.starts_at.astimezone(ZoneInfo(first.timezone)).day == 17
     assert first.sequence == 1
+
+
+async def test_last_summers_school_has_a_living_alumni_directory(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    summary = await load_demo(settings, NOW)
+    assert "Alumni: 30 of youth-summer-school-2026" in summary
+    async with _session(settings) as session:
+        rows = (
+            await session.execute(
+                select(Participant.language, AlumniProfile.bio, AlumniProfile.name_seen)
+                .join(AlumniProfile, AlumniProfile.participant_id == Participant.id)
+                .join(Alumnus, Alumnus.participant_id == Participant.id)
+            )
+        ).all()
+    assert len(rows) == 30
+    assert {language for language, _bio, _seen in rows} == set(LANGUAGES)
+    assert all(bio for _language, bio, _seen in rows)
+    # Some keep their name hidden, some show it to everyone or to their own edition.
+    assert {seen for _language, _bio, seen in rows} == {0, 1, 3}
+    assert "Alumni" not in await load_demo(settings, NOW)

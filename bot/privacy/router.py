@@ -9,6 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.alumni.views import my_alumni_data
 from bot.callbacks import Forget, Signup
 from bot.context import LANGUAGE_KEY
 from bot.i18n import Translator
@@ -16,6 +17,8 @@ from bot.keyboards import button, rows
 from bot.replies import answer_long
 from bot.signup.draft import PROFILE_ONLY
 from bot.views import my_data, profile_summary
+from events.alumni.directory import own_alumni_data
+from events.alumni.membership import editions_of
 from events.errors import DomainError
 from events.models import Participant
 from events.own_registrations import own_registrations
@@ -37,7 +40,11 @@ async def show_my_data(
         return
     async with db() as session:
         registrations = await own_registrations(session, participant.id)
-    await answer_long(message, my_data(t, participant, list(registrations)))
+        alumni = await own_alumni_data(session, participant.id)
+        editions = {event.id: event for event in await editions_of(session, alumni.editions)}
+    text = my_data(t, participant, list(registrations))
+    network = my_alumni_data(t, participant.name, alumni, editions)
+    await answer_long(message, f"{text}\n\n{network}" if network else text)
 
 
 async def ask_to_forget(message: Message, t: Translator) -> None:

@@ -70,6 +70,7 @@ async def help_command(message: Message, t: Translator, organiser: Principal | N
         t.gettext("/start – programmes and events"),
         t.gettext("/my – your registrations and tickets"),
         t.gettext("/profile – your profile"),
+        t.gettext("/alumni – the alumni network"),
         t.gettext("/language – change the language"),
         t.gettext("/mydata – see what is stored about you"),
         t.gettext("/forget – erase your data"),

@@ -31,6 +31,8 @@ class Kind(StrEnum):
     JOIN_LINK_CHANGED = "join_link_changed"
     REMINDER = "reminder"
     BROADCAST = "broadcast"
+    CONTACT_REQUEST = "contact_request"
+    CONTACT_ACCEPTED = "contact_accepted"
 
 
 class Priority(IntEnum):
@@ -51,6 +53,8 @@ PRIORITY: dict[Kind, Priority] = {
     Kind.EVENT_CHANGED: Priority.NOTICE,
     Kind.EVENT_CANCELLED: Priority.NOTICE,
     Kind.JOIN_LINK_CHANGED: Priority.NOTICE,
+    Kind.CONTACT_REQUEST: Priority.NOTICE,
+    Kind.CONTACT_ACCEPTED: Priority.NOTICE,
     Kind.REMINDER: Priority.REMINDER,
     Kind.BROADCAST: Priority.BROADCAST,
 }

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from events.alumni.notices import ConnectionNotice, connection_notice
 from events.enums import ACTIVE, PublicationStatus, RegistrationStatus
 from events.models import Broadcast, Event, Registration
 from events.online.links import holds_online_seat
@@ -27,6 +28,8 @@ class Ready:
     event: Event | None
     registration: Registration | None
     broadcast: Broadcast | None
+    # For contact requests between alumni (``events.alumni.notices``).
+    connection: ConnectionNotice | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,13 @@ async def examine(session: AsyncSession, now: datetime, message: Claimed) -> Ver
     )
     if message.chat_id is None:
         return Obsolete("the person has no Telegram chat (erased or added by an organiser)")
+    if message.kind in (Kind.CONTACT_REQUEST, Kind.CONTACT_ACCEPTED):
+        notice = await connection_notice(
+            session, message.kind, message.params.get("connection_id")
+        )
+        if isinstance(notice, str):
+            return Obsolete(notice)
+        return Ready(message, None, None, None, notice)
     reason = _obsolete(now, message, event, registration, broadcast)
     if reason is Later:
         assert event is not None

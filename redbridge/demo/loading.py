@@ -17,6 +17,7 @@ from events.programmes import create_programme, publish_programme
 from events.series import create_series, move_occurrence, occurrences, publish_series
 from events.series_inputs import OccurrenceMove
 from events.store import create_engine, create_sessionmaker
+from redbridge.demo.alumni import load_alumni, past_edition_draft
 from redbridge.demo.programmes import DemoProgramme, demo_programmes
 from redbridge.settings import Settings
 
@@ -161,6 +162,11 @@ async def load_demo(settings: Settings, now: datetime) -> str:
     try:
         async with create_sessionmaker(engine)() as session:
             loaded = [await _load_programme(session, now, demo) for demo in programmes]
+            alumni = await load_alumni(session, now)
     finally:
         await engine.dispose()
-    return _summary(loaded)
+    summary = _summary(loaded)
+    if alumni:
+        slug = past_edition_draft(now).slug
+        summary += f"\nAlumni: {alumni} of {slug}, with directory profiles."
+    return summary

@@ -92,6 +92,8 @@ ROUTES = [
     Route("GET", f"{V1}/events/{{event_id}}/balance", Access.MANAGE),
     Route("GET", f"{V1}/proposals/{{proposal_id}}", Access.MANAGE),
     Route("GET", f"{V1}/proposals/{{proposal_id}}/inputs", Access.MANAGE),
+    Route("GET", f"{V1}/programmes/{{slug}}/alumni/statistics", Access.MANAGE),
+    Route("GET", f"{V1}/programmes/{{slug}}/alumni/reports", Access.MANAGE),
     Route("GET", f"{V1}/tokens", Access.ADMIN),
     Route("GET", "/calendar/all.ics", Access.FEED),
     Route("GET", "/calendar/programmes/{slug}.ics", Access.FEED),
@@ -110,6 +112,12 @@ ROUTES = [
     _write("PATCH", f"{V1}/programmes/{{slug}}", Access.MANAGE, {"title": {"en": "School"}}),
     _write("POST", f"{V1}/programmes/{{slug}}/events", Access.MANAGE, event_body("matrix")),
     _write("POST", f"{V1}/programmes/{{slug}}/series", Access.MANAGE, SERIES | {"slug": "m"}),
+    _write(
+        "POST",
+        f"{V1}/programmes/{{slug}}/alumni/import",
+        Access.MANAGE,
+        {"csv": "name,telegram,edition\nAni,@ani_petrosyan,no-such-edition\n"},
+    ),
     _write("PATCH", f"{V1}/events/{{event_id}}", Access.MANAGE, {"venue": "Hall B"}),
     _write(
         "POST",

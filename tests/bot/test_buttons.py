@@ -20,6 +20,8 @@ from aiogram.types import InlineKeyboardMarkup
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.alumni import views as alumni_views
+from bot.alumni.notices import request_keyboard
 from bot.broadcasts.compose import _audience_keyboard, _language_keyboard
 from bot.broadcasts.prompts import review_keyboard
 from bot.broadcasts.reports import _broadcast_list, _stop_keyboard
@@ -27,7 +29,7 @@ from bot.broadcasts.views import AUDIENCE_KEYS, audience_label
 from bot.callbacks import Browse
 from bot.choices import FULL_WIDTH, Choice, choice_label, event_choice, numbered, shortened
 from bot.i18n import Catalogues, Translator
-from bot.keyboards import first_menu, language_picker, main_menu
+from bot.keyboards import button, first_menu, language_picker, main_menu
 from bot.mine.router import _card_buttons
 from bot.signup.steps import (
     choice_buttons,
@@ -36,6 +38,9 @@ from bot.signup.steps import (
     gender_keyboard,
     participation_keyboard,
 )
+from events.alumni.notices import ConnectionNotice
+from events.alumni.profiles import INTERESTS, SPOKEN
+from events.alumni.visibility import FIELDS, Audience
 from events.broadcasts import BroadcastState
 from events.enums import Participation, QuestionKind, RegistrationStatus
 from events.inputs import Question
@@ -100,6 +105,11 @@ def keyboards(t: Translator, data: Demo) -> Iterator[tuple[str, InlineKeyboardMa
     for sample in review_views(t, data):
         if sample.markup is not None and sample.name != "review/picker":  # titles, cut
             yield sample.name, sample.markup
+    yield "contact request", request_keyboard(t, ConnectionNotice(1, "Ani", "", None))
+    pages = InlineKeyboardMarkup(
+        inline_keyboard=[[button(t.gettext("‹ Previous"), "x"), button(t.gettext("Next ›"), "x")]]
+    )
+    yield "directory pages", pages
 
 
 def too_long(markup: InlineKeyboardMarkup) -> list[str]:
@@ -153,6 +163,11 @@ def test_every_button_label_fits_a_full_row(catalogues: Catalogues, language: st
     t = catalogues.translator(language)
     labels = [*(t.gettext(message) for message in button_messages())]
     labels += [audience_label(t, key) for key in AUDIENCE_KEYS]
+    # The alumni network's labels chosen by key (fields, audiences, interests, languages).
+    labels += [alumni_views.field_label(t, field) for field in FIELDS]
+    labels += [alumni_views.audience_label(t, level) for level in Audience]
+    labels += [alumni_views.interest_label(t, key) for key in INTERESTS]
+    labels += [f"✓ {alumni_views.spoken_language(t, code)}" for code in SPOKEN]
     assert [label for label in labels if len(label) > LIMITS[1]] == []
 
 
@@ -219,15 +234,13 @@ def test_long_event_titles_are_listed_in_full_and_fit_their_buttons(
 
     lines = listing.splitlines()
     assert len(lines) == len(buttons) == len(events)
-    for number, (line, button, event) in enumerate(
-        zip(lines, buttons, events, strict=True), start=1
-    ):
+    for number, (line, key, event) in enumerate(zip(lines, buttons, events, strict=True), start=1):
         assert line.startswith(f"{number}. <b>{LONG_TITLES[language]}</b> — ")
         assert t.date(event.starts_at, event.timezone) in line
-        assert button.text.startswith(f"{number}. ")
-        assert len(button.text) <= FULL_WIDTH
+        assert key.text.startswith(f"{number}. ")
+        assert len(key.text) <= FULL_WIDTH
         # Events of a series share a title: the day in the button tells them apart.
-        assert button.text.endswith(t.dates.day_and_month(event.starts_at, event.timezone))
+        assert key.text.endswith(t.dates.day_and_month(event.starts_at, event.timezone))
 
 
 def test_user_text_in_a_list_line_is_escaped() -> None:
