@@ -42,6 +42,8 @@ class CountryShares(Strict):
 
 
 class AgeBand(Strict):
+    rules_not_in_schema = {"max_age": "at least min_age"}
+
     min_age: Age
     max_age: Age
     at_most: Seats
@@ -63,6 +65,8 @@ class FirstTimers(Strict):
 
 class SelectionTargets(Strict):
     """What a balanced selection aims for; every part is optional."""
+
+    rules_not_in_schema = {"age_bands": "the bands do not overlap"}
 
     gender_parity: GenderParity | None = None
     country_shares: CountryShares | None = None

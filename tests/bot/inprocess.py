@@ -44,7 +44,17 @@ from events.editions import cancel_event, create_event, publish_event
 from events.enums import SEAT_HOLDING, ProgrammeKind, Role
 from events.feeds.cache import FeedCache
 from events.inputs import EventDraft, ProgrammeDraft
-from events.models import ConversationState, Event, Participant, Registration
+from events.models import (
+    AlumniBlock,
+    AlumniConnection,
+    AlumniProfile,
+    AlumniReport,
+    Alumnus,
+    ConversationState,
+    Event,
+    Participant,
+    Registration,
+)
 from events.programmes import create_programme, publish_programme
 from events.store import create_engine, create_sessionmaker
 from redbridge.demo import load_demo
@@ -473,13 +483,19 @@ class InProcessBot:
                 assert taken == 0, f"event {event_id} takes no registrations, has {taken}"
 
     async def forget_people(self) -> None:
-        """Remove everything people did (registrations, profiles, conversations), keep
-        the programmes, events and the organiser's account."""
+        """Remove everything people did (registrations, profiles, conversations, the
+        alumni network's rows), keep the programmes, events and the organiser's account."""
         async with self.sessionmaker() as session:
             await session.execute(delete(Registration))
+            for table in ALUMNI_TABLES:
+                await session.execute(delete(table))
             await session.execute(delete(Participant))
             await session.execute(delete(ConversationState))
             await session.commit()
+
+
+# Children first: reports point at connections, everything at people.
+ALUMNI_TABLES = (AlumniReport, AlumniBlock, AlumniConnection, AlumniProfile, Alumnus)
 
 
 def escaped(text: str) -> str:
