@@ -131,7 +131,8 @@ class BotProcess:
             raise RuntimeError("the bot process is already running")
         for _ in range(PORT_TRIES - 1):
             try:
-                return await self._start()
+                await self._start()
+                return
             except PortTaken:
                 # Another test's server took the port since it was chosen (a restart
                 # keeps its port): take another.
