@@ -355,7 +355,7 @@ async def test_an_organiser_adjusts_a_proposal_and_accepts_it_once(
         rows = await session.execute(
             select(Registration.id, Registration.status).where(Registration.id.in_(people))
         )
-        stored = dict(rows)
+        stored = {row.id: row.status for row in rows}
     assert decisions == 4
     assert {key for key, status in stored.items() if status == "confirmed"} == set(after.selected)
     assert {key for key, status in stored.items() if status == "waitlisted"} == set(after.waitlist)
@@ -431,7 +431,7 @@ async def test_a_stale_or_forged_swap_changes_nothing(live: Live) -> None:
         rows = await session.execute(
             select(Registration.id, Registration.status).where(Registration.id.in_(people))
         )
-        statuses = dict(rows)
+        statuses = {row.id: row.status for row in rows}
     assert {key for key, status in statuses.items() if status == "confirmed"} == set(
         second.selected
     )
