@@ -1,8 +1,10 @@
 """/review: an organiser picks one of their application-mode events (when they have
 several) and goes through its open applications one at a time: score, confirm, put on
 the waiting list, reject or skip, with the balance so far beside each; or pages through
-the queue. A balanced proposal is made and accepted in one step through the same use
-cases as the API (events.proposals), so accepting twice decides and tells nobody twice.
+the queue. A balanced proposal is made, adjusted (one selected person swapped for one from
+the waiting list or the rest, the balance recomputed) and accepted in one step through
+the same use cases as the API (events.proposals), so accepting twice decides and tells
+nobody twice.
 
 Every press goes through the use cases again, which check that the event is the
 organiser's: a forged or stale button changes nothing.

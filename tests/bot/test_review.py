@@ -2,8 +2,9 @@
 applications one at a time (profile, answers, the balance against the targets), scores,
 confirms, waitlists and rejects them, each applicant hears the decision in their own
 language (a waitlisted one with their place in line); pages through a long queue, picks
-among several events; sees a balanced proposal and accepts it in one step, which decides
-and tells everyone once however often it is pressed. Organisers of another programme,
+among several events; sees a balanced proposal, adjusts it (one out, one in, the balance
+recomputed) and accepts it in one step, which decides and tells everyone once however
+often it is pressed; a stale or forged swap changes nothing. Organisers of another programme,
 and participants, get nothing and change nothing."""
 
 from datetime import UTC, datetime
