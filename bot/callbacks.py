@@ -71,11 +71,13 @@ class Review(CallbackData, prefix="rv"):
     one application, list a page of the queue, make or accept a balanced proposal. Every
     press is checked again by the use cases (the event must be the organiser's)."""
 
-    action: str  # "show", "score", "decide", "list", "propose", "accept"
+    # "show", "score", "decide", "list", "propose", "accept"; adjusting a proposal:
+    # "adjust" (whom to take out), "out" (whom to take in), "in" (swap), "proposal"
+    action: str
     event_id: RowId
     id: RowId = 0  # a registration, or a proposal
     at: QueueIndex = 0  # the position in the queue, or the page
-    value: str = ""  # the score or the decision
+    value: str = ""  # the score, the decision, or whom to swap ("out" or "out.in")
 
 
 class AlumniMenu(CallbackData, prefix="al"):

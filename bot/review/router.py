@@ -1,8 +1,10 @@
 """/review: an organiser picks one of their application-mode events (when they have
 several) and goes through its open applications one at a time: score, confirm, put on
 the waiting list, reject or skip, with the balance so far beside each; or pages through
-the queue. A balanced proposal is made and accepted in one step through the same use
-cases as the API (events.proposals), so accepting twice decides and tells nobody twice.
+the queue. A balanced proposal is made, adjusted (one selected person swapped for one from
+the waiting list or the rest, the balance recomputed) and accepted in one step through
+the same use cases as the API (events.proposals), so accepting twice decides and tells
+nobody twice.
 
 Every press goes through the use cases again, which check that the event is the
 organiser's: a forged or stale button changes nothing.
@@ -18,12 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import Review
 from bot.guards import Refused, StaleButton, guarded
 from bot.i18n import Translator
-from bot.replies import edit_or_send, split_html
+from bot.replies import answer_below, edit_or_send, split_html
 from bot.review.views import (
     DECISIONS,
     PAGE_SIZE,
     SCORES,
     accepted_text,
+    adjustable,
     application_keyboard,
     application_text,
     balance_lines,
@@ -32,10 +35,14 @@ from bot.review.views import (
     page_text,
     proposal_keyboard,
     proposal_text,
+    take_in_view,
+    take_out_view,
 )
 from events import proposals, reviews
+from events.applicants import Application
 from events.enums import Decision
-from events.errors import Conflict
+from events.errors import Conflict, InvalidInput, InvalidTransition
+from events.models import Event
 from events.principals import Principal
 from events.registrations import decide
 from events.review_queue import (
@@ -45,6 +52,7 @@ from events.review_queue import (
     queue_page,
     reviewable_events,
 )
+from events.reviews import OPEN
 
 
 def _only_organisers(t: Translator) -> str:
@@ -212,7 +220,9 @@ async def propose(
             event = await queue_entry(session, manager, callback_data.event_id, 0)
         await query.answer()
         parts = split_html(proposal_text(t, event.event, view, people))
-        markup = proposal_keyboard(t, event.event.id, view.proposal.id)
+        markup = proposal_keyboard(
+            t, event.event.id, view.proposal.id, adjustable=adjustable(view)
+        )
         if isinstance(query.message, Message):
             for part in parts[:-1]:
                 await query.message.answer(part)
@@ -249,6 +259,145 @@ async def accept(
         await edit_or_send(query, accepted_text(t, view))
 
 
+# --- adjusting a proposal before accepting it ---------------------------------------------
+
+
+def _closed(t: Translator, state: str) -> Refused:
+    if state == proposals.CONFIRMED:
+        return Refused(t.gettext("This proposal was accepted already."))
+    return Refused(t.gettext("A newer proposal replaced this one. Please use the newest one."))
+
+
+def _gone_out(t: Translator) -> Refused:
+    return Refused(t.gettext("This person is no longer in the selection."))
+
+
+def _key(value: str) -> int:
+    """A registration id from a button; ``StaleButton`` for anything else."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:
+        raise StaleButton
+    return int(value)
+
+
+async def _adjusting(
+    session: AsyncSession, t: Translator, manager: Principal, callback_data: Review
+) -> tuple[proposals.ProposalView, Event, dict[int, Application]]:
+    """The open proposal of the button's event, its event and its people; a refusal
+    saying why when it was accepted or replaced since."""
+    view = await proposals.get_proposal(session, manager, callback_data.id)
+    if view.proposal.event_id != callback_data.event_id:
+        raise StaleButton
+    if view.proposal.state != OPEN:
+        raise _closed(t, view.proposal.state)
+    event = (await queue_entry(session, manager, callback_data.event_id, 0)).event
+    people = await applications_by_id(session, manager, callback_data.event_id)
+    return view, event, dict(people)
+
+
+async def _show_proposal(
+    query: CallbackQuery,
+    t: Translator,
+    event: Event,
+    view: proposals.ProposalView,
+    people: dict[int, Application],
+) -> None:
+    """The proposal in place of the button's message, its buttons on the last part."""
+    parts = split_html(proposal_text(t, event, view, people))
+    markup = proposal_keyboard(t, event.id, view.proposal.id, adjustable=adjustable(view))
+    if len(parts) == 1:
+        await edit_or_send(query, parts[0], markup)
+        return
+    await edit_or_send(query, parts[0])
+    for part in parts[1:-1]:
+        await answer_below(query, part)
+    await answer_below(query, parts[-1], markup)
+
+
+async def adjust(
+    query: CallbackQuery,
+    callback_data: Review,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    organiser: Principal | None,
+) -> None:
+    """A page of the selected people, to pick whom to take out."""
+    async with guarded(query, t):
+        manager = _manager(t, organiser)
+        async with db() as session:
+            view, event, people = await _adjusting(session, t, manager, callback_data)
+        await query.answer()
+        text, markup = take_out_view(t, event, view, people, callback_data.at)
+        await edit_or_send(query, text, markup)
+
+
+async def take_out(
+    query: CallbackQuery,
+    callback_data: Review,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    organiser: Principal | None,
+) -> None:
+    """A page of who could take the chosen person's place."""
+    async with guarded(query, t):
+        manager = _manager(t, organiser)
+        leaving = _key(callback_data.value)
+        async with db() as session:
+            view, event, people = await _adjusting(session, t, manager, callback_data)
+        if leaving not in view.proposal.selected:
+            raise _gone_out(t)
+        await query.answer()
+        text, markup = take_in_view(t, event, view, people, leaving, callback_data.at)
+        await edit_or_send(query, text, markup)
+
+
+async def take_in(
+    query: CallbackQuery,
+    callback_data: Review,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    now: datetime,
+    organiser: Principal | None,
+) -> None:
+    """Swap the two through the use case, then show the proposal with its new balance."""
+    async with guarded(query, t):
+        manager = _manager(t, organiser)
+        leaving, dot, coming = callback_data.value.partition(".")
+        if not dot:
+            raise StaleButton
+        out_key, in_key = _key(leaving), _key(coming)
+        async with db() as session:
+            _view, event, people = await _adjusting(session, t, manager, callback_data)
+            try:
+                view = await proposals.swap(
+                    session, now, manager, callback_data.id, out_key, in_key
+                )
+            except InvalidInput as error:
+                if error.field == "take_out":
+                    raise _gone_out(t) from error
+                gone = t.gettext("This person can no longer be taken in.")
+                raise Refused(gone) from error
+            except InvalidTransition as error:
+                again = await proposals.get_proposal(session, manager, callback_data.id)
+                raise _closed(t, again.proposal.state) from error
+        await query.answer(t.gettext("Swapped. The balance is recalculated."))
+        await _show_proposal(query, t, event, view, people)
+
+
+async def back_to_proposal(
+    query: CallbackQuery,
+    callback_data: Review,
+    t: Translator,
+    db: async_sessionmaker[AsyncSession],
+    organiser: Principal | None,
+) -> None:
+    async with guarded(query, t):
+        manager = _manager(t, organiser)
+        async with db() as session:
+            view, event, people = await _adjusting(session, t, manager, callback_data)
+        await query.answer()
+        await _show_proposal(query, t, event, view, people)
+
+
 def create_router() -> Router:
     """A new router with this module's handlers (a router can join only one dispatcher)."""
     router = Router(name=__name__)
@@ -259,4 +408,8 @@ def create_router() -> Router:
     router.callback_query.register(page, Review.filter(F.action == "list"))
     router.callback_query.register(propose, Review.filter(F.action == "propose"))
     router.callback_query.register(accept, Review.filter(F.action == "accept"))
+    router.callback_query.register(adjust, Review.filter(F.action == "adjust"))
+    router.callback_query.register(take_out, Review.filter(F.action == "out"))
+    router.callback_query.register(take_in, Review.filter(F.action == "in"))
+    router.callback_query.register(back_to_proposal, Review.filter(F.action == "proposal"))
     return router

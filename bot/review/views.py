@@ -2,17 +2,19 @@
 balance against the event's targets, a page of the queue, a proposal; and their
 buttons. Everything people wrote is escaped."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Review
-from bot.choices import event_choice, numbered, shortened
+from bot.choices import choice_label, event_choice, numbered, shortened
 from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.views import e, event_title, profile_summary
+from bot.wording import status_label
 from events.applicants import Application
-from events.enums import QuestionKind
+from events.enums import QuestionKind, RegistrationStatus
 from events.inputs import Question
 from events.models import Event
 from events.proposals import ProposalView
@@ -30,6 +32,8 @@ _NAME_ON_BUTTON = 22
 # A proposal names this many people of each part; the rest are counted.
 _LISTED_SELECTED = 40
 _LISTED_WAITING = 15
+# People on one page when adjusting a proposal (it may hold fifty and more).
+SWAP_PAGE = 8
 
 
 def event_picker(t: Translator, events: Sequence[Event]) -> tuple[str, InlineKeyboardMarkup]:
@@ -328,12 +332,17 @@ def proposal_text(
     return "\n\n".join(blocks)
 
 
-def proposal_keyboard(t: Translator, event_id: int, proposal_id: int) -> InlineKeyboardMarkup:
+def proposal_keyboard(
+    t: Translator, event_id: int, proposal_id: int, *, adjustable: bool = True
+) -> InlineKeyboardMarkup:
+    """Accept, adjust (while someone could be swapped in), draw again, or go back."""
+    adjust = Review(action="adjust", event_id=event_id, id=proposal_id).pack()
     return rows(
         button(
             t.gettext("Accept the proposal"),
             Review(action="accept", event_id=event_id, id=proposal_id).pack(),
         ),
+        *([button(t.gettext("Adjust"), adjust)] if adjustable else []),
         button(t.gettext("Draw again"), Review(action="propose", event_id=event_id).pack()),
         button(t.gettext("Back to applications"), Review(action="show", event_id=event_id).pack()),
     )
@@ -348,4 +357,133 @@ def accepted_text(t: Translator, view: ProposalView) -> str:
         confirmed=len(proposal.selected),
         waitlisted=len(proposal.waitlist),
         rejected=len(proposal.not_selected),
+    )
+
+
+def adjustable(view: ProposalView) -> bool:
+    """Someone is selected and someone could take their place."""
+    proposal = view.proposal
+    return bool(proposal.selected) and bool(proposal.waitlist or proposal.not_selected)
+
+
+# --- adjusting a proposal: one out, one in ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class SwapPage:
+    """One page of the people to pick from, numbered across pages."""
+
+    keys: list[int]
+    first: int
+    page: int
+    pages: int
+
+
+def swap_page(keys: Sequence[int], page: int) -> SwapPage:
+    pages = max(1, -(-len(keys) // SWAP_PAGE))
+    page = min(page, pages - 1)
+    first = page * SWAP_PAGE
+    return SwapPage(list(keys[first : first + SWAP_PAGE]), first, page, pages)
+
+
+def _name(application: Application | None) -> str:
+    return application.participant.name if application is not None else "—"
+
+
+def _picking(t: Translator, event: Event, question: str, lines: list[str], page: SwapPage) -> str:
+    heading = t.gettext("Balanced proposal: {title}").format(
+        title=f"<b>{e(event_title(t, event))}</b>"
+    )
+    blocks = [heading, question, "\n".join(lines)]
+    if page.pages > 1:
+        blocks.append(
+            t.gettext("Page {page} of {pages}").format(page=page.page + 1, pages=page.pages)
+        )
+    return "\n\n".join(blocks)
+
+
+def _pick_keyboard(
+    people: Mapping[int, Application],
+    page: SwapPage,
+    pressed: Callable[[int], str],
+    turned: Callable[[int], str],
+    back: InlineKeyboardButton,
+) -> InlineKeyboardMarkup:
+    buttons = [
+        [button(choice_label(page.first + n, _name(people.get(key))), pressed(key))]
+        for n, key in enumerate(page.keys, 1)
+    ]
+    moves = []
+    if page.page > 0:
+        moves.append(button("◀", turned(page.page - 1)))
+    if page.page + 1 < page.pages:
+        moves.append(button("▶", turned(page.page + 1)))
+    if moves:
+        buttons.append(moves)
+    buttons.append([back])
+    return InlineKeyboardMarkup(inline_keyboard=buttons)
+
+
+def take_out_view(
+    t: Translator, event: Event, view: ProposalView, people: Mapping[int, Application], at: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The selected people, numbered, to pick the one to take out."""
+    proposal = view.proposal
+    page = swap_page(proposal.selected, at)
+    lines = [
+        f"{page.first + n}. {_person(t, people.get(key))}" for n, key in enumerate(page.keys, 1)
+    ]
+    question = t.gettext("Whom do you want to take out of the selection?")
+    text = _picking(t, event, question, lines, page)
+
+    def pressed(key: int) -> str:
+        return Review(action="out", event_id=event.id, id=proposal.id, value=str(key)).pack()
+
+    def turned(to: int) -> str:
+        return Review(action="adjust", event_id=event.id, id=proposal.id, at=to).pack()
+
+    back = Review(action="proposal", event_id=event.id, id=proposal.id).pack()
+    return text, _pick_keyboard(
+        people, page, pressed, turned, button(t.gettext("Back to the proposal"), back)
+    )
+
+
+def swap_value(take_out: int, take_in: int) -> str:
+    return f"{take_out}.{take_in}"
+
+
+def take_in_view(
+    t: Translator,
+    event: Event,
+    view: ProposalView,
+    people: Mapping[int, Application],
+    take_out: int,
+    at: int,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Who could take ``take_out``'s place: the waiting list first, in order, then the
+    people not selected."""
+    proposal = view.proposal
+    places = {key: place for place, key in enumerate(proposal.waitlist, 1)}
+    page = swap_page([*proposal.waitlist, *proposal.not_selected], at)
+    rest = status_label(t, RegistrationStatus.REJECTED)
+    lines = []
+    for n, key in enumerate(page.keys, 1):
+        place = places.get(key)
+        where = t.gettext("waiting list, place {place}").format(place=place) if place else rest
+        lines.append(f"{page.first + n}. {_person(t, people.get(key))} · {where}")
+    leaving = t.gettext("Taking out: {name}").format(name=e(_name(people.get(take_out))))
+    question = t.gettext("Whom do you want to take in instead?")
+    text = _picking(t, event, f"{leaving}\n{question}", lines, page)
+
+    def pressed(key: int) -> str:
+        value = swap_value(take_out, key)
+        return Review(action="in", event_id=event.id, id=proposal.id, value=value).pack()
+
+    def turned(to: int) -> str:
+        value = str(take_out)
+        return Review(action="out", event_id=event.id, id=proposal.id, at=to, value=value).pack()
+
+    back = Review(action="adjust", event_id=event.id, id=proposal.id).pack()
+    return text, _pick_keyboard(
+        people, page, pressed, turned, button(t.gettext("Take out someone else"), back)
     )

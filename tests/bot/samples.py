@@ -29,6 +29,8 @@ from bot.review.views import (
     page_text,
     proposal_keyboard,
     proposal_text,
+    take_in_view,
+    take_out_view,
 )
 from bot.signup.draft import SignupDraft
 from bot.signup.steps import summary
@@ -424,6 +426,9 @@ def review_views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sam
         proposal_keyboard(t, event.id, proposal.id),
     )
     yield Sample("review/accepted", accepted_text(t, view))
+    people = dict.fromkeys(range(100, 301), entry.application)
+    yield Sample("review/take-out", *take_out_view(t, event, view, people, 1))
+    yield Sample("review/take-in", *take_in_view(t, event, view, people, 101, 2))
     listing, picker = event_picker(t, data.events[:3])
     yield Sample("review/picker", listing, picker)
 

@@ -2,8 +2,9 @@
 applications one at a time (profile, answers, the balance against the targets), scores,
 confirms, waitlists and rejects them, each applicant hears the decision in their own
 language (a waitlisted one with their place in line); pages through a long queue, picks
-among several events; sees a balanced proposal and accepts it in one step, which decides
-and tells everyone once however often it is pressed. Organisers of another programme,
+among several events; sees a balanced proposal, adjusts it (one out, one in, the balance
+recomputed) and accepts it in one step, which decides and tells everyone once however
+often it is pressed; a stale or forged swap changes nothing. Organisers of another programme,
 and participants, get nothing and change nothing."""
 
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 from bot.callbacks import Review
 from events.access import SYSTEM
 from events.enums import RegistrationStatus
-from events.models import Event, OutboxMessage, Registration
+from events.models import Event, OutboxMessage, Registration, SelectionProposal
 from events.outbox.queue import Kind
 from events.reviews import set_targets
 from events.targets import GenderParity, SelectionTargets
@@ -48,6 +49,12 @@ NOT_SELECTED = (
     "We hope to see you at another event."
 )
 SCORE = "Score: {score} of 5"
+PARITY = "Women {women}, men {men}, not stated {undisclosed} (parity ± {tolerance})"
+COUNTS = "Selected: {selected}, waiting list: {waitlisted}, not selected: {rejected}"
+ACCEPTED_ALL = (
+    "The proposal is accepted. Confirmed: {confirmed}, waiting list: {waitlisted}, "
+    "not selected: {rejected}. Everyone will be told in their own language."
+)
 POSITION = "Application {number} of {total}"
 
 
@@ -248,6 +255,187 @@ async def test_a_balanced_proposal_is_accepted_in_one_step_exactly_once(
         )
     assert decisions == 4
     assert sorted(stored) == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+
+
+async def open_proposal(live: Live, event_id: int) -> SelectionProposal:
+    async with live.sessionmaker() as session:
+        found = await session.scalar(
+            select(SelectionProposal).where(
+                SelectionProposal.event_id == event_id, SelectionProposal.state == "open"
+            )
+        )
+    assert found is not None
+    return found
+
+
+async def four_applicants(
+    live: Live, language: str
+) -> tuple[Event, dict[int, Person], dict[int, str], Person]:
+    """A two-seat event with gender parity, two women and two men applying, and its
+    organiser; the people and their names by registration id."""
+    programme = await make_programme(live.sessionmaker)
+    event = await live.application_event(programme_slug=programme, capacity=2)
+    await parity(live, event.id)
+    names = {"Ani": "female", "Nino": "female", "Aram": "male", "Giorgi": "male"}
+    people, named = {}, {}
+    for name, gender in names.items():
+        person = live.person(language, name)
+        key = await apply(live, event, person, name, gender=gender)
+        people[key], named[key] = person, name
+    mariam = live.person(language, "Mariam")
+    await make_organiser(live.sessionmaker, mariam.id, programme)
+    return event, people, named, mariam
+
+
+@in_every_language
+async def test_an_organiser_adjusts_a_proposal_and_accepts_it_once(
+    live: Live, language: str
+) -> None:
+    event, people, named, mariam = await four_applicants(live, language)
+    _ = mariam._
+    card = await mariam.say("/review", _(POSITION).format(number=1, total=4))
+    await mariam.tap(_("Balanced proposal"), message=card)
+    proposal = await mariam.button(_("Adjust"))
+    balanced = _(PARITY).format(women=1, men=1, undisclosed=0, tolerance=0)
+    assert balanced + " ✅" in shown(proposal)
+    before = await open_proposal(live, event.id)
+    man = next(key for key in before.selected if named[key] in ("Aram", "Giorgi"))
+    woman = next(key for key in before.waitlist if named[key] in ("Ani", "Nino"))
+
+    # Adjust: the selected people, numbered; the man out; the waiting list to pick from.
+    await mariam.tap_for_edit(
+        _("Adjust"),
+        _("Whom do you want to take out of the selection?"),
+        *(named[key] for key in before.selected),
+    )
+    assert _("Back to the proposal") in labels(proposal)
+    picked = await mariam.tap_entry(named[man])
+    assert picked is proposal
+    place = before.waitlist.index(woman) + 1
+    assert _("Taking out: {name}").format(name=named[man]) in shown(proposal)
+    assert _("waiting list, place {place}").format(place=place) in shown(proposal)
+    assert all(
+        len(button.callback_data.encode()) <= 64
+        for row in proposal.buttons
+        for button in row
+        if button.callback_data
+    )
+    edits = proposal.edits
+    await mariam.tap(mariam.entry_label(named[woman]), message=proposal)
+    await mariam.until(lambda: proposal if proposal.edits > edits else None, "the proposal")
+
+    # The proposal again, the swap in it and its balance recomputed: two women now.
+    text = shown(proposal)
+    assert _(COUNTS).format(selected=2, waitlisted=2, rejected=0) in text
+    assert _(PARITY).format(women=2, men=0, undisclosed=0, tolerance=0) + " ⚠️" in text
+    assert balanced not in text
+    after = await open_proposal(live, event.id)
+    assert after.id == before.id
+    assert after.selected == [woman if key == man else key for key in before.selected]
+    assert after.waitlist == [man if key == woman else key for key in before.waitlist]
+    assert [(move["out"], move["in"]) for move in after.adjustments] == [(man, woman)]
+
+    # Accepted in one step: the adjusted selection, each person told once.
+    await mariam.tap_for_edit(
+        _("Accept the proposal"), _(ACCEPTED_ALL).format(confirmed=2, waitlisted=2, rejected=0)
+    )
+    accept = Review(action="accept", event_id=event.id, id=after.id).pack()
+    again = await mariam.forge(accept, proposal)
+    assert (again.text, again.show_alert) == (_("This proposal was accepted already."), True)
+    for key, person in people.items():
+        told = shown(await person.next())
+        heard = person._(ACCEPTED).format(title=title(person)) in told
+        assert heard == (key in after.selected)
+        await person.say("/help", person._("What I can do:"))
+    async with live.sessionmaker() as session:
+        decisions = await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.registration_id.in_(people), OutboxMessage.kind == Kind.DECISION)
+        )
+        rows = await session.execute(
+            select(Registration.id, Registration.status).where(Registration.id.in_(people))
+        )
+        stored = {row.id: row.status for row in rows}
+    assert decisions == 4
+    assert {key for key, status in stored.items() if status == "confirmed"} == set(after.selected)
+    assert {key for key, status in stored.items() if status == "waitlisted"} == set(after.waitlist)
+
+
+@on_sqlite
+async def test_a_stale_or_forged_swap_changes_nothing(live: Live) -> None:
+    event, people, _named, mariam = await four_applicants(live, "hy")
+    _ = mariam._
+    card = await mariam.say("/review", _(POSITION).format(number=1, total=4))
+    await mariam.tap(_("Balanced proposal"), message=card)
+    message = await mariam.button(_("Adjust"))
+    first = await open_proposal(live, event.id)
+    out, other = first.selected
+    waiting = first.waitlist[0]
+
+    def press(action: str, value: str = "", event_id: int = event.id) -> str:
+        return Review(action=action, event_id=event_id, id=first.id, value=value).pack()
+
+    refusals = {
+        press("out", str(waiting)): _("This person is no longer in the selection."),
+        press("in", f"{waiting}.{out}"): _("This person is no longer in the selection."),
+        press("in", f"{out}.{other}"): _("This person can no longer be taken in."),
+        press("in", f"{out}.999999"): _("This person can no longer be taken in."),
+    }
+    for data, expected in refusals.items():
+        answer = await mariam.forge(data, message)
+        assert (answer.text, answer.show_alert) == (expected, True)
+    inactive = _("This button is no longer active.")
+    for data in (
+        press("in", str(out)),
+        press("in", "x.1"),
+        press("adjust", event_id=event.id + 1),
+    ):
+        assert (await mariam.forge(data, message)).text == inactive
+
+    # Another programme's organiser, and a participant, get nothing.
+    stranger = live.person("ru", "Other")
+    await make_organiser(live.sessionmaker, stranger.id, await make_programme(live.sessionmaker))
+    nothing = await stranger.say("/review", stranger._(NO_EVENTS))
+    for data in (press("adjust"), press("out", str(out)), press("in", f"{out}.{waiting}")):
+        answer = await stranger.forge(data, nothing)
+        assert (answer.text, answer.show_alert) == (stranger._(NOT_YOURS), True)
+    applicant = next(iter(people.values()))
+    refused = await applicant.say("/review", applicant._(ONLY_ORGANISERS))
+    answer = await applicant.forge(press("in", f"{out}.{waiting}"), refused)
+    assert answer.text == applicant._(ONLY_ORGANISERS)
+    unchanged = await open_proposal(live, event.id)
+    assert (unchanged.selected, unchanged.adjustments) == (first.selected, [])
+
+    # A newer proposal replaces this one; once accepted, it cannot be adjusted either.
+    await mariam.tap(_("Draw again"), message=message)
+    newest = await mariam.until(
+        lambda: m if (m := mariam.message_with(_("Adjust"))) is not message else None, "a draw"
+    )
+    answer = await mariam.forge(press("in", f"{out}.{waiting}"), message)
+    replaced = _("A newer proposal replaced this one. Please use the newest one.")
+    assert (answer.text, answer.show_alert) == (replaced, True)
+    second = await open_proposal(live, event.id)
+    await mariam.tap(_("Accept the proposal"), message=newest)
+    leaving, coming = second.selected[0], second.waitlist[0]
+    late = Review(action="in", event_id=event.id, id=second.id, value=f"{leaving}.{coming}")
+    answer = await mariam.forge(late.pack(), newest)
+    assert (answer.text, answer.show_alert) == (_("This proposal was accepted already."), True)
+    async with live.sessionmaker() as session:
+        stored = await session.get(SelectionProposal, second.id)
+        assert stored is not None
+        assert (stored.state, stored.selected, stored.adjustments) == (
+            "confirmed",
+            second.selected,
+            [],
+        )
+        rows = await session.execute(
+            select(Registration.id, Registration.status).where(Registration.id.in_(people))
+        )
+        statuses = {row.id: row.status for row in rows}
+    assert {key for key, status in statuses.items() if status == "confirmed"} == set(
+        second.selected
+    )
 
 
 @on_both_backends
