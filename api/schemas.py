@@ -10,7 +10,7 @@ from events.enums import Decision, Participation
 from events.inputs import ParticipantDetails, SafeInt, Strict
 from events.json_schema import Described
 from events.models import Event, Participant, Programme, Registration
-from events.statistics import EventStatistics
+from events.statistics import EventStatistics, ProgrammeStatistics
 
 
 class ProgrammeOut(BaseModel):
@@ -203,14 +203,30 @@ class ParticipantOut(BaseModel):
         )
 
 
-class StatisticsOut(BaseModel):
+Split = Annotated[
+    dict[str, dict[str, int]],
+    Field(description="for each value (or `unspecified`): registrations by status"),
+]
+
+
+class BalanceCounts(BaseModel):
+    by_status: dict[str, int]
+    by_country: Split
+    by_gender: Split
+    by_age_band: Split = Field(
+        description="age reached in the event's year: `under_18`, `18_24`, `25_30`, "
+        "`31_35`, `36_and_over` or `unspecified`"
+    )
+    by_first_timer: Split = Field(
+        description="`first_timer` (never took part in an earlier event) or `returning`"
+    )
+
+
+class StatisticsOut(BalanceCounts):
     event_id: int
     capacity: int
     seats_held: int
     seats_left: int
-    by_status: dict[str, int]
-    by_country: dict[str, dict[str, int]]
-    by_gender: dict[str, dict[str, int]]
 
     @classmethod
     def of(cls, statistics: EventStatistics) -> "StatisticsOut":
@@ -222,6 +238,32 @@ class StatisticsOut(BaseModel):
             by_status=statistics.by_status,
             by_country=statistics.by_country,
             by_gender=statistics.by_gender,
+            by_age_band=statistics.by_age_band,
+            by_first_timer=statistics.by_first_timer,
+        )
+
+
+class ProgrammeStatisticsOut(BalanceCounts):
+    """Every event of the programme that was not cancelled, past ones too: counted
+    together, and each in ``events``."""
+
+    programme: str
+    capacity: int
+    seats_held: int
+    events: list[StatisticsOut]
+
+    @classmethod
+    def of(cls, statistics: ProgrammeStatistics) -> "ProgrammeStatisticsOut":
+        return cls(
+            programme=statistics.slug,
+            capacity=statistics.capacity,
+            seats_held=statistics.seats_held,
+            by_status=statistics.by_status,
+            by_country=statistics.by_country,
+            by_gender=statistics.by_gender,
+            by_age_band=statistics.by_age_band,
+            by_first_timer=statistics.by_first_timer,
+            events=[StatisticsOut.of(event) for event in statistics.events],
         )
 
 
@@ -275,7 +317,10 @@ class CheckInRequest(Strict):
         "ticket_code": "the ticket of a confirmed registration for this event, not yet used"
     }
 
-    ticket_code: str = Field(min_length=1, max_length=64)
+    # Codes are URL-safe (``new_ticket_code``): anything else is refused at the edge.
+    ticket_code: Annotated[
+        str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    ]
 
 
 class OffersOut(BaseModel):

@@ -118,6 +118,11 @@ class ProposalRequest(Strict):
 
 
 class SwapRequest(Strict):
+    rules_not_in_schema = {
+        "take_out": "a registration in the proposal's selection",
+        "take_in": "an application of the proposal's waitlist or rest",
+    }
+
     take_out: Annotated[int, Whole(1, MAX_ID)]
     take_in: Annotated[int, Whole(1, MAX_ID)]
 

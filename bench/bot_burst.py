@@ -43,6 +43,7 @@ from events.access import SYSTEM
 from events.broadcast_inputs import BroadcastDraft
 from events.broadcasts import create_broadcast
 from events.store import create_engine, create_sessionmaker
+from redbridge.settings import DISPATCH_CHAT_BURST
 
 TOKEN = "123456:BENCH-BURST"
 RATE = 30
@@ -142,7 +143,12 @@ async def one_run(people_count: int, recipients: int, broadcast: bool) -> bool:
         url = f"sqlite+aiosqlite:///{directory}/bench.db"
         event_id, _ = await prepare(url, recipients, 0, now)
         async with TelegramEmulator(TOKEN, "redbridge_bench_bot") as tg:
-            tg.flood_limits(enabled=True, global_per_second=RATE, per_chat_per_second=1)
+            tg.flood_limits(
+                enabled=True,
+                global_per_second=RATE,
+                per_chat_per_second=1,
+                per_chat_burst=DISPATCH_CHAT_BURST,
+            )
             for number in range(recipients):
                 tg.user(FIRST_ID + number, f"Person {number}", started=True)
             writers = [tg.user(WRITER_IDS + n, f"Guest {n}") for n in range(people_count)]

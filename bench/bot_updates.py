@@ -50,7 +50,6 @@ import itertools
 import multiprocessing
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -84,6 +83,7 @@ from events.programmes import create_programme, publish_programme
 from events.store import create_engine, create_sessionmaker
 from redbridge.demo import load_demo
 from redbridge.settings import Settings
+from tests.support.ports import free_port
 
 TOKEN = "123456:BENCH"
 BOT_USERNAME = "redbridge_bench_bot"
@@ -523,13 +523,6 @@ async def run_bursts(
 # --- A throwaway PostgreSQL server -----------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _as_postgres(*command: str) -> list[str]:
     """PostgreSQL's binaries refuse to run as root: run them as ``postgres`` then."""
     if os.geteuid() == 0:
@@ -553,7 +546,7 @@ def throwaway_postgres() -> Iterator[str]:
     data = root / "data"
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
-    port = _free_port()
+    port = free_port()
     pg_ctl = str(PG_BIN / "pg_ctl")
     try:
         _run(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust")

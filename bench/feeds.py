@@ -21,7 +21,6 @@ is printed for scale. The server reports how often it built the feed (once).
 import argparse
 import asyncio
 import multiprocessing
-import socket
 import statistics
 import sys
 import tempfile
@@ -45,6 +44,7 @@ from events.migrations.runner import upgrade
 from events.programmes import create_programme, publish_programme
 from events.store import create_engine, create_sessionmaker
 from redbridge.settings import Settings
+from tests.support.ports import free_port
 
 GOAL_MS = 10.0
 PLACES = (
@@ -88,13 +88,6 @@ async def _load(url: str, count: int, now: datetime) -> None:
             await session.commit()
     finally:
         await engine.dispose()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _serve(url: str, port: int, stop: EventType) -> None:
@@ -232,7 +225,7 @@ async def _prepare(url: str, count: int) -> None:
 def run(url: str, count: int, repeat: int) -> bool:
     """Load the data, serve it from a second process (as a real server would be), measure."""
     asyncio.run(_prepare(url, count))
-    port = _free_port()
+    port = free_port()
     context = multiprocessing.get_context("spawn")
     stop = context.Event()
     server = context.Process(target=_serve, args=(url, port, stop))

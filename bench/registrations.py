@@ -17,7 +17,6 @@ import asyncio
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from events.participants import upsert_participant
 from events.programmes import create_programme, publish_programme
 from events.registrations import register
 from events.store import create_engine, create_sessionmaker
+from tests.support.ports import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 COUNTRIES = ("AM", "AZ", "GE")
@@ -205,13 +205,6 @@ async def run(backend: str, url: str, attempts: int, capacity: int, *, keep: boo
 # --- A throwaway PostgreSQL server --------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _as_postgres(*command: str) -> list[str]:
     """Run PostgreSQL's binaries as ``postgres`` when we are root (they refuse root)."""
     if os.geteuid() == 0:
@@ -229,7 +222,7 @@ def throwaway_postgres() -> Iterator[str]:
     log = root / "server.log"
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
-    port = _free_port()
+    port = free_port()
     pg_ctl = str(PG_BIN / "pg_ctl")
     try:
         _run(

@@ -60,3 +60,19 @@ class BroadcastControl(CallbackData, prefix="bq"):
 
     action: str  # "open", "progress", "stop", "stop_yes"
     id: RowId
+
+
+# A position in a review queue, or a page of it.
+QueueIndex = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class Review(CallbackData, prefix="rv"):
+    """Reviewing an event's applications: open the queue at a position, score or decide
+    one application, list a page of the queue, make or accept a balanced proposal. Every
+    press is checked again by the use cases (the event must be the organiser's)."""
+
+    action: str  # "show", "score", "decide", "list", "propose", "accept"
+    event_id: RowId
+    id: RowId = 0  # a registration, or a proposal
+    at: QueueIndex = 0  # the position in the queue, or the page
+    value: str = ""  # the score or the decision

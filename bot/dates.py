@@ -19,7 +19,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_interval, format_time
+from babel.dates import format_date, format_interval, format_skeleton, format_time
 
 from events.languages import Language
 
@@ -82,6 +82,10 @@ class DateWriter:
     def date(self, moment: datetime, zone: str) -> str:
         """The date without its weekday, e.g. "14 January 2027"."""
         return format_date(self._local(moment, zone), "long", locale=self.locale)
+
+    def day_and_month(self, moment: datetime, zone: str) -> str:
+        """The shortest date that tells events apart in a button, e.g. "14 Jan"."""
+        return format_skeleton("MMMd", self._local(moment, zone), locale=self.locale)
 
     def time(self, moment: datetime, zone: str) -> str:
         return format_time(self._local(moment, zone), "short", locale=self.locale)

@@ -90,7 +90,7 @@ def render(t: Translator, ready: Ready, public_url: str | None = None) -> Render
         ).format(title=title)
         return Rendered(text)
     if kind == Kind.DECISION:
-        return _decision(t, title, registration)
+        return _decision(t, title, registration, ready.message.params.get("position"))
     if kind == Kind.CONFIRMATION:
         return _confirmation(t, title, registration)
     if kind == Kind.EVENT_CHANGED:
@@ -140,7 +140,9 @@ def _ticket(t: Translator, registration: Registration) -> InlineKeyboardMarkup:
     return rows(button(t.gettext("Show ticket"), Mine(action="ticket", id=registration.id).pack()))
 
 
-def _decision(t: Translator, title: str, registration: Registration) -> Rendered:
+def _decision(
+    t: Translator, title: str, registration: Registration, position: object = None
+) -> Rendered:
     status = registration.status
     if status == RegistrationStatus.CONFIRMED:
         text = t.gettext(
@@ -152,7 +154,12 @@ def _decision(t: Translator, title: str, registration: Registration) -> Rendered
             "Your application for {title} is on the waiting list. We will write to you if a "
             "seat opens up."
         )
-        return Rendered(text.format(title=title))
+        lines = [text.format(title=title)]
+        # Decisions queued before positions were recorded carry none.
+        if isinstance(position, int) and not isinstance(position, bool):
+            place = t.gettext("Your place on the waiting list: {position}")
+            lines.append(place.format(position=position))
+        return Rendered("\n".join(lines))
     text = t.gettext(
         "Thank you for applying to {title}. This time the organisers could not offer you a "
         "seat. We hope to see you at another event."

@@ -32,6 +32,7 @@ from bot.membership import router as membership
 from bot.mine import router as mine
 from bot.organiser import router as organiser
 from bot.privacy import router as privacy
+from bot.review import router as review
 from bot.services import BotServices
 from bot.signup import router as signup
 from bot.start import router as start
@@ -130,6 +131,7 @@ def create_dispatcher(
         language.create_router(),
         privacy.create_router(),
         organiser.create_router(),
+        review.create_router(),
         compose.create_router(),
         reports.create_router(),
         mine.create_router(),

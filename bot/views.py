@@ -128,11 +128,6 @@ def event_card(
     return "\n\n".join([*lines[:2], "\n".join(details)])
 
 
-def registration_label(t: Translator, registration: Registration, event: Event) -> str:
-    """Plain text for a button (Telegram shows button labels as written, no HTML)."""
-    return f"{event_title(t, event)} — {status_label(t, registration.status)}"
-
-
 def registration_line(t: Translator, registration: Registration, event: Event) -> str:
     return f"{e(event_title(t, event))} — {status_label(t, registration.status)}"
 

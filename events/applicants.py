@@ -31,7 +31,7 @@ class Application:
         )
 
 
-async def _first_timers(
+async def first_timers(
     session: AsyncSession, event: Event, participant_ids: Iterable[int]
 ) -> set[int]:
     """Of these people, those who never took part in an earlier event (attended it, or
@@ -72,7 +72,7 @@ async def load_applications(
     rows = [
         (registration, participant) for registration, participant in await session.execute(query)
     ]
-    first = await _first_timers(session, event, (p.id for _, p in rows))
+    first = await first_timers(session, event, (p.id for _, p in rows))
     return [
         Application(
             registration,

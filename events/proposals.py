@@ -44,6 +44,7 @@ from events.selection import (
 )
 from events.store import lock_event
 from events.targets import SelectionTargets, targets_of
+from events.waitlist import waitlist_length
 
 CONFIRMED = "confirmed"
 SUPERSEDED = "superseded"
@@ -283,8 +284,12 @@ async def confirm_proposal(
     decisions: list[tuple[Registration, RegistrationStatus, dict[str, Any]]] = []
     for key in proposal.selected:
         decisions.append((found[key], RegistrationStatus.CONFIRMED, {}))
+    # The proposal's waitlist joins the line behind anyone already waiting, so each
+    # person is told their place in the whole line.
+    ahead = await waitlist_length(session, event.id)
     for position, key in enumerate(proposal.waitlist, start=1):
-        decisions.append((found[key], RegistrationStatus.WAITLISTED, {"position": position}))
+        extra = {"position": ahead + position}
+        decisions.append((found[key], RegistrationStatus.WAITLISTED, extra))
     for key in proposal.not_selected:
         decisions.append((found[key], RegistrationStatus.REJECTED, {}))
     for registration, status, extra in decisions:
@@ -295,7 +300,7 @@ async def confirm_proposal(
         elif status is RegistrationStatus.WAITLISTED:
             # The waitlist is served oldest first (events.waitlist): a microsecond per
             # place keeps the proposal's order.
-            registration.waitlisted_at = now + timedelta(microseconds=extra["position"])
+            registration.waitlisted_at = now + timedelta(microseconds=extra["position"] - ahead)
         params = {"status": status.value, "proposal_id": proposal.id, **extra}
         key = f"selection:{proposal.id}:{registration.id}"
         messages.append(about(registration, Kind.DECISION, key, params))

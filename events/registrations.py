@@ -40,7 +40,7 @@ from events.principals import Principal
 from events.questions import questions_of, validate_answers
 from events.seats import blocking_limit, choose_part, held_in_part
 from events.store import lock_event
-from events.waitlist import fill_vacancies
+from events.waitlist import fill_vacancies, waiting_ahead
 
 
 def ensure_open(event: Event, now: datetime) -> None:
@@ -238,7 +238,10 @@ async def decide(
     else:
         registration.status = RegistrationStatus.REJECTED
     registration.updated_at = now
-    await queue_decision(session, now, registration)
+    position = None
+    if registration.status == RegistrationStatus.WAITLISTED:
+        position = await waiting_ahead(session, event.id, registration) + 1
+    await queue_decision(session, now, registration, position)
     await record(
         session,
         now,

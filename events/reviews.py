@@ -18,7 +18,7 @@ from events.applicants import Application, load_applications
 from events.audit import record
 from events.editions import get_event
 from events.enums import SEAT_HOLDING, AttendanceMode, RegistrationMode, RegistrationStatus
-from events.errors import InvalidTransition
+from events.errors import InvalidInput, InvalidTransition
 from events.models import Event, Registration, SelectionProposal
 from events.principals import Principal
 from events.registrations import get_registration
@@ -199,6 +199,33 @@ async def review(
         registration.id,
         programme_id=event.programme_id,
         # The score is the organisers' own; the note may name people, so it stays out.
+        details={"score": score},
+    )
+    await session.commit()
+    return registration
+
+
+async def set_score(
+    session: AsyncSession, now: datetime, actor: Principal, registration_id: int, score: int
+) -> Registration:
+    """Set an application's private score (1-5), leaving its note as it is.
+
+    Raises ``InvalidInput`` for a score outside 1-5, ``Forbidden``, ``NotFound``.
+    """
+    if not 1 <= score <= 5:
+        raise InvalidInput("score", "a score is 1 to 5")
+    registration = await get_registration(session, registration_id)
+    event = await get_event(session, registration.event_id)
+    actor.ensure_manages(event.programme_id)
+    registration.review_score = score
+    await record(
+        session,
+        now,
+        actor,
+        "registration.review",
+        "registration",
+        registration.id,
+        programme_id=event.programme_id,
         details={"score": score},
     )
     await session.commit()

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.applicants import load_applications
@@ -42,6 +42,44 @@ from events.store import lock_event
 from events.targets import SelectionTargets, targets_of
 
 OFFER_KINDS = (Kind.OFFER, Kind.OFFER_EXPIRING)
+
+
+async def waitlist_length(session: AsyncSession, event_id: int) -> int:
+    """How many people of the event are waitlisted."""
+    found = await session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+    )
+    return int(found or 0)
+
+
+async def waiting_ahead(session: AsyncSession, event_id: int, registration: Registration) -> int:
+    """How many waitlisted people of the event stand before this registration in line
+    (oldest first, as offers go without selection targets)."""
+    query = (
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.id != registration.id,
+        )
+    )
+    if registration.waitlisted_at is not None:
+        query = query.where(
+            or_(
+                Registration.waitlisted_at < registration.waitlisted_at,
+                and_(
+                    Registration.waitlisted_at == registration.waitlisted_at,
+                    Registration.id < registration.id,
+                ),
+            )
+        )
+    return int(await session.scalar(query) or 0)
 
 
 async def fill_vacancies(session: AsyncSession, event: Event, now: datetime) -> list[Registration]:

@@ -59,7 +59,11 @@ async def serve(
         bot: Bot | None = None
         bot_username = settings.bot_username
         # One send budget per bot: its replies and the outbox take their slots from it.
-        pacer = Pacer(settings.dispatch_rate, settings.dispatch_chat_rate)
+        pacer = Pacer(
+            settings.dispatch_rate,
+            settings.dispatch_chat_rate,
+            per_chat_burst=settings.dispatch_chat_burst,
+        )
         budget = SendBudget(pacer)
         if settings.bot_token is None:
             log.info("REDBRIDGE_BOT_TOKEN is not set: the Telegram bot is off, the API runs.")
@@ -158,6 +162,7 @@ def dispatch_settings(settings: Settings) -> DispatchSettings:
     return DispatchSettings(
         rate=settings.dispatch_rate,
         per_chat_rate=settings.dispatch_chat_rate,
+        per_chat_burst=settings.dispatch_chat_burst,
         paid_broadcast=settings.paid_broadcast,
         lease_seconds=settings.dispatch_lease_seconds,
     )

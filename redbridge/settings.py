@@ -3,6 +3,10 @@
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Telegram tolerates short bursts to one private chat (FACTS: about 1/s per chat); tests
+# that enforce the limits in the emulator allow the same burst.
+DISPATCH_CHAT_BURST = 2
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REDBRIDGE_", env_file=".env", extra="ignore")
@@ -25,6 +29,9 @@ class Settings(BaseSettings):
     # and its paid broadcasts (up to 1000 a second, charged in Stars) when enabled.
     dispatch_rate: float = Field(default=30.0, gt=0, le=1000)
     dispatch_chat_rate: float = Field(default=1.0, gt=0, le=30)
+    # Sends to one chat that may go at once beyond that rate (Telegram tolerates short
+    # bursts): a reply of up to three messages is not spread over three seconds.
+    dispatch_chat_burst: int = Field(default=DISPATCH_CHAT_BURST, ge=0, le=10)
     paid_broadcast: bool = False
     # Wrong API tokens or webhook secrets one address may send a minute before it gets 429.
     wrong_credentials_per_minute: int = Field(default=10, ge=1, le=10_000)

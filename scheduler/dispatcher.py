@@ -71,6 +71,7 @@ Renderer = Callable[[Ready], Rendered]
 class DispatchSettings:
     rate: float = 30.0  # messages a second overall (Telegram's free limit)
     per_chat_rate: float = 1.0  # messages a second to one private chat
+    per_chat_burst: int = 0  # sends to one chat that may go at once beyond that rate
     # Telegram's paid broadcasts: up to 1000 a second, charged in Stars (opt-in).
     paid_broadcast: bool = False
     paid_rate: float = 1000.0
@@ -141,10 +142,18 @@ class OutboxDispatcher:
         self._reported_at: datetime | None = None
         self._lease_name = f"bot:{bot.id}"
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
-        self._pacer = pacer or Pacer(self.settings.rate, self.settings.per_chat_rate)
+        self._pacer = pacer or Pacer(
+            self.settings.rate,
+            self.settings.per_chat_rate,
+            per_chat_burst=self.settings.per_chat_burst,
+        )
         # Paid broadcasts have their own, higher limit; everything else keeps the free one.
         self._paid_pacer = (
-            Pacer(self.settings.paid_rate, self.settings.per_chat_rate)
+            Pacer(
+                self.settings.paid_rate,
+                self.settings.per_chat_rate,
+                per_chat_burst=self.settings.per_chat_burst,
+            )
             if self.settings.paid_broadcast
             else self._pacer
         )

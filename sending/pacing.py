@@ -5,8 +5,11 @@ completed, and it arrived before that. So a send may start only when the send
 ``limit`` places earlier *completed* at least a window ago: then any two sends ``limit``
 apart arrive more than a window apart, and no window ever holds more than ``limit``,
 however the network delays them. Starts are also spaced evenly (``1 / rate``), so a
-burst does not fill the window at once. The same rule with a limit of one applies per
-chat. A 429 stops every send until its ``retry_after`` has passed.
+burst does not fill the window at once. The same rule applies per chat, with a limit of
+``1 + per_chat_burst`` sends in as many per-chat intervals: Telegram tolerates short
+bursts in a private chat, so a reply of two or three messages goes out at once, and the
+average stays at ``per_chat`` a second. A 429 stops every send until its ``retry_after``
+has passed.
 
 Who goes next is decided in one place (:meth:`Pacer._grant`): of the senders waiting, the
 first by lane (replies to people writing now before the outbox), then by rank (the order
@@ -76,19 +79,24 @@ class _Waiter:
 
 
 class Pacer:
-    """Grants send slots: ``rate`` a second overall, ``per_chat`` a second per chat."""
+    """Grants send slots: ``rate`` a second overall, ``per_chat`` a second per chat, of
+    which ``per_chat_burst`` more may go at once."""
 
     def __init__(
         self,
         rate: float,
         per_chat: float,
         clock: Callable[[], float] | None = None,
+        per_chat_burst: int = 0,
     ) -> None:
         if rate <= 0 or per_chat <= 0:
             raise ValueError("rates must be positive")
+        if per_chat_burst < 0:
+            raise ValueError("a burst cannot be negative")
         self._spacing = 1.0 / rate
         self._overall = _Window(limit=max(1, int(rate)), seconds=max(1.0, 1.0 / rate))
-        self._per_chat_seconds = 1.0 / per_chat
+        self._per_chat_limit = 1 + per_chat_burst
+        self._per_chat_seconds = self._per_chat_limit / per_chat
         self._chats: dict[int, _Window] = {}
         self._next_start = 0.0
         self._paused_until = 0.0
@@ -106,7 +114,9 @@ class Pacer:
     def _chat(self, chat_id: int) -> _Window:
         window = self._chats.get(chat_id)
         if window is None:
-            window = self._chats[chat_id] = _Window(limit=1, seconds=self._per_chat_seconds)
+            window = self._chats[chat_id] = _Window(
+                limit=self._per_chat_limit, seconds=self._per_chat_seconds
+            )
         return window
 
     def chat_free_at(self, chat_id: int) -> float:

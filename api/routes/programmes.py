@@ -1,11 +1,11 @@
-"""Programmes: list, create, change, publish, cancel."""
+"""Programmes: list, create, change, publish, cancel; their balance statistics."""
 
 from fastapi import APIRouter, status
 
 from api.dependencies import LinksDep, NowDep, PrincipalDep, SessionDep, ViewerDep
 from api.presenters import present_event, present_events
-from api.schemas import EventOut, ProgrammeOut
-from events import editions, programmes
+from api.schemas import EventOut, ProgrammeOut, ProgrammeStatisticsOut
+from events import editions, programmes, statistics
 from events.inputs import EventDraft, ProgrammeChanges, ProgrammeDraft
 
 router = APIRouter(prefix="/programmes", tags=["programmes"])
@@ -66,6 +66,16 @@ async def cancel_programme(
 ) -> ProgrammeOut:
     programme = await programmes.cancel_programme(session, now, actor, slug)
     return ProgrammeOut.of(programme, links.bot_username)
+
+
+@router.get("/{slug}/statistics")
+async def programme_statistics(
+    slug: str, session: SessionDep, viewer: PrincipalDep
+) -> ProgrammeStatisticsOut:
+    """The programme's balance: registrations by status, country, gender, age band and
+    first-timers, over its events that were not cancelled and for each of them."""
+    found = await statistics.programme_statistics(session, viewer, slug)
+    return ProgrammeStatisticsOut.of(found)
 
 
 @router.get("/{slug}/events")

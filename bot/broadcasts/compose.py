@@ -32,6 +32,7 @@ from bot.broadcasts.views import (
     report_keyboard,
 )
 from bot.callbacks import Compose
+from bot.choices import event_choice, numbered
 from bot.filters import HAS_TEXT, NOT_A_COMMAND
 from bot.guards import Refused, StaleButton, guarded
 from bot.i18n import Translator
@@ -64,10 +65,6 @@ _HAS_TEXT = (
     BroadcastSteps.language.state,
     BroadcastSteps.translation.state,
 )
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= _LABEL_TITLE else text[: _LABEL_TITLE - 1].rstrip() + "…"
 
 
 async def _composing(
@@ -110,21 +107,13 @@ async def broadcast_command(
     if not events:
         await message.answer(t.gettext("You have no upcoming or recent events to write about."))
         return
-    await message.answer(
-        t.gettext("Which event's participants do you want to write to?"),
-        reply_markup=_event_keyboard(t, events),
+    listing, buttons = numbered(
+        [event_choice(t, event, Compose(action="event", event_id=event.id)) for event in events]
     )
-
-
-def _event_keyboard(t: Translator, events: Sequence[Event]) -> InlineKeyboardMarkup:
-    buttons = [
-        button(
-            f"{_shorten(event_title(t, event))} · {t.date(event.starts_at, event.timezone)}",
-            Compose(action="event", event_id=event.id).pack(),
-        )
-        for event in events
-    ]
-    return rows(*buttons)
+    await message.answer(
+        t.gettext("Which event's participants do you want to write to?") + "\n\n" + listing,
+        reply_markup=rows(*buttons),
+    )
 
 
 async def picked_event(

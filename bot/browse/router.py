@@ -7,6 +7,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Browse, Mine, Signup
+from bot.choices import Choice, event_choice, numbered
 from bot.guards import Refused, guarded
 from bot.i18n import Translator
 from bot.keyboards import button, rows
@@ -31,11 +32,18 @@ async def _programme_list(
         programmes = await open_programmes(session)
     if not programmes:
         return t.gettext("There are no programmes yet. Please come back later."), rows()
-    buttons = [
-        button(t.pick(p.title, p.default_language), Browse(what="programme", id=p.id).pack())
-        for p in programmes
-    ]
-    return t.gettext("Choose a programme:"), rows(*buttons)
+    listing, buttons = numbered(
+        [
+            Choice(
+                line=f"<b>{e(title)}</b>",
+                title=title,
+                data=Browse(what="programme", id=p.id).pack(),
+            )
+            for p in programmes
+            for title in [t.pick(p.title, p.default_language)]
+        ]
+    )
+    return t.gettext("Choose a programme:") + "\n\n" + listing, rows(*buttons)
 
 
 async def _programme_view(
@@ -45,15 +53,10 @@ async def _programme_view(
         programme = await public_programme(session, programme_id)
         events = await upcoming_events(session, now, programme.id)
     text = programme_card(t, programme)
-    if not events:
-        text += "\n\n" + t.gettext("No upcoming events yet.")
-    buttons = [
-        button(
-            f"{event_title(t, event)} · {t.date(event.starts_at, event.timezone)}",
-            Browse(what="event", id=event.id).pack(),
-        )
-        for event in events
-    ]
+    listing, buttons = numbered(
+        [event_choice(t, event, Browse(what="event", id=event.id)) for event in events]
+    )
+    text += "\n\n" + (listing or t.gettext("No upcoming events yet."))
     buttons.append(button(t.gettext("« All programmes"), Browse(what="all").pack()))
     return text, rows(*buttons)
 

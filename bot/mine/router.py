@@ -14,13 +14,14 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Browse, Mine
+from bot.choices import numbered, registration_choice
 from bot.guards import Refused, guarded
 from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
 from bot.qr import qr_png
 from bot.replies import answer_below, edit_or_send
 from bot.services import BotServices
-from bot.views import e, registration_card, registration_label
+from bot.views import e, registration_card
 from events.calendar_links import CalendarLinks, calendar_links
 from events.deeplinks import deep_link, ticket_payload
 from events.enums import ACTIVE, AttendanceMode, Participation, RegistrationStatus
@@ -43,15 +44,14 @@ async def _list(
         registrations = await own_registrations(session, participant.id)
     if not registrations:
         return t.gettext("You have no registrations yet."), main_menu(t)
-    buttons = [
-        button(
-            registration_label(t, registration, event),
-            Mine(action="show", id=registration.id).pack(),
-        )
-        for registration, event in registrations
-    ]
+    listing, buttons = numbered(
+        [
+            registration_choice(t, registration, event, Mine(action="show", id=registration.id))
+            for registration, event in registrations
+        ]
+    )
     buttons.append(button(t.gettext("Programmes"), Browse(what="all").pack()))
-    return t.gettext("Your registrations:"), rows(*buttons)
+    return t.gettext("Your registrations:") + "\n\n" + listing, rows(*buttons)
 
 
 async def my_command(

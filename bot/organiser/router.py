@@ -13,9 +13,18 @@ from bot.views import e, event_title
 from bot.wording import count_label, refusal
 from events.access import may_organise, telegram_principal
 from events.errors import DomainError
-from events.models import Event
+from events.models import Event, Programme
 from events.registrations import check_in_from_chat
-from events.statistics import EventStatistics, managed_event_statistics
+from events.statistics import (
+    AGE_BANDS,
+    FIRST_TIMER,
+    UNSPECIFIED,
+    Balance,
+    EventStatistics,
+    ProgrammeStatistics,
+    managed_event_statistics,
+    managed_programme_statistics,
+)
 
 
 async def stats(
@@ -27,6 +36,13 @@ async def stats(
     async with db() as session:
         principal = may_organise(await telegram_principal(session, user_id))
         rows = await managed_event_statistics(session, principal, now) if principal else []
+        programmes = (
+            await managed_programme_statistics(
+                session, principal, (event.programme_id for event, _ in rows)
+            )
+            if principal
+            else []
+        )
     if principal is None:
         await message.answer(t.gettext("This is only for organisers."))
         return
@@ -37,6 +53,7 @@ async def stats(
         await message.answer(t.gettext("You have no upcoming events.") + "\n\n" + hint)
         return
     blocks = [_event_statistics(t, event, statistics) for event, statistics in rows]
+    blocks += [_programme_statistics(t, programme, found) for programme, found in programmes]
     await answer_long(message, "\n\n".join([*blocks, hint]))
 
 
@@ -46,7 +63,7 @@ def _event_statistics(t: Translator, event: Event, statistics: EventStatistics) 
         for status, count in statistics.by_status.items()
         if count
     )
-    return "<b>{title}</b> · {date}\n{seats}\n{counts}".format(
+    text = "<b>{title}</b> · {date}\n{seats}\n{counts}".format(
         title=e(event_title(t, event)),
         date=t.date(event.starts_at, event.timezone),
         seats=t.ngettext("{count} seat left", "{count} seats left", statistics.seats_left).format(
@@ -54,6 +71,68 @@ def _event_statistics(t: Translator, event: Event, statistics: EventStatistics) 
         ),
         counts=counts or t.gettext("No registrations."),
     )
+    return "\n".join([text, *balance_lines(t, statistics)])
+
+
+def _programme_statistics(
+    t: Translator, programme: Programme, statistics: ProgrammeStatistics
+) -> str:
+    """A programme's balance over all its events that were not cancelled, past ones too."""
+    title = t.pick(programme.title, programme.default_language)
+    lines = [
+        t.gettext("Programme: {title}").format(title=f"<b>{e(title)}</b>"),
+        t.gettext("Events: {events}, seats: {capacity}, taken: {taken}").format(
+            events=len(statistics.events),
+            capacity=statistics.capacity,
+            taken=statistics.seats_held,
+        ),
+    ]
+    return "\n".join([*lines, *balance_lines(t, statistics)])
+
+
+def _age_band_label(t: Translator, band: str) -> str:
+    labels = {
+        "under_18": t.gettext("under 18"),
+        "36_and_over": t.gettext("36 and over"),
+        UNSPECIFIED: t.gettext("age not stated"),
+    }
+    for name, lowest, highest in AGE_BANDS:
+        if name == band and name not in labels:
+            return f"{lowest}–{highest}"
+    return labels.get(band, band)
+
+
+def balance_lines(t: Translator, statistics: Balance) -> list[str]:
+    """Who holds the seats, by country, gender, age band and first participation; nothing
+    while nobody does."""
+    countries = statistics.holding(statistics.by_country)
+    if not countries:
+        return []
+    genders = statistics.holding(statistics.by_gender)
+    ages = statistics.holding(statistics.by_age_band)
+    first = statistics.holding(statistics.by_first_timer).get(FIRST_TIMER, 0)
+    held = sum(countries.values())
+    named = ", ".join(
+        f"{e(t.country(code)) if code != UNSPECIFIED else t.gettext('country not stated')} "
+        f"{number}"
+        for code, number in countries.items()
+    )
+    return [
+        t.gettext("Holding a seat:"),
+        "• " + t.gettext("Countries: {counts}").format(counts=named),
+        "• "
+        + t.gettext("Women {women}, men {men}, other {other}, not stated {unstated}").format(
+            women=genders.get("female", 0),
+            men=genders.get("male", 0),
+            other=genders.get("other", 0),
+            unstated=genders.get(UNSPECIFIED, 0),
+        ),
+        "• "
+        + t.gettext("Ages: {counts}").format(
+            counts=", ".join(f"{_age_band_label(t, band)} {n}" for band, n in ages.items())
+        ),
+        "• " + t.gettext("First-timers: {first} of {held}").format(first=first, held=held),
+    ]
 
 
 async def check_in_message(

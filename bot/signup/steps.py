@@ -6,11 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from aiogram.fsm.context import FSMContext
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Signup
+from bot.choices import FULL_WIDTH, Choice, numbered
 from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
 from bot.replies import answer_long
@@ -166,18 +167,33 @@ def consent_keyboard(t: Translator, event: Event) -> InlineKeyboardMarkup:
     )
 
 
+def choice_buttons(
+    t: Translator, event: Event, question: Question
+) -> tuple[str, list[InlineKeyboardButton]]:
+    """A choice question's buttons: the organiser's labels as they are when every one
+    fits a button; else the labels in full for the message, numbered, and numbered
+    buttons (the listing is empty when not needed)."""
+    choices = [
+        Choice(
+            line=e(label),
+            title=label,
+            data=Signup(action="choice", event_id=event.id, value=choice.key).pack(),
+        )
+        for choice in question.choices
+        for label in [t.pick(choice.label, event.default_language)]
+    ]
+    if all(len(choice.title) <= FULL_WIDTH for choice in choices):
+        return "", [button(choice.title, choice.data) for choice in choices]
+    return numbered(choices)
+
+
 async def ask_question(
     message: Message, t: Translator, event: Event, question: Question, hint: str = ""
 ) -> None:
-    buttons = []
+    buttons: list[InlineKeyboardButton] = []
+    listing = ""
     if question.kind is QuestionKind.CHOICE:
-        buttons = [
-            button(
-                t.pick(choice.label, event.default_language),
-                Signup(action="choice", event_id=event.id, value=choice.key).pack(),
-            )
-            for choice in question.choices
-        ]
+        listing, buttons = choice_buttons(t, event, question)
     elif question.kind is QuestionKind.YES_NO:
         buttons = [
             button(
@@ -187,8 +203,10 @@ async def ask_question(
         ]
     if not question.required:
         buttons.append(button(t.gettext("Skip"), Signup(action="skip", event_id=event.id).pack()))
+    text = question_prompt(t, question, event, hint)
     await message.answer(
-        question_prompt(t, question, event, hint), reply_markup=rows(*buttons) if buttons else None
+        f"{text}\n\n{listing}" if listing else text,
+        reply_markup=rows(*buttons) if buttons else None,
     )
 
 

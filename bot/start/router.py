@@ -80,6 +80,7 @@ async def help_command(message: Message, t: Translator, organiser: Principal | N
             "",
             t.gettext("For organisers:"),
             t.gettext("/stats – registrations for your events"),
+            t.gettext("/review – review applications and select"),
             t.gettext("/broadcast – write to your participants"),
             t.gettext("/broadcasts – your messages and how far they got"),
         ]

@@ -71,10 +71,15 @@ async def queue_offer_expired(
     await enqueue(session, now, messages)
 
 
-async def queue_decision(session: AsyncSession, now: datetime, registration: Registration) -> None:
-    """An organiser decided on an application (or confirmed someone waitlisted)."""
+async def queue_decision(
+    session: AsyncSession, now: datetime, registration: Registration, position: int | None = None
+) -> None:
+    """An organiser decided on an application (or confirmed someone waitlisted); a
+    waitlisted person is told their ``position`` in line."""
     key = f"decision:{registration.id}:{registration.status}:{_stamp(now)}"
-    params = {"status": registration.status}
+    params: dict[str, Any] = {"status": registration.status}
+    if position is not None:
+        params["position"] = position
     await enqueue(session, now, [about(registration, Kind.DECISION, key, params)])
 
 

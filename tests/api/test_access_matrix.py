@@ -80,6 +80,7 @@ ROUTES = [
     Route("GET", f"{V1}/events/{{event_id}}/registrations.csv", Access.MANAGE),
     Route("GET", f"{V1}/events/{{event_id}}/offers", Access.MANAGE),
     Route("GET", f"{V1}/events/{{event_id}}/statistics", Access.MANAGE),
+    Route("GET", f"{V1}/programmes/{{slug}}/statistics", Access.MANAGE),
     Route("GET", f"{V1}/events/{{event_id}}/broadcasts", Access.MANAGE),
     Route("GET", f"{V1}/broadcasts/{{broadcast_id}}", Access.MANAGE),
     Route("GET", f"{V1}/registrations/{{registration_id}}", Access.MANAGE),

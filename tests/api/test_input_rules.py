@@ -79,6 +79,13 @@ async def test_eligibility_and_tickets_name_the_field_their_rule_is_listed_under
     )
     assert forged.status_code == 422
     assert forged.json()["errors"][0]["field"] == "ticket_code"
+    # Not a code at all (PostgreSQL refuses NUL in text: it must never get that far).
+    for garbage in ("ab\x00cd", "<b>x</b>", "a b", "ü"):
+        refused = await api.post(
+            f"/api/v1/events/{event['id']}/check-in", json={"ticket_code": garbage}, headers=admin
+        )
+        assert refused.status_code == 422, garbage
+        assert refused.json()["errors"][0]["field"] == "ticket_code"
     document = (await api.get("/openapi.json")).json()
     listed = document["components"]["schemas"]["RegistrationRequest"]["x-rules-not-in-schema"]
     assert {

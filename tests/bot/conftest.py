@@ -111,7 +111,11 @@ async def live_stack(
         await load_demo(Settings(database_url=url), now)
         await make_programme(sessionmaker, PROGRAMME_SLUG)
         async with TelegramEmulator(bot_username=BOT_USERNAME) as tg:
-            process = BotProcess(workdir, url, tg)
+            # The emulator counts no flood limits here, so the process need not keep to
+            # one message a second per chat: a dialogue's replies come as fast as it
+            # answers them. Pacing has its own tests, with the limits enforced
+            # (tests/sending, tests/bot/test_reply_budget.py).
+            process = BotProcess(workdir, url, tg, {"REDBRIDGE_DISPATCH_CHAT_RATE": "30"})
             await process.start()
             try:
                 yield LiveStack(backend, url, sessionmaker, tg, process, Catalogues())

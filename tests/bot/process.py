@@ -18,10 +18,9 @@ import itertools
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -41,6 +40,7 @@ from events.models import ConversationState, Event, Participant, Registration
 from events.registrations import sign_up
 from locales import CATALOGUE_DIR, DOMAIN
 from tests.factories import create_event, create_programme
+from tests.support.ports import free_port
 
 T = TypeVar("T")
 
@@ -59,13 +59,6 @@ _user_ids = itertools.count(7_100_001)
 _event_days = itertools.count(40)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def next_user_id() -> int:
     """A Telegram id no other test of the session uses."""
     return next(_user_ids)
@@ -75,18 +68,32 @@ def unique_slug(prefix: str) -> str:
     return f"{prefix}-{next(_serial)}"
 
 
+# Starts on a new port when the chosen one was taken meanwhile.
+PORT_TRIES = 3
+
+
+class PortTaken(Exception):
+    """``redbridge serve`` exited at once: its port was in use."""
+
+
 class BotProcess:
     """``python -m redbridge serve`` as a child process, its output in a log file.
 
-    ``emulator`` None runs it without ``REDBRIDGE_BOT_TOKEN`` (the bot is off).
+    ``emulator`` None runs it without ``REDBRIDGE_BOT_TOKEN`` (the bot is off);
+    ``settings`` are more ``REDBRIDGE_*`` variables for it.
     """
 
     def __init__(
-        self, workdir: Path, database_url: str, emulator: TelegramEmulator | None
+        self,
+        workdir: Path,
+        database_url: str,
+        emulator: TelegramEmulator | None,
+        settings: Mapping[str, str] | None = None,
     ) -> None:
         self.workdir = workdir
         self.database_url = database_url
         self.emulator = emulator
+        self.settings = dict(settings or {})
         self.port = free_port()
         self.log_path = workdir / f"redbridge-serve-{next(_serial)}.log"
         self._popen: subprocess.Popen[bytes] | None = None
@@ -115,14 +122,26 @@ class BotProcess:
         if self.emulator is not None:
             env["REDBRIDGE_BOT_TOKEN"] = self.emulator.token
             env["REDBRIDGE_TELEGRAM_API_URL"] = self.emulator.base_url
-        return env
+        return env | self.settings
 
     async def start(self) -> None:
         """Start the process and wait until it serves: /healthz answers 200 and (with a
         token) the bot has called getUpdates since this start."""
         if self.running:
             raise RuntimeError("the bot process is already running")
+        for _ in range(PORT_TRIES - 1):
+            try:
+                await self._start()
+                return
+            except PortTaken:
+                # Another test's server took the port since it was chosen (a restart
+                # keeps its port): take another.
+                self.port = free_port()
+        await self._start()
+
+    async def _start(self) -> None:
         polls_before = self._polls()
+        log_start = self.log_size()
         self._log = self.log_path.open("ab")
         self._popen = subprocess.Popen(
             [sys.executable, "-m", "redbridge", "serve"],
@@ -137,7 +156,14 @@ class BotProcess:
             await self._until_serving(polls_before)
         except BaseException:
             await self.stop()
+            if self._port_taken(since=log_start):
+                raise PortTaken from None
             raise
+
+    def _port_taken(self, since: int) -> bool:
+        with self.log_path.open("rb") as log:
+            log.seek(since)
+            return b" is in use (is Redbridge already running there?)" in log.read()
 
     async def _until_serving(self, polls_before: int) -> None:
         loop = asyncio.get_running_loop()
@@ -298,6 +324,34 @@ class Person:
             if label in labels(message):
                 return message
         raise LookupError(f"{self!r} sees no button {label!r}")
+
+    def entry_label(self, *fragments: str) -> str:
+        """The button of a numbered list entry (``bot.choices``): the newest message with
+        a line "N. …" holding every fragment, and its button that starts with "N. "."""
+        for message in reversed(self.user.messages):
+            for line in shown(message).splitlines():
+                number, dot, rest = line.partition(". ")
+                if dot and number.isdigit() and all(f in rest for f in fragments):
+                    found = [label for label in labels(message) if label.startswith(number + dot)]
+                    assert len(found) == 1, f"{self!r}: entry {line!r} has buttons {found!r}"
+                    return found[0]
+        raise LookupError(f"{self!r} sees no list entry with {fragments!r}")
+
+    async def tap_entry(self, *fragments: str) -> ChatMessage:
+        """Press the button of the list entry holding ``fragments``; return the message it
+        edited (lists are edited in place when browsing) or the new one it brought."""
+        label = self.entry_label(*fragments)
+        message = self.message_with(label)
+        edits, count = message.edits, len(self.user.messages)
+        await self.tap(label, message=message)
+        return await self.until(
+            lambda: (
+                message
+                if message.edits > edits
+                else (self.user.messages[-1] if len(self.user.messages) > count else None)
+            ),
+            f"the answer to entry {fragments!r}",
+        )
 
     async def button(self, label: str) -> ChatMessage:
         """Wait for a message with this button (a long reply may come in several parts)."""

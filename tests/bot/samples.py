@@ -13,9 +13,23 @@ from aiogram.types import InlineKeyboardMarkup
 from icalendar import Calendar
 
 from bot.broadcasts.reports import _broadcast_list, _report_text
+from bot.callbacks import Mine
+from bot.choices import registration_choice
 from bot.i18n import Catalogues, Translator
 from bot.notices import Rendered, render
-from bot.organiser.router import _event_statistics
+from bot.organiser.router import _event_statistics, _programme_statistics
+from bot.review.views import (
+    PAGE_SIZE,
+    accepted_text,
+    application_keyboard,
+    application_text,
+    balance_lines,
+    event_picker,
+    page_keyboard,
+    page_text,
+    proposal_keyboard,
+    proposal_text,
+)
 from bot.signup.draft import SignupDraft
 from bot.signup.steps import summary
 from bot.views import (
@@ -25,10 +39,10 @@ from bot.views import (
     programme_card,
     question_prompt,
     registration_card,
-    registration_label,
 )
 from bot.wording import count_label, refusal, status_label
 from events import errors
+from events.applicants import Application
 from events.broadcasts import BroadcastReport, BroadcastState
 from events.editions import build_event
 from events.enums import (
@@ -48,13 +62,31 @@ from events.feeds.render import (
     render_calendar,
 )
 from events.languages import LANGUAGES, Language
-from events.models import Broadcast, Event, Participant, Programme, Registration
+from events.models import (
+    Broadcast,
+    Event,
+    Participant,
+    Programme,
+    Registration,
+    SelectionProposal,
+)
 from events.online.links import join_link
 from events.outbox.delivery import Claimed
 from events.outbox.queue import Kind
 from events.outbox.verdicts import Ready
+from events.proposals import ProposalView
 from events.questions import questions_of
-from events.statistics import EventStatistics
+from events.review_queue import QueueEntry, QueuePage
+from events.selection import TargetResult
+from events.statistics import (
+    AGE_BANDS,
+    FIRST_TIMER,
+    RETURNING,
+    UNSPECIFIED,
+    EventStatistics,
+    ProgrammeStatistics,
+)
+from events.targets import AgeBand, CountryShares, FirstTimers, GenderParity, SelectionTargets
 from redbridge.demo.programmes import demo_programmes
 
 # A fixed present: the demo dates every event from it.
@@ -158,7 +190,7 @@ def _ready(
     event: Event,
     registration: Registration,
     broadcast: Broadcast | None = None,
-    params: dict[str, int] | None = None,
+    params: dict[str, object] | None = None,
 ) -> Ready:
     message = Claimed(
         id=1,
@@ -198,6 +230,9 @@ def notices(t: Translator, event: Event, now: datetime = NOW) -> Iterator[Sample
         ):
             rendered = render(t, _ready(kind, event, _registration(event, status, now)))
             yield _sample(f"{kind.value}/{status}", rendered)
+    waiting = _registration(event, RegistrationStatus.WAITLISTED, now)
+    placed = _ready(Kind.DECISION, event, waiting, params={"position": 3})
+    yield _sample(f"{Kind.DECISION.value}/waitlisted-with-place", render(t, placed))
     broadcast = Broadcast(id=5, event_id=event.id, texts=BROADCAST_TEXTS)
     rendered = render(t, _ready(Kind.BROADCAST, event, confirmed, broadcast))
     yield _sample("broadcast", rendered)
@@ -264,19 +299,25 @@ def views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
         for status in RegistrationStatus:
             registration = _registration(event, status, now)
             yield Sample(f"registration/{status}", registration_card(t, registration, event))
-            yield Sample(f"label/{status}", registration_label(t, registration, event))
+            mine = registration_choice(t, registration, event, Mine(action="show", id=1))
+            yield Sample(f"line/{status}", mine.line)
         for question in questions_of(event.questions):
             yield Sample(f"question/{question.key}", question_prompt(t, question, event))
         draft = SignupDraft(event_id=event.id, name="Ani", country="AM", gender=Gender.FEMALE)
         questions = questions_of(event.questions)
         yield Sample(f"summary/{event.slug}", summary(t, event, draft, questions))
-        statistics = EventStatistics(
-            event_id=event.id,
-            capacity=event.capacity,
-            seats_held=2,
-            by_status=dict.fromkeys(RegistrationStatus, 1),
-        )
+        statistics = _statistics(event)
         yield Sample(f"stats/{event.slug}", _event_statistics(t, event, statistics))
+    for programme in data.programmes:
+        events = [event for event in data.events if event.programme_id == programme.id]
+        total = ProgrammeStatistics(programme_id=programme.id, slug=programme.slug)
+        for event in events:
+            total.add(_statistics(event))
+            total.events.append(_statistics(event))
+        yield Sample(
+            f"programme-stats/{programme.slug}", _programme_statistics(t, programme, total)
+        )
+    yield from review_views(t, data, now)
     yield from _online_views(t, data, now)
     event = data.events[0]
     participant = _participant(t.language, now)
@@ -314,6 +355,98 @@ def _online_views(t: Translator, data: Demo, now: datetime) -> Iterator[Sample]:
             questions = questions_of(event.questions)
             yield Sample(f"summary/{participation}", summary(t, event, draft, questions))
     yield Sample("participation-question", t.gettext("How would you like to take part?"))
+
+
+def _statistics(event: Event) -> EventStatistics:
+    """Two seats held, by people of every kind the balance lines name."""
+    held = {RegistrationStatus.CONFIRMED.value: 1, RegistrationStatus.APPLIED.value: 1}
+    return EventStatistics(
+        event_id=event.id,
+        capacity=event.capacity,
+        seats_held=2,
+        by_status=dict.fromkeys(RegistrationStatus, 1),
+        by_country={"AM": held, "AZ": held, UNSPECIFIED: held},
+        by_gender={"female": held, "male": held, UNSPECIFIED: held},
+        by_age_band={band: held for band, _low, _high in AGE_BANDS} | {UNSPECIFIED: held},
+        by_first_timer={FIRST_TIMER: held, RETURNING: held},
+    )
+
+
+def review_application(event: Event, now: datetime) -> QueueEntry:
+    """An application of ``event`` with an answer to each of its questions."""
+    answers: dict[str, object] = {}
+    for question in questions_of(event.questions):
+        if question.choices:
+            answers[question.key] = question.choices[0].key
+        elif question.kind == "yes_no":
+            answers[question.key] = True
+        elif question.kind == "number":
+            answers[question.key] = question.min_value or 1
+        else:
+            answers[question.key] = "Ответ — 42"  # an applicant's words, not English
+    registration = _registration(event, RegistrationStatus.APPLIED, now)
+    registration.answers = answers
+    registration.review_score = 4
+    registration.country = "AM"
+    registration.gender = Gender.FEMALE
+    participant = _participant("en", now)
+    participant.birth_year = 2001
+    application = Application(registration, participant, 25, first_timer=True)
+    return QueueEntry(event, application, 2, 14)
+
+
+REVIEW_TARGETS = SelectionTargets(
+    gender_parity=GenderParity(tolerance=2),
+    country_shares=CountryShares(seats={"AM": 4, "AZ": 4, "GE": 4}, tolerance=1),
+    age_bands=[AgeBand(min_age=18, max_age=21, at_most=3)],
+    first_timers=FirstTimers(at_least=6),
+)
+REVIEW_RESULTS = [
+    TargetResult("gender_parity", 0, {"female": 5, "male": 4, "undisclosed": 1}),
+    TargetResult("country_shares", 3, {"AM": 4, "AZ": 2, "GE": 3}),
+    TargetResult("age_band:18-21", 1, {"people": 4}),
+    TargetResult("first_timers", 0, {"people": 7}),
+]
+
+
+def review_views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
+    """/review: an application card, the empty queue, a page of it, a proposal."""
+    event = next(e for e in data.events if e.mode == "application")
+    entry = review_application(event, now)
+    balance = balance_lines(t, 12, 3, 6, REVIEW_TARGETS, REVIEW_RESULTS)
+    yield Sample(
+        "review/card", application_text(t, entry, balance), application_keyboard(t, entry)
+    )
+    empty = QueueEntry(event, None, 0, 0)
+    yield Sample(
+        "review/empty", application_text(t, empty, balance), application_keyboard(t, empty)
+    )
+    none = balance_lines(t, 12, 0, 0, SelectionTargets(), [])
+    yield Sample("review/no-targets", application_text(t, entry, none))
+    assert entry.application is not None
+    page = QueuePage(event, [entry.application] * PAGE_SIZE, 1, 3, 8, 20)
+    yield Sample("review/page", page_text(t, page), page_keyboard(t, page))
+    proposal = SelectionProposal(
+        id=3,
+        event_id=event.id,
+        state="open",
+        seed=12345,
+        targets=REVIEW_TARGETS.model_dump(mode="json"),
+        inputs={"held": [[1]]},
+        selected=list(range(100, 150)),
+        waitlist=list(range(200, 220)),
+        not_selected=[300],
+    )
+    people = {100: entry.application}
+    view = ProposalView(proposal, REVIEW_RESULTS)
+    yield Sample(
+        "review/proposal",
+        proposal_text(t, event, view, people),
+        proposal_keyboard(t, event.id, proposal.id),
+    )
+    yield Sample("review/accepted", accepted_text(t, view))
+    listing, picker = event_picker(t, data.events[:3])
+    yield Sample("review/picker", listing, picker)
 
 
 def _every_refusal() -> Iterator[errors.DomainError]:
@@ -367,11 +500,11 @@ def closing_note(now: datetime = NOW) -> str:
     catalogues = Catalogues()
     data = demo(now)
     concert = next(event for event in data.events if event.slug.startswith("joint-concert"))
-    hall = next(event for event in data.events if event.slug.startswith("town-hall"))
+    forum = next(event for event in data.events if event.slug.startswith("economic-forum"))
     blocks = []
     for language in LANGUAGES:
         t = catalogues.translator(language)
-        card = event_card(t, hall, 57, now)
+        card = event_card(t, forum, 57, now)
         sent = {sample.name: sample.text for sample in notices(t, concert, now)}
         parts = [
             f"=== {language} ===",

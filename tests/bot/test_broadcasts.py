@@ -155,12 +155,18 @@ async def test_an_organiser_composes_in_two_languages_and_sends(lab: InProcessBo
     mariam = organiser(lab)
     _ = mariam._
     [events] = await mariam.say("/broadcast")
-    assert events.text == _("Which event's participants do you want to write to?")
-    labels = [button.text for row in events.buttons for button in row]
+    assert events.text is not None
+    heading, listing = events.text.split("\n\n")
+    assert heading == _("Which event's participants do you want to write to?")
     # Only the lab's published events that have not ended long ago: no draft, no cancelled.
-    assert any(label.startswith(LAB_OPEN_TITLE) for label in labels)
-    assert not any(label.startswith("Lab lab-draft") for label in labels)
-    assert not any(label.startswith("Lab lab-cancelled") for label in labels)
+    assert f". {LAB_OPEN_TITLE} — " in listing
+    assert "Lab lab-draft" not in listing
+    assert "Lab lab-cancelled" not in listing
+    # One numbered button per listed event.
+    labels = [button.text for row in events.buttons for button in row]
+    assert [label.split(". ")[0] for label in labels] == [
+        line.split(". ")[0] for line in listing.splitlines()
+    ]
 
     # The list becomes the audience picker.
     await mariam.press_data(Compose(action="event", event_id=lab.lab.open_id).pack())
@@ -439,7 +445,8 @@ async def test_people_who_do_not_organise_the_event_are_refused(
         await publish_event(session, now, SYSTEM, other.id)
     mariam = organiser(lab)
     [events] = await mariam.say("/broadcast")
-    assert not any("Night" in b.text for row in events.buttons for b in row)
+    assert events.text is not None
+    assert "Night" not in events.text
     answer = await mariam.forge(Compose(action="event", event_id=other.id).pack())
     assert answer == mariam._("This is only for the organisers of this programme.")
     # A forged audience press for the other event does not get past the draft either.

@@ -80,7 +80,7 @@ async def test_a_participant_switches_language_from_the_menu(live: Live, languag
     assert participant is not None
     assert participant.language == language
     listing = await ani.say("/my", ani._("Your registrations:"))
-    assert f"{event.title[language]} — {ani._('confirmed')}" in labels(listing)
+    assert ani.entry_label(event.title[language], ani._("confirmed")) in labels(listing)
 
 
 @in_every_language

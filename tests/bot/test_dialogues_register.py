@@ -119,7 +119,7 @@ async def test_the_ticket_is_a_qr_code_of_the_check_in_link(live: Live, language
     ani, event, registration = await registered(live, language)
     _ = ani._
     await ani.say("/my", _("Your registrations:"))
-    await ani.tap_for_edit(f"{EVENT_TITLE[language]} — {_('confirmed')}", EVENT_TITLE[language])
+    await ani.tap_entry(EVENT_TITLE[language], _("confirmed"))
     await ani.tap(_("Show ticket"))
     ticket = await ani.expect(
         _("Show this code at the entrance."), str(registration.ticket_code), EVENT_TITLE[language]
@@ -181,7 +181,8 @@ async def test_cancel_a_registration_after_confirming(live: Live, language: str)
     ani, event, registration = await registered(live, language)
     _ = ani._
     listing = await ani.say("/my", _("Your registrations:"))
-    line = f"{EVENT_TITLE[language]} — {_('confirmed')}"
+    assert f"1. {EVENT_TITLE[language]} — " in shown(listing)
+    line = ani.entry_label(EVENT_TITLE[language], _("confirmed"))
     assert labels(listing) == [line, _("Programmes")]
     await ani.tap_for_edit(line, status_line(ani, "confirmed"))
 
@@ -198,7 +199,7 @@ async def test_cancel_a_registration_after_confirming(live: Live, language: str)
     assert stored.status == RegistrationStatus.CANCELLED
     assert stored.cancel_reason == "participant"
     listing = await ani.say("/my", _("Your registrations:"))
-    assert f"{EVENT_TITLE[language]} — {_('cancelled')}" in labels(listing)
+    assert ani.entry_label(EVENT_TITLE[language], _("cancelled")) in labels(listing)
     # The old confirmation button cannot cancel twice.
     answer = await ani.tap(_("Yes, cancel it"))
     assert answer.text == _("This is no longer possible.")
@@ -390,11 +391,13 @@ async def test_stale_and_forged_buttons_are_answered_politely(live: Live) -> Non
 
 @on_sqlite
 async def test_my_registrations_buttons_show_titles_as_written(live: Live) -> None:
-    """Button labels are plain text: a title with ``&`` must not show up as ``&amp;``."""
+    """Button labels are plain text: a title with ``&`` must not show up as ``&amp;``;
+    in the message (HTML) it is escaped, and reads as written."""
     title = "Rivers & Roads <live>"
     event = await live.event(title={"en": title})
     ani = live.person("en")
     outcome = await walk_register(ani, event)
     assert "You are registered" in shown(outcome)
     listing = await ani.say("/my", "Your registrations:")
-    assert labels(listing)[0] == f"{title} — confirmed"
+    assert f"1. {title} — " in shown(listing)
+    assert labels(listing)[0].startswith("1. Rivers & Roads")

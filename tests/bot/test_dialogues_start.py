@@ -6,6 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from bot.choices import FULL_WIDTH
 from events.deeplinks import event_payload
 from events.languages import LANGUAGE_NAMES
 from events.models import Event, Programme
@@ -37,18 +38,26 @@ async def test_start_greets_in_the_users_language_and_browses_to_an_event(
     greeting = await ani.say("/start", _(GREETING), _("You can choose your language at any time:"))
     assert labels(greeting) == [*LANGUAGE_NAMES.values(), _("Programmes"), _("My registrations")]
 
-    programmes = await ani.tap_for_edit(_("Programmes"), _("Choose a programme:"))
-    assert PROGRAMME_TITLE[language] in labels(programmes)
-    assert SUMMER_SCHOOL.title[language] in labels(programmes)
-
-    programme = await ani.tap_for_edit(PROGRAMME_TITLE[language], PROGRAMME_TITLE[language])
-    event_button = f"{event.title[language]} · {ani.t.date(event.starts_at, event.timezone)}"
-    assert event_button in labels(programme)
-    assert _("« All programmes") in labels(programme)
-
-    card = await ani.tap_for_edit(
-        event_button, event.title[language], EVENT_DESCRIPTION[language], when_line(ani.t, event)
+    programmes = await ani.tap_for_edit(
+        _("Programmes"),
+        _("Choose a programme:"),
+        PROGRAMME_TITLE[language],
+        SUMMER_SCHOOL.title[language],
     )
+    assert all(len(label) <= FULL_WIDTH for label in labels(programmes))
+
+    programme = await ani.tap_entry(PROGRAMME_TITLE[language])
+    assert PROGRAMME_TITLE[language] in shown(programme)
+    assert _("« All programmes") in labels(programme)
+    assert all(len(label) <= FULL_WIDTH for label in labels(programme))
+    # The full title and date in the list, the day in its button.
+    event_date = ani.t.date(event.starts_at, event.timezone)
+    label = ani.entry_label(event.title[language], event_date)
+    assert ani.t.dates.day_and_month(event.starts_at, event.timezone) in label
+
+    card = await ani.tap_entry(event.title[language], event_date)
+    for fragment in (event.title[language], EVENT_DESCRIPTION[language], when_line(ani.t, event)):
+        assert fragment in shown(card)
     text = shown(card)
     assert "18:00" in text  # 14:00 UTC, shown in the event's zone (Asia/Yerevan)
     assert (
@@ -108,8 +117,8 @@ async def test_a_programme_deep_link_opens_the_programme(live: Live, language: s
         SUMMER_SCHOOL.title[language],
         SUMMER_SCHOOL.description[language][:60],
     )
-    # Its upcoming edition is a button, titled in the reader's language.
-    assert any(label.startswith(SUMMER_SCHOOL.title[language]) for label in labels(card))
+    # Its upcoming edition is listed, titled in the reader's language, with its button.
+    assert ani.entry_label(SUMMER_SCHOOL.title[language]) in labels(card)
     await ani.say(
         "/start p-no-such-programme",
         ani._("This programme can't be found or is no longer available."),
@@ -183,9 +192,14 @@ async def test_the_town_halls_show_as_a_series_with_its_moved_date(live: Live) -
     ani = live.person("ka")
     card = await ani.say(f"/start p-{TOWN_HALLS.slug}", TOWN_HALLS.title["ka"])
 
-    buttons = labels(card)
+    listed = [line for line in shown(card).splitlines() if line.partition(". ")[0].isdigit()]
     assert [
-        f"{hall.title['ka']} · {ani.t.date(hall.starts_at, hall.timezone)}" for hall in halls
-    ] == (buttons[: len(halls)])
+        f"{number}. {hall.title['ka']} — {ani.t.date(hall.starts_at, hall.timezone)}"
+        for number, hall in enumerate(halls, start=1)
+    ] == listed
+    assert [
+        ani.entry_label(hall.title["ka"], ani.t.date(hall.starts_at, hall.timezone))
+        for hall in halls
+    ] == labels(card)[: len(halls)]
     rule_date = datetime.combine(moved.occurrence_on, moved.starts_at.timetz())
-    assert ani.t.date(rule_date, moved.timezone) not in " ".join(buttons)
+    assert ani.t.date(rule_date, moved.timezone) not in shown(card)

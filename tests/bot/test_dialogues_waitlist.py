@@ -35,11 +35,6 @@ GENDER_SEATS_TAKEN = (
 )
 
 
-def line(person: Person, event: Event, status: str) -> str:
-    """The person's button for this registration in "My registrations"."""
-    return f"{person.t.pick(event.title)} — {person._(status)}"
-
-
 def status_line(person: Person, status: str) -> str:
     return person._("Status: {status}").format(status=person._(status))
 
@@ -55,7 +50,8 @@ async def offer_arrives(person: Person, event: Event) -> ChatMessage:
 async def open_registration(person: Person, event: Event, status: str) -> None:
     """/my, then the registration's card."""
     await person.say("/my", person._("Your registrations:"))
-    await person.tap_for_edit(line(person, event, status), status_line(person, status))
+    card = await person.tap_entry(person.t.pick(event.title), person._(status))
+    assert status_line(person, status) in shown(card)
 
 
 async def cancel(person: Person, event: Event) -> None:

@@ -24,6 +24,7 @@ from tests.bot.process import (
     BOT_USERNAME,
     EVENT_TITLE,
     PROGRAMME_SLUG,
+    PROGRAMME_TITLE,
     REGISTERED,
     evening_start,
     labels,
@@ -60,7 +61,7 @@ async def test_stats_count_the_registrations_of_the_organisers_events(live: Live
     await make_organiser(live.sessionmaker, mariam.id, programme)
     _ = mariam._
     stats = shown(await mariam.say("/stats"))
-    *blocks, hint = stats.split("\n\n")
+    *blocks, programme_block, hint = stats.split("\n\n")
     assert len(blocks) == 2  # only her programme's events, soonest first
     assert hint == _("To write to your participants: /broadcast")
     assert blocks[0].startswith(
@@ -71,6 +72,27 @@ async def test_stats_count_the_registrations_of_the_organisers_events(live: Live
     assert mariam.n_("{count} seat left", "{count} seats left", 10).format(count=10) in blocks[1]
     assert f"{_('applications')}: 1" in blocks[1]
     assert SUMMER_SCHOOL.title["ru"] not in stats
+    # The balance of those holding a seat, per event and for the programme as a whole.
+    balance = [
+        _("Holding a seat:"),
+        "• " + _("Countries: {counts}").format(counts=f"{mariam.t.country('GE')} 2"),
+        "• "
+        + _("Women {women}, men {men}, other {other}, not stated {unstated}").format(
+            women=0, men=0, other=0, unstated=2
+        ),
+        "• " + _("Ages: {counts}").format(counts=f"{_('age not stated')} 2"),
+        "• " + _("First-timers: {first} of {held}").format(first=2, held=2),
+    ]
+    assert blocks[0].endswith("\n".join(balance))
+    assert _("Holding a seat:") not in blocks[1]  # nobody holds a seat yet
+    assert programme_block.startswith(_("Programme: {title}").format(title=PROGRAMME_TITLE["ru"]))
+    assert (
+        _("Events: {events}, seats: {capacity}, taken: {taken}").format(
+            events=2, capacity=13, taken=2
+        )
+        in programme_block
+    )
+    assert programme_block.endswith("\n".join(balance))
 
     # Nobody else gets statistics.
     ani = live.person("az")

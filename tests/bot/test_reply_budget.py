@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emulator import SimulatedUser, TelegramEmulator
 from events.outbox.queue import State
+from redbridge.settings import DISPATCH_CHAT_BURST
 from tests.bot.process import BOT_USERNAME, BotProcess
 from tests.factories import create_event, create_programme
 from tests.scheduler.harness import (
@@ -84,7 +85,12 @@ async def test_200_people_writing_at_once_are_all_answered_in_the_order_they_wro
         process = ServeAt(tmp_path, database_url, tg, rate=30)
         try:
             await process.start()
-            tg.flood_limits(enabled=True, global_per_second=30, per_chat_per_second=1)
+            tg.flood_limits(
+                enabled=True,
+                global_per_second=30,
+                per_chat_per_second=1,
+                per_chat_burst=DISPATCH_CHAT_BURST,
+            )
             deliveries = Deliveries(tg)
             people = [tg.user(8_200_000 + n, f"Guest {n}") for n in range(BURST)]
             wrote = await write_spread(people, 1.0)
@@ -137,7 +143,12 @@ async def test_people_who_write_during_a_broadcast_are_answered_and_a_restart_lo
         )
 
     async with TelegramEmulator(bot_username=BOT_USERNAME) as tg:
-        tg.flood_limits(enabled=True, global_per_second=RATE, per_chat_per_second=1)
+        tg.flood_limits(
+            enabled=True,
+            global_per_second=RATE,
+            per_chat_per_second=1,
+            per_chat_burst=DISPATCH_CHAT_BURST,
+        )
         open_chats(tg, recipients)
         deliveries = Deliveries(tg)
         process = ServeAt(tmp_path, database_url, tg, rate=RATE)

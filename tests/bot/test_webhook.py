@@ -11,7 +11,6 @@ SQLite: it registers the webhook with the emulator and answers a person.
 import asyncio
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -38,6 +37,7 @@ from tests.bot.inprocess import (
     InProcessBot,
     inprocess,  # noqa: F401 - the fixture
 )
+from tests.support.ports import free_port
 
 SECRET = "s3cret_Webhook-token"
 PERSONAL_TOKEN = "personal-feed-Token_0123456789"
@@ -49,13 +49,6 @@ GREETING_KA = Catalogues().translator("ka").gettext(WELCOME)
 PROBLEM_JSON = "application/problem+json"
 START_TIMEOUT_S = 90.0
 REPLY_TIMEOUT_S = 15.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 async def until(condition: Callable[[], bool], timeout: float = REPLY_TIMEOUT_S) -> None:

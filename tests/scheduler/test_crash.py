@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emulator import TelegramEmulator
 from events.outbox.queue import State
+from redbridge.settings import DISPATCH_CHAT_BURST
 from tests.bot.process import BOT_USERNAME, BotProcess
 from tests.factories import create_event, create_programme
 from tests.scheduler.harness import (
@@ -22,7 +23,9 @@ from tests.scheduler.harness import (
     add_broadcast,
     add_people,
     open_chats,
+    outbox,
     queue_broadcast,
+    quiet,
     until,
     until_stored,
 )
@@ -30,9 +33,9 @@ from tests.scheduler.harness import (
 RECIPIENTS = 600
 KILL_AFTER = 150
 RATE = 90  # messages a second, for the emulator's limit and the dispatcher alike
-# What can be on its way when the process dies: requests in flight plus answers not yet
-# recorded (the recorder writes within milliseconds): about a sixth of a second of sending.
-MOST_DUPLICATES = RATE // 6
+# Answers not yet recorded when the process dies: the recorder writes within
+# milliseconds, but a loaded machine may hold it up; half a second of sending at most.
+MOST_UNRECORDED = RATE // 2
 
 
 class ServeWithShortLease(BotProcess):
@@ -65,7 +68,12 @@ async def test_a_broadcast_survives_kill_9_and_repeats_only_what_was_in_flight(
         assert await queue_broadcast(session, now, broadcast, people) == RECIPIENTS
 
     async with TelegramEmulator(bot_username=BOT_USERNAME) as tg:
-        tg.flood_limits(enabled=True, global_per_second=RATE, per_chat_per_second=1)
+        tg.flood_limits(
+            enabled=True,
+            global_per_second=RATE,
+            per_chat_per_second=1,
+            per_chat_burst=DISPATCH_CHAT_BURST,
+        )
         deliveries = Deliveries(tg)
         open_chats(tg, people)
         process = ServeWithShortLease(tmp_path, database_url, tg)
@@ -73,7 +81,13 @@ async def test_a_broadcast_survives_kill_9_and_repeats_only_what_was_in_flight(
             await process.start()
             await until(lambda: len(deliveries) >= KILL_AFTER, "the broadcast under way", 40)
             await process.kill()
+            await quiet()  # requests the emulator had already taken are answered
             at_kill = len(deliveries)
+            # Delivered but not yet recorded as sent when the process died: exactly what
+            # may be sent again.
+            unrecorded = at_kill - sum(
+                row.state == State.SENT for row in await outbox(sessionmaker)
+            )
             restart_log = process.log_size()
             await process.start()
             await until(lambda: len(deliveries.per_chat()) == RECIPIENTS, "everyone's message", 60)
@@ -90,11 +104,13 @@ async def test_a_broadcast_survives_kill_9_and_repeats_only_what_was_in_flight(
     duplicates = sum(count for copies_each, count in copies.items() if copies_each > 1)
     print(  # noqa: T201
         f"\n[{backend}] killed after {at_kill} of {RECIPIENTS} deliveries; after the "
-        f"restart everyone has the message; {duplicates} recipients got it twice; "
+        f"restart everyone has the message; {duplicates} recipients got it twice "
+        f"({unrecorded} were delivered but not recorded); "
         f"429 answers: {tg.stats.too_many_requests}"
     )
     assert len(rows) == RECIPIENTS
     assert set(copies) <= {1, 2}
-    assert duplicates <= MOST_DUPLICATES
+    assert duplicates <= unrecorded
+    assert unrecorded <= MOST_UNRECORDED  # the recorder keeps up with the sending
     assert tg.stats.too_many_requests == 0
     assert not problems, problems

@@ -109,9 +109,23 @@ def by_chat(sent: Sequence[Sent]) -> dict[int, list[Sent]]:
     return chats
 
 
-def run(rate: float, per_chat: float, plan: Sequence[Request]) -> list[Sent]:
+def bucket_overflows(moments: Sequence[float], capacity: int, rate: float) -> int:
+    """How many of the moments a token bucket (Telegram's tolerance of short bursts, as
+    the emulator models it) of ``capacity`` sends, refilled at ``rate`` a second, refuses."""
+    tokens, last, refused = float(capacity), 0.0, 0
+    for moment in sorted(moments):
+        tokens = min(capacity, tokens + (moment - last) * rate)
+        last = moment
+        if tokens >= 1 - EPSILON:
+            tokens -= 1
+        else:
+            refused += 1
+    return refused
+
+
+def run(rate: float, per_chat: float, plan: Sequence[Request], burst: int = 0) -> list[Sent]:
     async def main() -> list[Sent]:
-        return await send_all(Pacer(rate, per_chat), plan)
+        return await send_all(Pacer(rate, per_chat, per_chat_burst=burst), plan)
 
     return run_in_virtual_time(main)
 
@@ -191,6 +205,7 @@ def test_a_send_that_never_completes_stops_sending_after_the_window_is_full() ->
 @given(
     rate=st.sampled_from([1, 2, 3, 4.5, 7, 10, 30]),
     per_chat=st.sampled_from([0.5, 1.0, 2.0]),
+    burst=st.sampled_from([0, 0, 1, 2]),
     plan=st.lists(
         st.builds(
             Request,
@@ -203,16 +218,20 @@ def test_a_send_that_never_completes_stops_sending_after_the_window_is_full() ->
     ),
 )
 def test_no_window_ever_holds_more_than_the_limit_whatever_the_latencies(
-    rate: float, per_chat: float, plan: list[Request]
+    rate: float, per_chat: float, burst: int, plan: list[Request]
 ) -> None:
-    sent = run(rate, per_chat, plan)
+    sent = run(rate, per_chat, plan, burst)
 
     assert len(sent) == len(plan)
     arrivals = [one.arrived for one in sent]
     assert most_in_any_window(arrivals) <= int(rate)
     for chat, messages in by_chat(sent).items():
-        gap = closest([one.arrived for one in messages])
-        assert gap >= 1 / per_chat - EPSILON, f"chat {chat}: two arrivals {gap:.3f} s apart"
+        chat_arrivals = [one.arrived for one in messages]
+        if burst == 0:
+            gap = closest(chat_arrivals)
+            assert gap >= 1 / per_chat - EPSILON, f"chat {chat}: arrivals {gap:.3f} s apart"
+        assert bucket_overflows(chat_arrivals, 1 + burst, per_chat) == 0, f"chat {chat}"
+        assert most_in_any_window(chat_arrivals, (1 + burst) / per_chat) <= 1 + burst
     # Completions out of order (a slow request before fast ones) are part of the plans.
     starts = [one.started for one in sent]
     assert starts == sorted(starts)
@@ -246,6 +265,23 @@ def test_one_chat_gets_one_message_a_second_counted_from_the_last_answer() -> No
     starts = [one.started for one in sent]
     for before, after in zip(starts, starts[1:], strict=False):
         assert after - before == about(0.2 + 1 + MARGIN)
+
+
+def test_a_chat_may_get_a_short_burst_then_its_average_rate() -> None:
+    """Three messages to one chat go at once with a burst of two; the fourth waits until
+    the first completed three seconds ago, so the chat averages one a second."""
+    sent = run(30, 1, [Request(7, latency=0.2) for _ in range(7)], burst=2)
+
+    starts = [one.started for one in sent]
+    assert starts[2] - starts[0] == about(2 / 30)  # only the overall spacing between them
+    assert starts[3] == about(0.2 + 3 + MARGIN)
+    assert starts[6] == about(starts[3] + 0.2 + 3 + MARGIN)
+    assert bucket_overflows([one.arrived for one in sent], 3, 1) == 0
+
+
+def test_a_burst_cannot_be_negative() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        Pacer(30, 1, per_chat_burst=-1)
 
 
 def test_other_chats_are_not_held_up_by_a_busy_one() -> None:

@@ -12,7 +12,6 @@ PostgreSQL half of the suite is not optional.
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -22,6 +21,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from events.store import normalise_url
+from tests.support.ports import free_port
 
 URL_VARIABLE = "REDBRIDGE_TEST_POSTGRES_URL"
 BIN_VARIABLE = "REDBRIDGE_POSTGRES_BIN"
@@ -61,13 +61,6 @@ def find_binaries() -> Path:
 def _major_version(bin_dir: Path) -> int:
     name = bin_dir.parent.name
     return int(name) if name.isdigit() else 0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _as_server_user(command: Sequence[str]) -> list[str]:
