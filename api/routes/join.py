@@ -19,8 +19,21 @@ from events.online.visits import JoinRefusal, open_join_link
 router = APIRouter(tags=["online events"])
 
 _PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+# Robots that fetch a link shown in a chat to draw its preview; their visit is not the
+# person's. Telegram's names itself "TelegramBot (like TwitterBot)".
+_PREVIEW_ROBOTS = (
+    "telegrambot",
+    "twitterbot",
+    "facebookexternalhit",
+    "whatsapp",
+    "slackbot",
+    "discordbot",
+    "linkedinbot",
+    "skypeuripreview",
+)
 _STATUS = {
     JoinRefusal.UNKNOWN: 404,
+    JoinRefusal.PREVIEW: 200,
     JoinRefusal.NO_SEAT: 410,
     JoinRefusal.ENDED: 410,
     JoinRefusal.NOT_YET: 200,
@@ -33,9 +46,13 @@ async def join(
     token: Annotated[str, Path(max_length=100)],
     session: SessionDep,
     now: NowDep,
-    accept_language: Annotated[str | None, Header(max_length=500)] = None,
+    # Headers are read, never refused: a page is always better here than a 422.
+    accept_language: Annotated[str | None, Header()] = None,
+    user_agent: Annotated[str | None, Header()] = None,
 ) -> Response:
-    visit = await open_join_link(session, now, token)
+    agent = (user_agent or "")[:500].lower()
+    by_robot = any(robot in agent for robot in _PREVIEW_ROBOTS)
+    visit = await open_join_link(session, now, token, by_robot=by_robot)
     if visit.url is not None:
         return RedirectResponse(visit.url, status_code=303, headers=_PRIVATE)
     refusal = visit.refusal or JoinRefusal.UNKNOWN
@@ -49,4 +66,4 @@ def _first_language(accept_language: str | None) -> str | None:
     """The browser's first language (``hy-AM,hy;q=0.9,en;q=0.8`` → ``hy-AM``)."""
     if not accept_language:
         return None
-    return accept_language.split(",", 1)[0].split(";", 1)[0].strip() or None
+    return accept_language[:100].split(",", 1)[0].split(";", 1)[0].strip() or None

@@ -30,6 +30,10 @@ def _texts(refusal: JoinRefusal, language: Language) -> tuple[str, str]:
                 "is cancelled or has no online seat, or the event was cancelled."
             ),
         ),
+        JoinRefusal.PREVIEW: (
+            gettext("Personal link to join online"),
+            gettext("Please open this link in your browser to join."),
+        ),
         JoinRefusal.ENDED: (
             gettext("The event is over"),
             gettext("This event has ended, so its join link no longer works."),

@@ -23,6 +23,7 @@ class JoinRefusal(StrEnum):
     """Why a redirect does not forward; each has its own page."""
 
     UNKNOWN = "unknown"  # no such token (never was, erased, or replaced)
+    PREVIEW = "preview"  # a link-preview robot, not the person: nothing counted or forwarded
     NO_SEAT = "no_seat"  # cancelled, not confirmed, moved to the room, or event cancelled
     NOT_YET = "not_yet"  # the window has not opened
     ENDED = "ended"  # the event is over
@@ -40,10 +41,15 @@ class JoinVisit:
     recorded: bool = False
 
 
-async def open_join_link(session: AsyncSession, now: datetime, token: str) -> JoinVisit:
+async def open_join_link(
+    session: AsyncSession, now: datetime, token: str, *, by_robot: bool = False
+) -> JoinVisit:
     """Check a join token and, within the event's time window (from 30 minutes before
     the start to its end), record the holder's attendance like a check-in. Forwards only
-    a confirmed online seat of an event that is on; commits when it records."""
+    a confirmed online seat of an event that is on; commits when it records.
+
+    ``by_robot``: the request comes from a link-preview robot (Telegram and chat apps
+    fetch links shown in a message): it is neither counted nor forwarded."""
     registration = (
         await session.scalar(select(Registration).where(Registration.join_token == token))
         if TOKEN_SHAPE.match(token)
@@ -53,11 +59,13 @@ async def open_join_link(session: AsyncSession, now: datetime, token: str) -> Jo
         return JoinVisit(None, JoinRefusal.UNKNOWN, None)
     participant = await session.get(Participant, registration.participant_id)
     language = participant.language if participant is not None else None
+    if by_robot:
+        return JoinVisit(None, JoinRefusal.PREVIEW, language)
     event = await session.get(Event, registration.event_id)
+    if event is not None and now >= event.ends_at:
+        return JoinVisit(None, JoinRefusal.ENDED, language)
     if event is None or not holds_online_seat(registration, event):
         return JoinVisit(None, JoinRefusal.NO_SEAT, language)
-    if now >= event.ends_at:
-        return JoinVisit(None, JoinRefusal.ENDED, language)
     if not event.join_url:
         return JoinVisit(None, JoinRefusal.NO_LINK, language)
     if now < event.starts_at - WINDOW_OPENS_BEFORE:

@@ -248,6 +248,12 @@ async def test_the_redirect_counts_attendance_and_forwards_in_the_window(
 
     starts_at = datetime.fromisoformat(concert.event["starts_at"])
     clock.now = starts_at - timedelta(minutes=5)
+    # Telegram fetches a link shown in a chat to draw its preview: that is not Nino.
+    robot = await api.get(f"/j/{token}", headers={"User-Agent": "TelegramBot (like TwitterBot)"})
+    assert (robot.status_code, "location" in robot.headers) == (200, False)
+    assert "meet.example.org" not in robot.text
+    unseen = (await api.get(f"/api/v1/registrations/{nino['id']}", headers=admin)).json()
+    assert unseen["status"] == "confirmed"
     opened = await api.get(f"/j/{token}")
     assert opened.status_code == 303
     assert opened.headers["location"] == LINK

@@ -64,12 +64,13 @@ def test_no_link_without_a_confirmed_online_seat(
 ) -> None:
     t = Catalogues().translator("ru")
     registration = _registration(concert, status, NOW, participation)
-    for kind, params in (
+    cases: list[tuple[Kind, dict[str, object]]] = [
         (Kind.REMINDER, {"offset": min(concert.reminder_offsets)}),
         (Kind.JOIN_LINK_CHANGED, {"changed_at": 1}),
         (Kind.EVENT_CHANGED, {}),
         (Kind.OFFER, {}),
-    ):
+    ]
+    for kind, params in cases:
         text = render(t, _ready(kind, concert, registration, params=params), PUBLIC_URL).text
         assert "/j/" not in text
         assert str(concert.join_url) not in text
