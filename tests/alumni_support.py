@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.access import SYSTEM
 from events.alumni.imports import import_alumni
-from events.alumni.invitations import Account, answer_invitations
+from events.alumni.invitations import Account, settle_invitations
 from events.models import Event, Participant
 from events.participants import find_by_telegram_id
 from tests.factories import create_event
@@ -54,7 +54,7 @@ async def confirmed_alumnus(
         lines += [f"{name},{telegram_user_id},{e.slug}" for s, e in editions if s == slug]
         await import_alumni(session, now, SYSTEM, slug, "\n".join(lines))
     account = Account(telegram_user_id, None)
-    await answer_invitations(session, now, account, confirm=True, language=language)
+    await settle_invitations(session, now, account, confirm=True, language=language)
     participant: Participant | None = await find_by_telegram_id(session, telegram_user_id)
     assert participant is not None
     return Alumnus(participant.id, telegram_user_id, name)

@@ -15,8 +15,8 @@ from bot.keyboards import button
 from bot.replies import edit_or_send
 from bot.signup.steps import NEIGHBOURS
 from bot.views import e, event_title
-from events.alumni.directory import DirectoryFilter, card_of, past_editions, search
-from events.alumni.membership import alumnus_memberships, editions_of
+from events.alumni.directory import DirectoryFilter, card_of, ended_events, search
+from events.alumni.membership import alumnus_memberships, attended_events
 from events.alumni.profiles import INTERESTS, SPOKEN
 from events.listings import open_programmes
 from events.models import Event, Participant, Programme
@@ -95,7 +95,7 @@ async def _pick_view(
         empty: dict[str, object] = {"programme": 0, "edition": 0}
     elif what == "edition":
         async with db() as session:
-            editions = await past_editions(session, now, data.programme)
+            editions = await ended_events(session, now, data.programme)
         options = [
             (f"{event_title(t, ev)} · {t.date(ev.starts_at, ev.timezone)}", {"edition": ev.id})
             for ev in editions
@@ -134,7 +134,7 @@ async def _page_view(
         found = await search(session, participant.id if participant else None, where, data.page)
         editions = {
             ev.id: ev
-            for ev in await editions_of(
+            for ev in await attended_events(
                 session, frozenset(i for card in found.cards for i in card.editions)
             )
         }
@@ -174,7 +174,7 @@ async def _person_view(
         await alumnus_memberships(session, participant.id if participant else None)
         assert participant is not None
         card = await card_of(session, participant.id, data.id)
-        editions = {ev.id: ev for ev in await editions_of(session, card.editions)}
+        editions = {ev.id: ev for ev in await attended_events(session, card.editions)}
     ask = button(
         t.gettext("Ask to exchange contacts"), ContactAction(action="ask", id=data.id).pack()
     )

@@ -29,7 +29,7 @@ from bot.signup.steps import NEIGHBOURS
 from bot.views import e, event_title
 from events.alumni.directory import own_card
 from events.alumni.errors import NotAnAlumnus
-from events.alumni.invitations import Account, answer_invitations, open_invitations
+from events.alumni.invitations import Account, open_invitations, settle_invitations
 from events.alumni.membership import memberships_of
 from events.alumni.profiles import (
     INTERESTS,
@@ -224,7 +224,7 @@ async def _answer_invitation(
 ) -> None:
     language = participant.language if participant else t.language
     async with db() as session:
-        answered = await answer_invitations(
+        answered = await settle_invitations(
             session, now, account_of(query.from_user), confirm=confirm, language=language
         )
     if not answered:

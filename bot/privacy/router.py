@@ -18,7 +18,7 @@ from bot.replies import answer_long
 from bot.signup.draft import PROFILE_ONLY
 from bot.views import my_data, profile_summary
 from events.alumni.directory import own_alumni_data
-from events.alumni.membership import editions_of
+from events.alumni.membership import attended_events
 from events.errors import DomainError
 from events.models import Participant
 from events.own_registrations import own_registrations
@@ -41,7 +41,7 @@ async def show_my_data(
     async with db() as session:
         registrations = await own_registrations(session, participant.id)
         alumni = await own_alumni_data(session, participant.id)
-        editions = {event.id: event for event in await editions_of(session, alumni.editions)}
+        editions = {event.id: event for event in await attended_events(session, alumni.editions)}
     text = my_data(t, participant, list(registrations))
     network = my_alumni_data(t, participant.name, alumni, editions)
     await answer_long(message, f"{text}\n\n{network}" if network else text)

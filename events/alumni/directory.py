@@ -218,9 +218,7 @@ def own_card(profile: AlumniProfile, name: str, editions: frozenset[int]) -> Car
 FILTER_EDITIONS = 20
 
 
-async def past_editions(
-    session: AsyncSession, now: datetime, programme_id: int = 0
-) -> list[Event]:
+async def ended_events(session: AsyncSession, now: datetime, programme_id: int = 0) -> list[Event]:
     """Editions a search can be narrowed to: events that have ended (not cancelled, not
     drafts), newest first. Whether anyone is listed for them is not what decides, so the
     list reveals nobody."""

@@ -67,7 +67,7 @@ async def take_new_invitations(
     return events
 
 
-async def answer_invitations(
+async def settle_invitations(
     session: AsyncSession, now: datetime, account: Account, *, confirm: bool, language: str
 ) -> int:
     """Confirm (or decline) every open invitation of this account; returns how many.

@@ -95,7 +95,7 @@ async def alumnus_memberships(session: AsyncSession, participant_id: int | None)
     return found
 
 
-async def editions_of(session: AsyncSession, event_ids: frozenset[int]) -> list[Event]:
+async def attended_events(session: AsyncSession, event_ids: frozenset[int]) -> list[Event]:
     """The events (editions) with these ids, oldest first."""
     if not event_ids:
         return []

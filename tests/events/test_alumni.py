@@ -27,7 +27,7 @@ from events.alumni.errors import (
     RequestLimitReached,
 )
 from events.alumni.imports import import_alumni
-from events.alumni.invitations import Account, answer_invitations, take_new_invitations
+from events.alumni.invitations import Account, settle_invitations, take_new_invitations
 from events.alumni.profiles import set_audience, set_country, set_text, toggle
 from events.alumni.visibility import FIELDS, Audience
 from events.editions import complete_past_events
@@ -143,7 +143,7 @@ async def test_imported_people_are_invited_once_and_confirm_or_decline(
     # Before confirming, Ani is nobody's alumnus.
     with pytest.raises(NotAnAlumnus):
         await search(session, None, DirectoryFilter())
-    assert await answer_invitations(session, now, ani, confirm=True, language="hy") == 1
+    assert await settle_invitations(session, now, ani, confirm=True, language="hy") == 1
     row = await session.scalar(
         select(Alumnus).where(Alumnus.event_id == edition.id, Alumnus.confirmed_at.is_not(None))
     )
@@ -154,7 +154,7 @@ async def test_imported_people_are_invited_once_and_confirm_or_decline(
     assert page.cards == []  # Leyla has not confirmed
 
     leyla = Account(555000111, None)
-    assert await answer_invitations(session, now, leyla, confirm=False, language="az") == 1
+    assert await settle_invitations(session, now, leyla, confirm=False, language="az") == 1
     declined = await session.scalar(select(Alumnus).where(Alumnus.telegram_user_id == 555000111))
     assert declined is not None
     assert declined.declined_at == now
