@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.alumni.router import alumni_guard
 from bot.alumni.views import card_lines, interest_label, spoken_language
 from bot.callbacks import AlumniMenu, ContactAction, Directory
+from bot.choices import Choice, event_choice, numbered
 from bot.guards import Refused
 from bot.i18n import Translator
 from bot.keyboards import button
@@ -85,21 +86,25 @@ async def _pick_view(
 ) -> tuple[str, InlineKeyboardMarkup]:
     what = data.what
     options: list[tuple[str, dict[str, object]]] = []
+    # Titles organisers wrote are listed in full and numbered; their buttons stay short.
+    named: list[Choice] = []
     if what == "programme":
         async with db() as session:
             programmes = await open_programmes(session)
-        options = [
-            (t.pick(p.title, p.default_language), {"programme": p.id, "edition": 0})
+        named = [
+            Choice(
+                line=e(title),
+                title=title,
+                data=_with(data, "filters", programme=p.id, edition=0).pack(),
+            )
             for p in programmes
+            for title in [t.pick(p.title, p.default_language)]
         ]
         empty: dict[str, object] = {"programme": 0, "edition": 0}
     elif what == "edition":
         async with db() as session:
             editions = await ended_events(session, now, data.programme)
-        options = [
-            (f"{event_title(t, ev)} · {t.date(ev.starts_at, ev.timezone)}", {"edition": ev.id})
-            for ev in editions
-        ]
+        named = [event_choice(t, ev, _with(data, "filters", edition=ev.id)) for ev in editions]
         empty = {"edition": 0}
     elif what == "country":
         options = [(t.country(code), {"country": code}) for code in NEIGHBOURS]
@@ -112,9 +117,14 @@ async def _pick_view(
         empty = {"interest": ""}
     else:
         raise Refused(t.gettext("This button is no longer active."), alert=False)
-    buttons = [[button(label, _with(data, "filters", **value).pack())] for label, value in options]
+    listing, numbered_buttons = numbered(named)
+    buttons = [[key] for key in numbered_buttons]
+    buttons += [
+        [button(label, _with(data, "filters", **value).pack())] for label, value in options
+    ]
     buttons.append([button(t.gettext("No filter"), _with(data, "filters", **empty).pack())])
-    return t.gettext("Choose one:"), _grid(*buttons)
+    text = t.gettext("Choose one:")
+    return (f"{text}\n\n{listing}" if listing else text), _grid(*buttons)
 
 
 async def _page_view(

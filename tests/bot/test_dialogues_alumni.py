@@ -140,8 +140,11 @@ async def test_an_imported_alumna_joins_finds_someone_and_they_exchange_contacts
     # Narrowed to her edition, Leyla alone.
     await ani.tap_for_edit(_("Filters"), _("Country: {country}").format(country=azerbaijan))
     await ani.tap_for_edit(_("Event"), _("Choose one:"))
-    edition_label = f"{edition.title['en']} · {ani.t.date(edition.starts_at, edition.timezone)}"
-    await ani.tap_for_edit(edition_label, _("Event: {title}").format(title=edition.title["en"]))
+    # The editions are listed in full, numbered; their buttons are short.
+    picked = await ani.tap_entry(
+        edition.title["en"], ani.t.date(edition.starts_at, edition.timezone)
+    )
+    assert _("Event: {title}").format(title=edition.title["en"]) in shown(picked)
     results = await ani.tap_for_edit(
         _("Show alumni"), "Leyla", edition.title["en"], "Ganja", "I <3 rivers & bridges"
     )
