@@ -12,6 +12,9 @@ from datetime import UTC, datetime, timedelta
 from aiogram.types import InlineKeyboardMarkup
 from icalendar import Calendar
 
+from bot.alumni import notices as alumni_notices
+from bot.alumni.router import invitation_keyboard, invitation_text, menu_keyboard, menu_text
+from bot.alumni.views import card_lines, own_profile_text
 from bot.broadcasts.reports import _broadcast_list, _report_text
 from bot.callbacks import Mine
 from bot.choices import registration_choice
@@ -44,6 +47,11 @@ from bot.views import (
 )
 from bot.wording import count_label, refusal, status_label
 from events import errors
+from events.alumni.connections import Contact
+from events.alumni.directory import Card
+from events.alumni.notices import ConnectionNotice
+from events.alumni.profiles import INTERESTS, SPOKEN
+from events.alumni.visibility import Audience
 from events.applicants import Application
 from events.broadcasts import BroadcastReport, BroadcastState
 from events.editions import build_event
@@ -65,6 +73,7 @@ from events.feeds.render import (
 )
 from events.languages import LANGUAGES, Language
 from events.models import (
+    AlumniProfile,
     Broadcast,
     Event,
     Participant,
@@ -321,6 +330,7 @@ def views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
         )
     yield from review_views(t, data, now)
     yield from _online_views(t, data, now)
+    yield from alumni_views(t, data, now)
     event = data.events[0]
     participant = _participant(t.language, now)
     registrations = [(_registration(event, RegistrationStatus.CONFIRMED, now), event)]
@@ -530,3 +540,47 @@ def closing_note(now: datetime = NOW) -> str:
 
 if __name__ == "__main__":
     print(closing_note())  # noqa: T201 - the point of running it
+
+
+def alumni_views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
+    """The alumni network: invitation, menu, a card, one's profile, a contact request and
+    its acceptance (people's own words in them are Russian, not English)."""
+    editions = data.events[:2]
+    yield Sample("alumni/invitation", invitation_text(t, editions), invitation_keyboard(t))
+    yield Sample("alumni/menu", menu_text(t), menu_keyboard(t))
+    card = Card(
+        participant_id=7,
+        name="Ani",
+        editions=frozenset(event.id for event in editions),
+        bio="Учусь в Ереване",
+        city="Гюмри",
+        country="AM",
+        languages=tuple(SPOKEN[:3]),
+        interests=tuple(INTERESTS[:3]),
+        tags=(),
+    )
+    shown_editions = {event.id: event for event in editions}
+    yield Sample("alumni/card", "\n".join(card_lines(t, card, shown_editions)))
+    profile = AlumniProfile(
+        participant_id=7,
+        name_seen=Audience.ALL,
+        bio_seen=Audience.PROGRAMME,
+        city_seen=Audience.EDITION,
+        country_seen=Audience.NOBODY,
+        languages_seen=Audience.ALL,
+        interests_seen=Audience.ALL,
+        created_at=now,
+        updated_at=now,
+    )
+    yield Sample("alumni/profile", own_profile_text(t, profile, card))
+    for note in ("", "Помните Тбилиси?"):
+        notice = ConnectionNotice(3, "Ani", note, None)
+        yield Sample(
+            f"alumni/request/{bool(note)}",
+            alumni_notices.request_text(t, notice),
+            alumni_notices.request_keyboard(t, notice),
+        )
+    for username in ("ani_p", None):
+        contact = Contact("Ani", username, 123456)
+        accepted = ConnectionNotice(3, "Ani", "", contact)
+        yield Sample(f"alumni/accepted/{username}", alumni_notices.accepted_text(t, accepted))

@@ -72,6 +72,10 @@ def _readable(text: str) -> str:
     text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"\b(?:https?|webcal|tg)://\S+", " ", text)
     text = re.sub(r"t\.me/\S+", " ", text)
+    text = re.sub(r"(?<!\w)@\w+", " ", text)  # a Telegram username is a handle
+    # The five languages go by their own names everywhere, as in the picker (#14).
+    for name in LANGUAGE_NAMES.values():
+        text = text.replace(name, " ")
     return re.sub(r"(?<!\w)/[a-z_]+", " ", text)
 
 
@@ -84,6 +88,8 @@ def test_the_english_word_check_finds_english() -> None:
     assert english_words("Где: Youth Centre, Тбилиси") == ["Youth", "Centre"]
     assert english_words("Откройте https://t.me/x?start=e-1 или /start, Redbridge, UTC+4") == []
     assert english_words("Билет: <code>K7Q2M9</code>") == []
+    assert english_words("Контакт: @ani_p. Языки: Azərbaycanca, English") == []
+    assert english_words("Языки: English people") == ["people"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
