@@ -27,7 +27,7 @@ async def present_event(
         programme.slug,
         (await seats_left(session, event), online),
         links.bot_username,
-        shows_join_url=viewer is not None and viewer.can_manage(event.programme_id),
+        shows_private_links=viewer is not None and viewer.can_manage(event.programme_id),
     )
 
 

@@ -82,6 +82,10 @@ class EventOut(BaseModel):
         description="the private stream or meeting link: only for those who manage the "
         "event's programme, null for everyone else"
     )
+    cohort_link: str | None = Field(
+        description="the Telegram group of the edition's alumni: only for those who manage "
+        "the event's programme, null for everyone else"
+    )
     status: str
     sequence: int
     start_payload: str
@@ -97,7 +101,7 @@ class EventOut(BaseModel):
         seats_left: tuple[int, int | None],
         bot_username: str | None,
         *,
-        shows_join_url: bool = False,
+        shows_private_links: bool = False,
     ) -> "EventOut":
         """``seats_left``: the free seats of ``capacity`` and of ``online_capacity``."""
         payload = event_payload(event.slug)
@@ -107,7 +111,8 @@ class EventOut(BaseModel):
                 "programme_slug": programme_slug,
                 "seats_left": seats_left[0],
                 "online_seats_left": seats_left[1],
-                "join_url": event.join_url if shows_join_url else None,
+                "join_url": event.join_url if shows_private_links else None,
+                "cohort_link": event.cohort_link if shows_private_links else None,
                 "start_payload": payload,
                 "deep_link": deep_link(bot_username, payload),
             }
@@ -123,6 +128,7 @@ _EVENT_COLUMNS = [
         "seats_left",
         "online_seats_left",
         "join_url",
+        "cohort_link",
         "start_payload",
         "deep_link",
     }

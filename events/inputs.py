@@ -296,6 +296,13 @@ OfferValidHours = Annotated[int, Whole(1, 720)]
 # name in its xn-- form), an optional port, then no spaces or control characters.
 JOIN_URL_PATTERN = r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][^\x00-\x20\x7f]*)?$"
 JoinUrl = Annotated[str, StringConstraints(pattern=JOIN_URL_PATTERN, max_length=500)]
+# A Telegram group's invite link, as Telegram makes them (t.me/+… or t.me/joinchat/…).
+CohortLink = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^https://t\.me/(?:\+|joinchat/)[A-Za-z0-9_-]{8,64}$", max_length=100
+    ),
+]
 
 # The longest reminder offset an organiser may set: 30 days, in minutes.
 MAX_REMINDER_OFFSET = 30 * 24 * 60
@@ -466,6 +473,8 @@ class EventFields(CommonEventFields):
     # The stream or meeting link, private: shown only to those who manage the event, and
     # reached by confirmed online participants through their own redirect.
     join_url: JoinUrl | None = None
+    # The edition's alumni group, private too: the bot gives it to its alumni only.
+    cohort_link: CohortLink | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -566,6 +575,7 @@ class EventChanges(Strict):
     online_country_quotas: dict[CountryCode, Quota] | None = None
     online_gender_quotas: dict[Gender, Quota] | None = None
     join_url: JoinUrl | None = None
+    cohort_link: CohortLink | None = None
 
 
 # The year the process started, for the check and the document alike (a birth year

@@ -157,6 +157,8 @@ class Event(Base):
     # The stream or meeting URL: private. People with a confirmed online seat reach it only
     # through their own redirect (``events.online``); no public output carries it.
     join_url: Mapped[str | None] = mapped_column(String(500))
+    # The Telegram group of this edition's alumni: given by the bot to them only.
+    cohort_link: Mapped[str | None] = mapped_column(String(100))
 
     __table_args__ = (
         UniqueConstraint("series_id", "occurrence_on", name="uq_events_series_occurrence"),

@@ -1,6 +1,6 @@
 """/alumni: the menu, invitations of imported alumni, and one's own profile."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 
@@ -30,7 +30,7 @@ from bot.views import e, event_title
 from events.alumni.directory import own_card
 from events.alumni.errors import NotAnAlumnus
 from events.alumni.invitations import Account, open_invitations, settle_invitations
-from events.alumni.membership import memberships_of
+from events.alumni.membership import cohort_groups, memberships_of
 from events.alumni.profiles import (
     INTERESTS,
     SPOKEN,
@@ -80,7 +80,14 @@ def menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
     )
 
 
-def menu_text(t: Translator) -> str:
+def menu_text(t: Translator, cohorts: Sequence[Event] = ()) -> str:
+    """The menu, with the group chat of each edition the reader is an alumnus of."""
+    groups = [
+        t.gettext("Group chat of the alumni of {event}: {link}").format(
+            event=f"<b>{e(event_title(t, event))}</b>", link=e(event.cohort_link or "")
+        )
+        for event in cohorts
+    ]
     return "\n\n".join(
         [
             t.gettext("<b>Alumni network</b>"),
@@ -89,6 +96,7 @@ def menu_text(t: Translator) -> str:
                 "hidden until you choose who may see each part of it, and contacts are "
                 "exchanged only when both of you agree."
             ),
+            *groups,
         ]
     )
 
@@ -108,10 +116,11 @@ async def alumni_command(
         member = (
             (await memberships_of(session, participant.id)).is_alumnus if participant else False
         )
+        cohorts = await cohort_groups(session, participant.id) if member and participant else []
     if invited:
         await message.answer(invitation_text(t, invited), reply_markup=invitation_keyboard(t))
     elif member:
-        await message.answer(menu_text(t), reply_markup=menu_keyboard(t))
+        await message.answer(menu_text(t, cohorts), reply_markup=menu_keyboard(t))
     else:
         await message.answer(
             t.gettext(
@@ -178,8 +187,9 @@ async def on_menu(
             async with db() as session:
                 if not (await memberships_of(session, pid)).is_alumnus:
                     raise NotAnAlumnus("not an alumnus")
+                cohorts = await cohort_groups(session, pid)
             await query.answer()
-            await edit_or_send(query, menu_text(t), menu_keyboard(t))
+            await edit_or_send(query, menu_text(t, cohorts), menu_keyboard(t))
         elif action == "profile":
             text, markup = await _profile_view(t, db, now, pid)
             await query.answer()

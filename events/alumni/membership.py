@@ -103,3 +103,10 @@ async def attended_events(session: AsyncSession, event_ids: frozenset[int]) -> l
         select(Event).where(Event.id.in_(sorted(event_ids))).order_by(Event.starts_at, Event.id)
     )
     return list(rows)
+
+
+async def cohort_groups(session: AsyncSession, participant_id: int) -> list[Event]:
+    """The editions a person is a confirmed alumnus of that have a group, oldest first:
+    its link is for them only."""
+    editions = (await memberships_of(session, participant_id)).editions
+    return [event for event in await attended_events(session, editions) if event.cohort_link]

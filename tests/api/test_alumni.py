@@ -127,3 +127,41 @@ async def test_statistics_and_reports_show_counts_and_notes_never_hidden_fields(
     stranger = await token_headers(Role.ORGANISER, ["concerts"])
     assert (await api.get(f"{base}/reports", headers=stranger)).status_code == 403
     assert (await api.get(f"{base}/statistics", headers=stranger)).status_code == 403
+
+
+async def test_a_cohort_link_is_a_telegram_group_link_read_only_by_the_organisers(
+    api: httpx.AsyncClient, admin: dict[str, str], token_headers: TokenFactory
+) -> None:
+    edition = await published_event(api, admin, slug="school-2026", **PAST)
+    url = f"/api/v1/events/{edition['id']}"
+    for bad in (
+        "http://t.me/+AbCdEfGh12",
+        "https://t.me/ani_petrosyan",
+        "https://example.org/+AbCdEfGh12",
+        "https://t.me/+short",
+        "https://t.me/+AbCdEfGh12\n",
+        "javascript:alert(1)",
+    ):
+        refused = await api.patch(url, json={"cohort_link": bad}, headers=admin)
+        assert refused.status_code == 422, bad
+        assert [error["field"] for error in refused.json()["errors"]] == ["cohort_link"]
+    link = "https://t.me/+AbCdEfGh12_-xyz"
+    assert (await api.patch(url, json={"cohort_link": link}, headers=admin)).status_code == 200
+
+    await api.post(
+        "/api/v1/programmes",
+        json={"slug": "concerts", "kind": "concert", "title": {"en": "Concerts"}},
+        headers=admin,
+    )
+    own = await token_headers(Role.ORGANISER, [SUMMER_SCHOOL])
+    stranger = await token_headers(Role.ORGANISER, ["concerts"])
+    for headers in (own, admin):
+        assert (await api.get(url, headers=headers)).json()["cohort_link"] == link
+    for headers in ({}, stranger):
+        for path in (url, "/api/v1/events", f"/api/v1/programmes/{SUMMER_SCHOOL}/events"):
+            answer = await api.get(path, headers=headers)
+            assert answer.status_code == 200
+            assert "AbCdEfGh12" not in answer.text
+    # Sent as null, the link is gone.
+    cleared = await api.patch(url, json={"cohort_link": None}, headers=admin)
+    assert cleared.json()["cohort_link"] is None

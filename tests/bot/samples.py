@@ -547,7 +547,13 @@ def alumni_views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sam
     its acceptance (people's own words in them are Russian, not English)."""
     editions = data.events[:2]
     yield Sample("alumni/invitation", invitation_text(t, editions), invitation_keyboard(t))
-    yield Sample("alumni/menu", menu_text(t), menu_keyboard(t))
+    cohort = Event(
+        id=99,
+        title=editions[0].title,
+        default_language=editions[0].default_language,
+        cohort_link="https://t.me/+Cohort2026_ab",
+    )
+    yield Sample("alumni/menu", menu_text(t, [cohort]), menu_keyboard(t))
     card = Card(
         participant_id=7,
         name="Ani",

@@ -124,9 +124,21 @@ async def test_an_imported_alumna_joins_finds_someone_and_they_exchange_contacts
     shown_to_all = _("Who sees it: {audience}").format(audience=_("All alumni"))
     await ani.tap_for_edit(_("All alumni"), shown_to_all)
 
+    # Her edition's group chat, once the organisers gave one: in her menu, for her alone.
+    group = "https://t.me/+Cohort2026_ab"
+    async with live.sessionmaker() as session:
+        stored = await session.get(Event, edition.id)
+        assert stored is not None
+        stored.cohort_link = group
+        await session.commit()
+    menu = await ani.say("/alumni", _(MENU_TEXT))
+    line = _("Group chat of the alumni of {event}: {link}").format(
+        event=ani.t.pick(edition.title), link=group
+    )
+    assert line in shown(menu)
+
     # The directory, by country: Leyla is found; Nino (hidden) and Aram (his name only for
     # another edition's alumni) are not, though all three live in Azerbaijan.
-    await ani.say("/alumni", _(MENU_TEXT))
     await ani.tap_for_edit(
         _("Find alumni"), _("No filters: everyone who shows their name to you.")
     )
