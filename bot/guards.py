@@ -10,11 +10,23 @@ from aiogram.types import CallbackQuery, Message
 from bot.i18n import Translator
 from bot.wording import refusal
 from events.errors import DomainError
+from events.principals import Principal
 
 
 class StaleButton(Exception):
     """The button belongs to something that is over: an earlier draft, another step, a
     value that is no longer offered."""
+
+
+def only_organisers(t: Translator) -> str:
+    return t.gettext("This is only for organisers.")
+
+
+def organiser_only(t: Translator, organiser: Principal | None) -> Principal:
+    """The organiser pressing; anyone else is told it is only for organisers."""
+    if organiser is None:
+        raise Refused(only_organisers(t))
+    return organiser
 
 
 class Refused(Exception):

@@ -28,13 +28,12 @@ from bot.broadcasts.views import (
     EVENT_BUTTONS,
     audience_label,
     audience_preset,
-    only_organisers,
     report_keyboard,
 )
 from bot.callbacks import Compose
 from bot.choices import event_choice, numbered
 from bot.filters import HAS_TEXT, NOT_A_COMMAND
-from bot.guards import Refused, StaleButton, guarded
+from bot.guards import Refused, StaleButton, guarded, only_organisers, organiser_only
 from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
 from bot.replies import answer_below, edit_or_send
@@ -80,12 +79,6 @@ async def _composing(
     return draft
 
 
-def _manager(t: Translator, organiser: Principal | None) -> Principal:
-    if organiser is None:
-        raise Refused(only_organisers(t))
-    return organiser
-
-
 # --- Composing ----------------------------------------------------------------------------
 
 
@@ -125,7 +118,7 @@ async def picked_event(
     organiser: Principal | None,
 ) -> None:
     async with guarded(query, t):
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         async with db() as session:
             event = await get_event(session, callback_data.event_id)
             # Counting checks that the event is theirs.
@@ -164,7 +157,7 @@ async def picked_audience(
         audience = audience_preset(callback_data.value)
         if audience is None:
             raise StaleButton
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         async with db() as session:
             event = await get_event(session, callback_data.event_id)
             count = await count_recipients(session, manager, event.id, audience)
@@ -327,7 +320,7 @@ async def send_now(
         audience = audience_preset(draft.audience or "")
         if audience is None:
             raise StaleButton
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         try:
             request = BroadcastDraft.model_validate({"texts": draft.texts, "audience": audience})
             report = await _queue(db, now, manager, draft.event_id, request)

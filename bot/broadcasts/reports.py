@@ -18,11 +18,10 @@ from bot.broadcasts.views import (
     EVENT_BUTTONS,
     audience_label,
     audience_preset,
-    only_organisers,
     report_keyboard,
 )
 from bot.callbacks import BroadcastControl
-from bot.guards import Refused, guarded
+from bot.guards import Refused, guarded, only_organisers
 from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.replies import answer_long, edit_or_send

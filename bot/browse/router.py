@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Browse, Mine, Signup
 from bot.choices import Choice, event_choice, numbered
-from bot.guards import Refused, guarded
+from bot.guards import Refused, guarded, only_organisers
 from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.qr import qr_png
@@ -191,7 +191,7 @@ async def poster(
             except NotFound:
                 event = None
         if event is None or organiser is None or not organiser.can_manage(event.programme_id):
-            raise Refused(t.gettext("This is only for organisers."))
+            raise Refused(only_organisers(t))
         await query.answer()
         me = await bot.me()
         link = deep_link(me.username, event_payload(event.slug)) or event_payload(event.slug)

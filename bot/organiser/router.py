@@ -7,6 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.guards import only_organisers
 from bot.i18n import Translator
 from bot.replies import answer_long
 from bot.views import e, event_title
@@ -44,7 +45,7 @@ async def stats(
             else []
         )
     if principal is None:
-        await message.answer(t.gettext("This is only for organisers."))
+        await message.answer(only_organisers(t))
         return
     # The one place organisers look regularly, so /broadcast is mentioned here rather
     # than in the public command menu.

@@ -18,7 +18,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Review
-from bot.guards import Refused, StaleButton, guarded
+from bot.guards import Refused, StaleButton, guarded, only_organisers, organiser_only
 from bot.i18n import Translator
 from bot.replies import answer_below, edit_or_send, split_html
 from bot.review.views import (
@@ -55,16 +55,6 @@ from events.review_queue import (
 from events.reviews import OPEN
 
 
-def _only_organisers(t: Translator) -> str:
-    return t.gettext("This is only for organisers.")
-
-
-def _manager(t: Translator, organiser: Principal | None) -> Principal:
-    if organiser is None:
-        raise Refused(_only_organisers(t))
-    return organiser
-
-
 async def review_command(
     message: Message,
     t: Translator,
@@ -73,7 +63,7 @@ async def review_command(
     organiser: Principal | None,
 ) -> None:
     if organiser is None:
-        await message.answer(_only_organisers(t))
+        await message.answer(only_organisers(t))
         return
     async with db() as session:
         events = await reviewable_events(session, organiser, now)
@@ -117,7 +107,7 @@ async def show(
     """An application of the queue: the one pressed in a list (while it is open), or the
     one at the button's position."""
     async with guarded(query, t):
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         async with db() as session:
             text, markup = await _card(
                 session,
@@ -142,7 +132,7 @@ async def score(
     async with guarded(query, t):
         if callback_data.value not in {str(n) for n in SCORES}:
             raise StaleButton
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         given = int(callback_data.value)
         async with db() as session:
             registration = await reviews.set_score(session, now, manager, callback_data.id, given)
@@ -167,7 +157,7 @@ async def decision(
     async with guarded(query, t):
         if callback_data.value not in DECISIONS:
             raise StaleButton
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         async with db() as session:
             # The event of the button first: a decision is for the queue it was shown in.
             await queue_entry(session, manager, callback_data.event_id, 0)
@@ -194,7 +184,7 @@ async def page(
     organiser: Principal | None,
 ) -> None:
     async with guarded(query, t):
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         async with db() as session:
             found = await queue_page(
                 session, manager, callback_data.event_id, callback_data.at, PAGE_SIZE
@@ -213,7 +203,7 @@ async def propose(
 ) -> None:
     """A new balanced proposal (replacing an open one), in new messages."""
     async with guarded(query, t):
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         async with db() as session:
             view = await proposals.create_proposal(session, now, manager, callback_data.event_id)
             people = await applications_by_id(session, manager, callback_data.event_id)
@@ -240,7 +230,7 @@ async def accept(
     """Accept a proposal as it is: every application decided and every person told,
     once, however often the button is pressed."""
     async with guarded(query, t):
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         async with db() as session:
             before = await proposals.get_proposal(session, manager, callback_data.id)
             if before.proposal.event_id != callback_data.event_id:
@@ -322,7 +312,7 @@ async def adjust(
 ) -> None:
     """A page of the selected people, to pick whom to take out."""
     async with guarded(query, t):
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         async with db() as session:
             view, event, people = await _adjusting(session, t, manager, callback_data)
         await query.answer()
@@ -339,7 +329,7 @@ async def take_out(
 ) -> None:
     """A page of who could take the chosen person's place."""
     async with guarded(query, t):
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         leaving = _key(callback_data.value)
         async with db() as session:
             view, event, people = await _adjusting(session, t, manager, callback_data)
@@ -360,7 +350,7 @@ async def take_in(
 ) -> None:
     """Swap the two through the use case, then show the proposal with its new balance."""
     async with guarded(query, t):
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         leaving, dot, coming = callback_data.value.partition(".")
         if not dot:
             raise StaleButton
@@ -391,7 +381,7 @@ async def back_to_proposal(
     organiser: Principal | None,
 ) -> None:
     async with guarded(query, t):
-        manager = _manager(t, organiser)
+        manager = organiser_only(t, organiser)
         async with db() as session:
             view, event, people = await _adjusting(session, t, manager, callback_data)
         await query.answer()
