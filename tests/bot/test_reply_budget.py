@@ -178,11 +178,18 @@ async def test_people_who_write_during_a_broadcast_are_answered_and_a_restart_lo
                 "every writer's replies",
                 30,
             )
-            await until(
-                lambda: len(deliveries.per_chat()) >= RECIPIENTS + len(writers),
-                "everyone's message",
-                60,
-            )
+            try:
+                await until(
+                    lambda: len(deliveries.per_chat()) >= RECIPIENTS + len(writers),
+                    "everyone's message",
+                    60,
+                )
+            except AssertionError as error:
+                # Seen once in six full runs: say how far it got and what the process did.
+                raise AssertionError(
+                    f"{error}: {len(deliveries.per_chat())} of {RECIPIENTS + len(writers)} "
+                    f"chats served, {process.starts} starts\n{process.log_tail()}"
+                ) from None
             rows = await until_stored(
                 sessionmaker,
                 lambda rows: all(row.state == State.SENT for row in rows),
