@@ -606,9 +606,11 @@ async def signed_up(
     event: Event,
     name: str,
     answers: dict[str, object] | None = None,
+    participation: str | None = None,
     **details: object,
 ) -> Registration:
-    """Someone registered through the use case itself (not the chat), for setting scenes."""
+    """Someone registered through the use case itself (not the chat), for setting scenes;
+    ``participation`` is the part of a hybrid event they chose."""
     fields: dict[str, object] = {
         "name": name,
         "country": "GE",
@@ -622,6 +624,7 @@ async def signed_up(
             ParticipantDetails.model_validate(fields),
             event.id,
             answers,
+            participation,
         )
 
 
