@@ -19,6 +19,12 @@ WIDTH = 360
 PAD = 8
 PLOT = WIDTH - 2 * PAD
 BAR_HEIGHT = 16
+BAR_TOP = 17  # below the row's label
+# A count too small for the scale still shows as a sliver, not as nothing.
+MIN_BAR = 0.5
+# Legend samples that are not a series.
+QUOTA, TARGET = -1, -2
+_IDENT = re.compile(r"[A-Za-z0-9_-]*")
 
 # (CSS custom property, fallback): the page's themes set the properties.
 PALETTE: tuple[tuple[str, str], ...] = (
@@ -144,9 +150,6 @@ def _swatch(kind: int, ident: str, x: float, y: float) -> str:
     )
 
 
-QUOTA, TARGET = -1, -2
-
-
 def _legend(figure: Figure, text: ChartText, ident: str, top: float) -> tuple[list[str], float]:
     """The series' samples and names, and the quota's and target's lines, two a line."""
     items = [(index, series.label) for index, series in enumerate(figure.series)]
@@ -170,61 +173,62 @@ def _legend(figure: Figure, text: ChartText, ident: str, top: float) -> tuple[li
 
 def _row(
     figure: Figure, row: Row, text: ChartText, ident: str, scale: float, top: float
-) -> tuple[list[str], float]:
-    drawn: list[str] = []
+) -> tuple[str, int]:
+    """One row at ``top`` (its parts placed from the row's own top), and its height."""
     label = shorten(row.label, LABEL_CHARS)
-    drawn.append(_titled(row.label, label, _text(PAD, top + 12, label)))
-    drawn.append(
-        _text(
-            WIDTH - PAD,
-            top + 12,
-            text.number(row.total),
-            ' class="rb-total" text-anchor="end" font-weight="bold"',
-        )
-    )
-    bar_top = top + 17
+    title = "" if label == row.label else f"<title>{escape(row.label)}</title>"
+    total = text.number(row.total)
+    drawn = [
+        _text(PAD, 12, label),
+        _text(WIDTH - PAD, 12, total, ' class="rb-total" text-anchor="end" font-weight="bold"'),
+        # Bars and markers share the text's colour for their outlines.
+        '<g stroke="currentColor" stroke-width=".5">',
+    ]
     x = float(PAD)
     for index, value in enumerate(row.values):
         if value <= 0:
             continue
-        width = value * scale
+        width = max(round(value * scale, 1), MIN_BAR)
         drawn.append(
-            f'<rect class="rb-bar rb-s{index}" x="{fmt(x)}" y="{fmt(bar_top)}" '
-            f'width="{fmt(width)}" height="{BAR_HEIGHT}" fill="url(#{ident}-p{index})" '
-            f'stroke="currentColor" stroke-width=".5" data-value="{value}"/>'
+            f'<rect class="rb-bar rb-s{index}" x="{fmt(x)}" y="{BAR_TOP}" width="{fmt(width)}" '
+            f'height="{BAR_HEIGHT}" fill="url(#{ident}-p{index})" data-value="{value}"/>'
         )
         x += width
     # The zero line: an empty bar still shows where it starts.
-    drawn.append(f'<path d="M{PAD} {fmt(bar_top - 2)}v{BAR_HEIGHT + 4}" stroke="currentColor"/>')
-    drawn.extend(_markers(row, scale, bar_top))
-    notes = _note_lines(figure, row, text)
-    y = bar_top + BAR_HEIGHT
-    for line in notes:
+    drawn.append(f'<path d="M{PAD} {BAR_TOP - 2}v{BAR_HEIGHT + 4}" stroke-width="1"/>')
+    drawn.extend(_markers(row, scale))
+    drawn.append("</g>")
+    y = BAR_TOP + BAR_HEIGHT
+    for line in _note_lines(figure, row, text):
         y += 13
         drawn.append(_text(PAD, y, line, ' font-size="10"'))
-    return drawn, y + 10
+    place = f'transform="translate(0 {fmt(top)})"'
+    return f'<g class="rb-row" {place}>{title}{"".join(drawn)}</g>', y + 10
 
 
-def _markers(row: Row, scale: float, bar_top: float) -> Iterator[str]:
-    top, height = fmt(bar_top - 3), BAR_HEIGHT + 6
+def _markers(row: Row, scale: float) -> Iterator[str]:
+    """The target, dashed (a box over its range, or a line), and the quota, solid."""
+    top, height = BAR_TOP - 3, BAR_HEIGHT + 6
     if row.target is not None:
         low, high = row.target.low, row.target.high
+        low = None if low is None else max(low, 0)
+        high = None if high is None else max(high, 0)
         if low is not None and high is not None and high > low:
             yield (
                 f'<rect class="rb-target" x="{fmt(PAD + low * scale)}" y="{top}" '
                 f'width="{fmt((high - low) * scale)}" height="{height}" fill="none" '
-                f'stroke="currentColor" stroke-width="1.5" stroke-dasharray="3 2"/>'
+                f'stroke-width="1.5" stroke-dasharray="3 2"/>'
             )
         else:
             at = low if low is not None else high or 0
             yield (
                 f'<path class="rb-target" d="M{fmt(PAD + at * scale)} {top}v{height}" '
-                f'stroke="currentColor" stroke-width="1.5" stroke-dasharray="3 2"/>'
+                f'stroke-width="1.5" stroke-dasharray="3 2"/>'
             )
     if row.quota is not None:
         yield (
-            f'<path class="rb-quota" d="M{fmt(PAD + row.quota * scale)} {top}v{height}" '
-            f'stroke="currentColor" stroke-width="2.5"/>'
+            f'<path class="rb-quota" d="M{fmt(PAD + max(row.quota, 0) * scale)} {top}v{height}" '
+            f'stroke-width="2.5"/>'
         )
 
 
@@ -240,6 +244,8 @@ def _note_lines(figure: Figure, row: Row, text: ChartText) -> list[str]:
 def render(figure: Figure, text: ChartText, id_prefix: str = "") -> str:
     """The figure as an SVG element to inline in a page; ``id_prefix`` keeps its ids
     apart from another drawing of the same figure on one page."""
+    if not _IDENT.fullmatch(id_prefix):
+        raise ValueError("id_prefix takes letters, digits, '-' and '_' only")
     ident = f"{id_prefix}rb-{figure.key}"
     title = shorten(figure.title, TITLE_CHARS)
     body = [_text(PAD, 18, title, ' font-size="14" font-weight="bold"')]
@@ -257,12 +263,12 @@ def render(figure: Figure, text: ChartText, id_prefix: str = "") -> str:
         reach = max(row.reach for row in figure.rows)
         scale = PLOT / reach
         for row in figure.rows:
-            drawn, y = _row(figure, row, text, ident, scale, y)
-            body.extend(drawn)
-    height = fmt(y)
+            drawn, row_height = _row(figure, row, text, ident, scale, y)
+            body.append(drawn)
+            y += row_height
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="rb-chart rb-{figure.key}" '
-        f'viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'viewBox="0 0 {WIDTH} {fmt(y)}" role="img" '
         f'aria-labelledby="{ident}-t {ident}-d" font-family="system-ui,sans-serif" '
         f'font-size="12" fill="currentColor">'
         f'<title id="{ident}-t">{escape(figure.title)}</title>'

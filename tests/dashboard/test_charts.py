@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.chart_model import ChartText, Figure
-from dashboard.chart_svg import MARK, PAD, PALETTE, PLOT, WIDTH
+from dashboard.chart_svg import MARK, MIN_BAR, PAD, PALETTE, PLOT, WIDTH
 from dashboard.charts import (
     age_figure,
     country_gender_figure,
@@ -210,6 +210,20 @@ def test_the_same_input_gives_the_same_bytes_whatever_the_order_of_people() -> N
     first = [svg(f, TEXT) for f in figures()]
     assert first == [svg(f, TEXT) for f in figures()]
     assert first == [svg(f, TEXT) for f in figures(shuffled)]
+
+
+def test_ids_take_only_a_safe_prefix() -> None:
+    with pytest.raises(ValueError, match="id_prefix"):
+        svg(figures()[0], TEXT, 'x" onload="alert(1)')
+
+
+def test_a_count_too_small_for_the_scale_still_shows() -> None:
+    figure = funnel_figure(Balance(by_status={"confirmed": 90_000, "waitlisted": 1}), TEXT)
+    root = parse(svg(figure, TEXT))
+    widths = {bar.get("data-value"): float(bar.get("width") or 0) for bar in bars(root)}
+    assert widths["1"] == MIN_BAR
+    assert widths["90000"] == PLOT
+    assert "1" in texts(root)
 
 
 def test_coordinates_carry_at_most_one_decimal() -> None:
@@ -490,11 +504,12 @@ labels = st.text(min_size=1, max_size=60)
 
 
 def stacks(root: ET.Element) -> Iterator[list[ET.Element]]:
-    """The bars of each row: segments that share a y."""
-    rows: dict[str, list[ET.Element]] = {}
-    for bar in bars(root):
-        rows.setdefault(bar.get("y") or "", []).append(bar)
-    yield from rows.values()
+    """The bars of each row that has any, left to right."""
+    for row in root.iter(f"{SVG}g"):
+        if row.get("class") == "rb-row":
+            stack = bars(row)
+            if stack:
+                yield stack
 
 
 @settings(max_examples=60, deadline=None)
@@ -527,8 +542,10 @@ def test_any_statistics_give_a_well_formed_chart_that_shows_every_number(
             assert "No registrations yet" in texts(root)
             continue
         shown = written(root)
+        desc = root[1].text or ""
         for row in figure.rows:
             assert text.number(row.total) in texts(root)
+            assert f": {text.number(row.total)}" in desc
             if sum(1 for value in row.values if value) > 1:
                 for value in row.values:
                     if value:
@@ -539,6 +556,7 @@ def test_any_statistics_give_a_well_formed_chart_that_shows_every_number(
                 assert f"target {row.target.words(text)}" in shown
         scale = PLOT / max(row.reach for row in figure.rows)
         assert len(bars(root)) == sum(1 for row in figure.rows for v in row.values if v)
+        assert len(list(stacks(root))) == sum(1 for row in figure.rows if row.total)
         for stack in stacks(root):
             x = float(PAD)
             for bar in stack:
@@ -547,8 +565,12 @@ def test_any_statistics_give_a_well_formed_chart_that_shows_every_number(
                 assert math.isfinite(width)
                 assert width > 0
                 assert value > 0
-                # proportional: one scale for every bar of the chart
-                assert abs(width - value * scale) <= 0.051
+                # proportional: one scale for every bar of the chart (a count too
+                # small to see is a sliver)
+                if value * scale < MIN_BAR:
+                    assert width == MIN_BAR
+                else:
+                    assert abs(width - value * scale) <= 0.051
                 assert abs(float(bar.get("x") or "nan") - x) <= 0.051 * len(stack)
                 x += width
-            assert x <= PAD + PLOT + 0.05 * len(stack)
+            assert x <= PAD + PLOT + (0.05 + MIN_BAR) * len(stack)
