@@ -95,7 +95,7 @@ def _titled(full: str, shown: str, drawn: str) -> str:
 
 
 def segments_words(figure: Figure, row: Row, text: ChartText, limit: int = 0) -> str:
-    """ "Women 5 · Men 4": the row's count per series (none for a one-series figure)."""
+    """The row's count per series, as in "Women 5 · Men 4", where it has several."""
     # One count, or one series with a count, is the row's total, written already.
     if sum(1 for value in row.values if value) < 2:
         return ""
@@ -107,7 +107,7 @@ def segments_words(figure: Figure, row: Row, text: ChartText, limit: int = 0) ->
 
 
 def markers_words(row: Row, text: ChartText) -> str:
-    """ "quota 12 · target 8–10"."""
+    """The row's quota and target, as in "quota 12 · target 8–10"."""
     words = []
     if row.quota is not None:
         words.append(f"{text.quota} {text.number(row.quota)}")
