@@ -1,0 +1,1 @@
+"""The organiser dashboard: web pages that are also a Telegram Mini App."""
