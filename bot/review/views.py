@@ -237,8 +237,14 @@ def balance_lines(
     part: str | None = None,
 ) -> list[str]:
     """The balance of the event's seats, or of one part (``part``) of a hybrid event."""
-    heading = [f"<b>{t.gettext('Balance so far (confirmed and proposed)')}</b>"]
-    return heading + _part_balance(t, capacity, confirmed, proposed, targets, results, part)
+    return [
+        _balance_heading(t),
+        *_part_balance(t, capacity, confirmed, proposed, targets, results, part),
+    ]
+
+
+def _balance_heading(t: Translator) -> str:
+    return f"<b>{t.gettext('Balance so far (confirmed and proposed)')}</b>"
 
 
 def _part_balance(
@@ -260,7 +266,7 @@ def _part_balance(
 def balances_text(t: Translator, balances: Sequence[Balance]) -> list[str]:
     """The balance of every part of the event: a hybrid event's room and stream are
     selected apart, so each is shown with its own seats and targets."""
-    lines = [f"<b>{t.gettext('Balance so far (confirmed and proposed)')}</b>"]
+    lines = [_balance_heading(t)]
     for balance in balances:
         part = balance.participation if len(balances) > 1 else None
         lines += _part_balance(
