@@ -119,7 +119,9 @@ class ProposalRequest(Strict):
     ``participation`` names the part a hybrid event's proposal fills (required for one):
     its room and stream are selected apart, each within its own seats and targets."""
 
-    rules_not_in_schema = {"participation": "required for a hybrid event, one of its parts"}
+    rules_not_in_schema = {
+        "participation": "required for a hybrid event; one of the event's parts"
+    }
 
     seed: Annotated[int, Whole(0, MAX_SEED)] | None = None
     waitlist_length: Annotated[int, Whole(0, 100_000)] | None = None

@@ -19,6 +19,7 @@ from events import proposals, reviews
 from events.countries import CountryCode
 from events.enums import Participation, RegistrationStatus
 from events.inputs import Id
+from events.json_schema import RULES_KEYWORD
 from events.targets import SelectionTargets
 
 router = APIRouter(tags=["selection"])
@@ -35,7 +36,14 @@ GenderFilter = Annotated[
 # A hybrid event's room and stream each have their own targets, balance and proposals.
 PartQuery = Annotated[
     Participation | None,
-    Query(description="the part of a hybrid event (required for one): `in_person` or `online`"),
+    Query(
+        description="the part of a hybrid event (required for one): `in_person` or `online`",
+        json_schema_extra={
+            RULES_KEYWORD: {
+                "participation": "required for a hybrid event; one of the event's parts"
+            }
+        },
+    ),
 ]
 AnswerFilter = Annotated[
     str | None,
