@@ -37,8 +37,7 @@ async def invite_attendees(session: AsyncSession, now: datetime, event: Event) -
     survey and its reminder (not committed: called by ``complete_past_events`` in the
     transaction that completes the event). People erased or who blocked the bot are not
     asked. Returns how many were invited (or offered, where the driver does not count)."""
-    survey = await survey_row(session, event.id)
-    if not survey.enabled:
+    if not (await survey_row(session, event.id)).enabled:
         return 0
     rows = await session.execute(
         select(Registration.id, Participant.id)
@@ -55,30 +54,8 @@ async def invite_attendees(session: AsyncSession, now: datetime, event: Event) -
     attendees = [(registration_id, participant_id) for registration_id, participant_id in rows]
     if not attendees:
         return 0
-    statement = insert_for(session, FeedbackInvitation).on_conflict_do_nothing(
-        index_elements=["event_id", "participant_id"]
-    )
-    await session.execute(
-        statement,
-        [
-            {
-                "event_id": event.id,
-                "participant_id": participant_id,
-                "anonymous": survey.anonymous,
-                "created_at": now,
-                "closes_at": now + OPEN_FOR,
-            }
-            for _registration_id, participant_id in attendees
-        ],
-    )
-    invitations = dict(
-        (
-            await session.execute(
-                select(FeedbackInvitation.participant_id, FeedbackInvitation.id).where(
-                    FeedbackInvitation.event_id == event.id
-                )
-            )
-        ).all()
+    invitations = await record_invitations(
+        session, now, event, [participant_id for _registration_id, participant_id in attendees]
     )
     messages = []
     for registration_id, participant_id in attendees:
@@ -101,3 +78,38 @@ async def invite_attendees(session: AsyncSession, now: datetime, event: Event) -
                 )
             )
     return await enqueue(session, now, messages)
+
+
+async def record_invitations(
+    session: AsyncSession, now: datetime, event: Event, participant_ids: list[int]
+) -> dict[int, int]:
+    """Record that these people are asked about ``event`` (not committed; someone asked
+    already is left as they are), with the survey's anonymity of now. Returns every
+    invitation of the event: person → invitation id."""
+    survey = await survey_row(session, event.id)
+    statement = insert_for(session, FeedbackInvitation).on_conflict_do_nothing(
+        index_elements=["event_id", "participant_id"]
+    )
+    if participant_ids:
+        await session.execute(
+            statement,
+            [
+                {
+                    "event_id": event.id,
+                    "participant_id": participant_id,
+                    "anonymous": survey.anonymous,
+                    "created_at": now,
+                    "closes_at": now + OPEN_FOR,
+                }
+                for participant_id in participant_ids
+            ],
+        )
+    rows = await session.execute(
+        select(FeedbackInvitation.participant_id, FeedbackInvitation.id).where(
+            FeedbackInvitation.event_id == event.id
+        )
+    )
+    found: dict[int, int] = {}
+    for participant_id, invitation_id in rows:
+        found[participant_id] = invitation_id
+    return found
