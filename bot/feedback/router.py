@@ -21,7 +21,7 @@ from bot.feedback.views import (
     survey_refusal,
     thanks,
 )
-from bot.filters import NOT_A_COMMAND
+from bot.filters import HAS_TEXT, NOT_A_COMMAND
 from bot.guards import Refused, StaleButton, guarded, message_of
 from bot.i18n import Translator
 from bot.signup.steps import hint_for
@@ -212,6 +212,8 @@ def create_router() -> Router:
     """A new router with this module's handlers (a router can join only one dispatcher)."""
     router = Router(name=__name__)
     router.callback_query.register(on_survey, Survey.filter())
-    router.message.register(on_number, StateFilter(SurveySteps.number), NOT_A_COMMAND)
-    router.message.register(on_comment, StateFilter(SurveySteps.comment), NOT_A_COMMAND)
+    # Text only: a photo or a sticker is not an answer (the fallback says what to send).
+    typed = (HAS_TEXT, NOT_A_COMMAND)
+    router.message.register(on_number, StateFilter(SurveySteps.number), *typed)
+    router.message.register(on_comment, StateFilter(SurveySteps.comment), *typed)
     return router
