@@ -37,8 +37,8 @@ class SurveySetup(Strict):
     """An event's feedback survey as organisers set it."""
 
     rules_not_in_schema = {
-        "questions": "each names one of the event's own questions of kind choice, yes_no or "
-        "number, at most once; the setup cannot change after the first survey was sent",
+        "questions.*": "names one of the event's own questions, of kind choice, yes_no or "
+        "number, not chosen before it in the list",
     }
     schema_examples = ({"enabled": True, "questions": ["track"], "anonymous": True},)
 
