@@ -2,8 +2,8 @@
 completes, and its attendee gets the survey through the outbox in her language, rates it,
 answers the organisers' two questions (a choice and a number), writes a comment (too long
 first) and is thanked; pressing again or forging another person's survey changes nothing;
-a silent attendee gets the reminder and declines; the organiser sees the summary in
-/stats. In every language."""
+a silent attendee gets the reminder and declines; one who answers after the survey
+closed is told so; the organiser sees the summary in /stats. In every language."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -126,13 +126,14 @@ async def test_an_attendee_answers_the_survey_and_the_organiser_sees_the_summary
     ani = live.person(language, "Ani")
     aram = live.person(language, "Aram")
     others = [live.person(language, name) for name in ("Nino", "Leyla")]
+    late = live.person(language, "Giorgi")
     organiser = live.person(language, "Mariam")
     _ = ani._
-    for person in (ani, aram, *others, organiser):
+    for person in (ani, aram, *others, late, organiser):
         await person.say("/start", person._(GREETING))
     programme = await make_programme(live.sessionmaker)
     await make_organiser(live.sessionmaker, organiser.id, programme)
-    event = await _completed_event(live, programme, [ani, aram, *others])
+    event = await _completed_event(live, programme, [ani, aram, *others, late])
     title = EVENT_TITLE[language]
 
     # The survey comes through the outbox, in her language, saying it is anonymous.
@@ -207,6 +208,18 @@ async def test_an_attendee_answers_the_survey_and_the_organiser_sees_the_summary
     )
     assert (await _invitation_of(live, event.id, aram)).skipped_at is not None
 
+    # Giorgi answers after the survey closed (30 days on): he is told so, nothing is stored.
+    lates = await _invitation_of(live, event.id, late)
+    async with live.sessionmaker() as session:
+        closed = await session.get(FeedbackInvitation, lates.id)
+        assert closed is not None
+        closed.closes_at = datetime.now(UTC) - timedelta(minutes=1)
+        await session.commit()
+    his = await late.expect(late._(OPENING).format(title=title))
+    refused = await late.tap("3", message=his)
+    assert refused.text == late._("This survey is closed. Thank you all the same.")
+    assert (await _invitation_of(live, event.id, late)).answered_at is None
+
     # Two more answers: the anonymous results reach the threshold; /stats sums them up.
     now = datetime.now(UTC)
     for person, rating in zip(others, (5, 3), strict=True):
@@ -221,8 +234,8 @@ async def test_an_attendee_answers_the_survey_and_the_organiser_sees_the_summary
         organiser.n_(
             "{answered} of {invited} person answered",
             "{answered} of {invited} people answered",
-            4,
-        ).format(answered=3, invited=4),
+            5,
+        ).format(answered=3, invited=5),
     )
     average = organiser._("Average rating: {average} of 5").split("{average}")[0]
     assert average in shown(summary)
