@@ -4,7 +4,9 @@ answers to their questions, and comments.
 An anonymous survey with fewer than ``ANONYMOUS_MINIMUM`` answers shows only how many
 were invited and how many answered: with one or two answers an average, a tally or a
 comment points at a person the organisers know answered (they met everyone who came).
-A programme's totals count only the events whose results are shown, so that a hidden
+The same holds for each question of an anonymous survey (people may skip one): with fewer
+than ``ANONYMOUS_MINIMUM`` answers to it, only how many answered it is shown. A
+programme's totals count only the events whose results are shown, so that a hidden
 answer cannot be worked out by subtracting the others.
 """
 
@@ -89,11 +91,18 @@ def _answer_key(kind: str, value: object) -> str:
 
 
 def _question_results(
-    event: Event, keys: list[str], rows: list[FeedbackAnswer]
+    event: Event, keys: list[str], rows: list[FeedbackAnswer], anonymous: bool
 ) -> list[QuestionResult]:
     results = []
     for question in survey_questions(event, keys):
         values = [row.answers[question.key] for row in rows if question.key in row.answers]
+        if anonymous and len(values) < ANONYMOUS_MINIMUM:
+            # Others skipped it: the few who answered would be as good as named.
+            values_shown: list[object] = []
+        else:
+            values_shown = list(values)
+        answered = len(values)
+        values = values_shown
         counts = Counter(_answer_key(question.kind, value) for value in values)
         numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
         average = (
@@ -112,8 +121,8 @@ def _question_results(
                 question.key,
                 question.kind.value,
                 dict(question.prompt),
-                len(values),
-                ordered,
+                answered,
+                ordered if values or not anonymous else {},
                 average,
             )
         )
@@ -180,7 +189,7 @@ async def _event_feedback(session: AsyncSession, event: Event) -> tuple[EventFee
             len(rows),
             True,
             Ratings.of(ratings),
-            _question_results(event, list(setup.question_keys), rows),
+            _question_results(event, list(setup.question_keys), rows, setup.anonymous),
             await _comments(session, rows),
         ),
         ratings,
