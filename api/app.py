@@ -13,6 +13,7 @@ from api.routes import (
     calendar,
     docs,
     events,
+    feedback,
     health,
     index,
     join,
@@ -72,6 +73,7 @@ def create_app(
         broadcasts,
         selection,
         alumni,
+        feedback,
     ):
         v1.include_router(module.router)
     v1.include_router(tokens.router)

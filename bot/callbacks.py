@@ -109,3 +109,13 @@ class ContactAction(CallbackData, prefix="ac"):
 
     action: str  # "ask", "plain", "accept", "decline", "block", "report"
     id: RowId
+
+
+class Survey(CallbackData, prefix="fb"):
+    """A feedback survey: rate (``value`` 1-5), answer a question (``value`` the choice,
+    or "yes"/"no"), skip a question, send without a comment, or decline the survey. ``id``
+    is the invitation; the use cases check it belongs to the person pressing."""
+
+    action: str  # "rate", "choice", "skipq", "send", "decline"
+    id: RowId
+    value: str = ""

@@ -13,6 +13,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.alumni.notices import accepted_text, request_keyboard, request_text
 from bot.callbacks import Mine
+from bot.feedback.views import rating_keyboard, survey_text
 from bot.i18n import Catalogues, Translator
 from bot.keyboards import button, rows
 from bot.views import e, event_title, how_line, join_lines, when_line, where_line
@@ -53,6 +54,16 @@ def render(t: Translator, ready: Ready, public_url: str | None = None) -> Render
             notice = ready.connection
             return Rendered(request_text(t, notice), request_keyboard(t, notice))
         return Rendered(accepted_text(t, ready.connection))
+    if ready.survey is not None and event is not None:
+        survey = ready.survey
+        text = survey_text(
+            t,
+            event,
+            anonymous=survey.anonymous,
+            closes_at=survey.closes_at,
+            reminder=survey.reminder,
+        )
+        return Rendered(text, rating_keyboard(t, survey.invitation_id))
     if event is None or ready.registration is None:
         raise ValueError(f"a {kind} message needs its event and registration")
     registration = ready.registration

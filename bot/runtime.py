@@ -29,6 +29,7 @@ from bot.broadcasts import compose, reports
 from bot.browse import router as browse
 from bot.context import ContextMiddleware
 from bot.fallback import router as fallback
+from bot.feedback import router as feedback
 from bot.filters import IS_COMMAND
 from bot.i18n import Catalogues
 from bot.language import router as language
@@ -148,6 +149,7 @@ def create_dispatcher(
         alumni.create_router(),
         alumni_directory.create_router(),
         alumni_contacts.create_router(),
+        feedback.create_router(),
         commands_first,
         signup.create_router(),
         fallback.create_router(),

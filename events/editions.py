@@ -14,6 +14,7 @@ from events.audit import record
 from events.date_bounds import ensure_within_reach
 from events.enums import AttendanceMode, Participation, PublicationStatus, RegistrationStatus
 from events.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from events.feedback.invitations import invite_attendees
 from events.field_errors import invalid_input
 from events.inputs import EventChanges, EventDraft, EventFields
 from events.models import Event, Programme, Registration
@@ -389,7 +390,7 @@ COMPLETION_GRACE = timedelta(days=1)
 async def complete_past_events(session: AsyncSession, now: datetime) -> int:
     """Close events a day after they ended: confirmed people who never checked in become
     no-shows, open offers lapse, and everyone who attended becomes an alumnus of the
-    edition. Returns how many events were completed."""
+    edition and is asked for feedback. Returns how many events were completed."""
     ended = (
         await session.scalars(
             select(Event.id).where(
@@ -426,5 +427,7 @@ async def complete_past_events(session: AsyncSession, now: datetime) -> int:
             registration.updated_at = now
         await record_attendees(session, now, event)
         await withdraw(session, event_id=event_id)
+        # After the withdrawal, which drops what no longer applies to a finished event.
+        await invite_attendees(session, now, event)
         await session.commit()
     return len(ended)

@@ -545,3 +545,55 @@ class AlumniReport(Base):
     # The note as it was sent, kept even if the sender is erased later.
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+
+
+class FeedbackSurvey(Base):
+    """How an event's feedback survey is set up; an event without a row has the defaults
+    (``events.feedback.settings``). Frozen once the first survey of the event was queued."""
+
+    __tablename__ = "feedback_surveys"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    # Keys of up to two of the event's own questions, asked after the rating.
+    question_keys: Mapped[list[Any]]
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime]
+
+
+class FeedbackInvitation(Base):
+    """Who was asked for feedback on an event, and whether they answered or declined —
+    never what they answered (``FeedbackAnswer``), so that an anonymous answer has no link
+    to its author while "once" and the reminder still work."""
+
+    __tablename__ = "feedback_invitations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "participant_id", name="uq_feedback_invitations_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    # The survey's anonymity when it was sent (settings are frozen from then on).
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    skipped_at: Mapped[datetime | None]
+
+
+class FeedbackAnswer(Base):
+    """One person's answer to an event's survey. Anonymous, it carries nothing that leads
+    back to them: no participant, no time, and a random id, so that neither order nor
+    time pairs it with an invitation."""
+
+    __tablename__ = "feedback_answers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    # Only for a survey that is not anonymous; cleared when the person is forgotten.
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"), index=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    # Question key → the answer's stored form (``events.questions.normalise_answer``).
+    answers: Mapped[dict[str, Any]]
+    comment: Mapped[str] = mapped_column(Text, default="")

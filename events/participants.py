@@ -13,6 +13,7 @@ from events.alumni.connections import forget_alumnus
 from events.audit import record
 from events.enums import ACTIVE, SEAT_HOLDING, RegistrationStatus
 from events.errors import MustRegisterInBot, NotFound, ParticipantErased
+from events.feedback.privacy import forget_answers
 from events.inputs import ParticipantDetails
 from events.models import Event, Participant, Registration
 from events.outbox.queue import withdraw
@@ -254,6 +255,7 @@ async def erase_participant(
     )
     await withdraw(session, participant_id=participant_id)
     await forget_alumnus(session, participant_id, participant.telegram_user_id)
+    await forget_answers(session, participant_id)
     participant.telegram_user_id = None
     participant.name = ""
     participant.country = None

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.app import create_app
+from events.access import SYSTEM
 from events.enums import PublicationStatus, RegistrationMode
+from events.feedback.results import programme_feedback
 from events.feeds.render import Links
 from events.languages import LANGUAGES
 from events.models import (
@@ -19,6 +21,7 @@ from events.models import (
     Alumnus,
     AuditEntry,
     Event,
+    FeedbackAnswer,
     Participant,
     Programme,
     Series,
@@ -26,6 +29,8 @@ from events.models import (
 from events.questions import questions_of, validate_answers
 from events.store import create_engine, create_sessionmaker
 from redbridge.demo import load_demo
+from redbridge.demo.alumni import ALUMNI
+from redbridge.demo.feedback import ANSWERS
 from redbridge.settings import Settings
 from tests.calendar_readers import read_feed, start_of
 from tests.support.served import served
@@ -353,3 +358,36 @@ async def test_last_summers_school_has_a_living_alumni_directory(tmp_path: Path)
     # Some keep their name hidden, some show it to everyone or to their own edition.
     assert {seen for _language, _bio, seen in rows} == {0, 1, 3}
     assert "Alumni" not in await load_demo(settings, NOW)
+
+
+async def test_last_summers_school_has_anonymous_feedback_in_five_languages(
+    tmp_path: Path,
+) -> None:
+    settings = _settings(tmp_path)
+    await load_demo(settings, NOW)
+    async with _session(settings) as session:
+        found = await programme_feedback(session, SYSTEM, "youth-summer-school")
+        [edition] = found.events
+        assert edition.event_slug == "youth-summer-school-2026"
+        assert (edition.invited, edition.answered, edition.anonymous, edition.shown) == (
+            30,
+            len(ANSWERS),
+            True,
+            True,
+        )
+        assert edition.ratings is not None
+        assert 3.5 < (edition.ratings.average or 0) < 5
+        assert all(comment.name is None for comment in edition.comments)
+        linked = await session.scalar(
+            select(func.count())
+            .select_from(FeedbackAnswer)
+            .where(FeedbackAnswer.participant_id.is_not(None))
+        )
+        assert linked == 0
+    languages = {ALUMNI[index].language for index, (_r, text) in ANSWERS.items() if text}
+    assert languages == set(LANGUAGES)
+    # Loading again asks nobody twice and adds no answer.
+    await load_demo(settings, NOW)
+    async with _session(settings) as session:
+        count = await session.scalar(select(func.count()).select_from(FeedbackAnswer))
+        assert count == len(ANSWERS)

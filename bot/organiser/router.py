@@ -7,6 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.feedback.views import feedback_summary
 from bot.guards import only_organisers
 from bot.i18n import Translator
 from bot.replies import answer_long
@@ -14,6 +15,7 @@ from bot.views import e, event_title
 from bot.wording import count_label, refusal
 from events.access import may_organise, telegram_principal
 from events.errors import DomainError
+from events.feedback.results import recent_feedback
 from events.models import Event, Programme
 from events.registrations import check_in_from_chat
 from events.statistics import (
@@ -44,17 +46,21 @@ async def stats(
             if principal
             else []
         )
+        surveys = await recent_feedback(session, principal, now) if principal else []
     if principal is None:
         await message.answer(only_organisers(t))
         return
     # The one place organisers look regularly, so /broadcast is mentioned here rather
     # than in the public command menu.
     hint = t.gettext("To write to your participants: /broadcast")
+    summaries = [feedback_summary(t, event, found) for event, found in surveys]
     if not rows:
-        await message.answer(t.gettext("You have no upcoming events.") + "\n\n" + hint)
+        blocks = [t.gettext("You have no upcoming events."), *summaries, hint]
+        await answer_long(message, "\n\n".join(blocks))
         return
     blocks = [_event_statistics(t, event, statistics) for event, statistics in rows]
     blocks += [_programme_statistics(t, programme, found) for programme, found in programmes]
+    blocks += summaries
     await answer_long(message, "\n\n".join([*blocks, hint]))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.alumni.views import my_alumni_data
 from bot.callbacks import Forget, Signup
 from bot.context import LANGUAGE_KEY
+from bot.feedback.views import my_feedback_data
 from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.replies import answer_long
@@ -20,6 +21,7 @@ from bot.views import my_data, profile_summary
 from events.alumni.directory import own_alumni_data
 from events.alumni.membership import attended_events
 from events.errors import DomainError
+from events.feedback.privacy import own_feedback
 from events.models import Participant
 from events.own_registrations import own_registrations
 from events.participants import erase_participant
@@ -42,9 +44,11 @@ async def show_my_data(
         registrations = await own_registrations(session, participant.id)
         alumni = await own_alumni_data(session, participant.id)
         editions = {event.id: event for event in await attended_events(session, alumni.editions)}
+        surveys = await own_feedback(session, participant.id)
     text = my_data(t, participant, list(registrations))
     network = my_alumni_data(t, participant.name, alumni, editions)
-    await answer_long(message, f"{text}\n\n{network}" if network else text)
+    answered = my_feedback_data(t, surveys)
+    await answer_long(message, "\n\n".join(part for part in (text, network, answered) if part))
 
 
 async def ask_to_forget(message: Message, t: Translator) -> None:

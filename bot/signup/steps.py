@@ -168,16 +168,25 @@ def consent_keyboard(t: Translator, event: Event) -> InlineKeyboardMarkup:
 
 
 def choice_buttons(
-    t: Translator, event: Event, question: Question
+    t: Translator,
+    event: Event,
+    question: Question,
+    data: Callable[[str], str] | None = None,
 ) -> tuple[str, list[InlineKeyboardButton]]:
     """A choice question's buttons: the organiser's labels as they are when every one
     fits a button; else the labels in full for the message, numbered, and numbered
-    buttons (the listing is empty when not needed)."""
+    buttons (the listing is empty when not needed). ``data`` makes a button's callback
+    data from the choice's key (default: a registration's answer; a survey has its own)."""
+
+    def signup_choice(key: str) -> str:
+        return Signup(action="choice", event_id=event.id, value=key).pack()
+
+    pressed = data or signup_choice
     choices = [
         Choice(
             line=e(label),
             title=label,
-            data=Signup(action="choice", event_id=event.id, value=choice.key).pack(),
+            data=pressed(choice.key),
         )
         for choice in question.choices
         for label in [t.pick(choice.label, event.default_language)]

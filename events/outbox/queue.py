@@ -33,6 +33,8 @@ class Kind(StrEnum):
     BROADCAST = "broadcast"
     CONTACT_REQUEST = "contact_request"
     CONTACT_ACCEPTED = "contact_accepted"
+    FEEDBACK = "feedback"
+    FEEDBACK_REMINDER = "feedback_reminder"
 
 
 class Priority(IntEnum):
@@ -55,6 +57,8 @@ PRIORITY: dict[Kind, Priority] = {
     Kind.JOIN_LINK_CHANGED: Priority.NOTICE,
     Kind.CONTACT_REQUEST: Priority.NOTICE,
     Kind.CONTACT_ACCEPTED: Priority.NOTICE,
+    Kind.FEEDBACK: Priority.NOTICE,
+    Kind.FEEDBACK_REMINDER: Priority.REMINDER,
     Kind.REMINDER: Priority.REMINDER,
     Kind.BROADCAST: Priority.BROADCAST,
 }

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.alumni.notices import ConnectionNotice, connection_notice
 from events.enums import ACTIVE, PublicationStatus, RegistrationStatus
+from events.feedback.notices import SurveyNotice, survey_notice
 from events.models import Broadcast, Event, Registration
 from events.online.links import holds_online_seat
 from events.outbox.delivery import Claimed
@@ -30,6 +31,8 @@ class Ready:
     broadcast: Broadcast | None
     # For contact requests between alumni (``events.alumni.notices``).
     connection: ConnectionNotice | None = None
+    # For a feedback survey or its reminder (``events.feedback.notices``).
+    survey: SurveyNotice | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,18 @@ async def examine(session: AsyncSession, now: datetime, message: Claimed) -> Ver
         if isinstance(notice, str):
             return Obsolete(notice)
         return Ready(message, None, None, None, notice)
+    if message.kind in (Kind.FEEDBACK, Kind.FEEDBACK_REMINDER):
+        survey = await survey_notice(
+            session,
+            now,
+            message.params.get("invitation_id"),
+            reminder=message.kind == Kind.FEEDBACK_REMINDER,
+        )
+        if isinstance(survey, str):
+            return Obsolete(survey)
+        if event is None:
+            return Obsolete("the event is gone")
+        return Ready(message, event, registration, None, survey=survey)
     reason = _obsolete(now, message, event, registration, broadcast)
     if reason is Later:
         assert event is not None

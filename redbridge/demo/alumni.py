@@ -1,5 +1,6 @@
 """The demo's alumni network: last summer's school, and thirty fictional alumni who wrote
-their profiles in the five languages and chose who may see what.
+their profiles in the five languages and chose who may see what (and most of whom
+answered its feedback survey, ``redbridge.demo.feedback``).
 
 None has a Telegram account: their names are invented, and a made-up Telegram id could
 belong to a real person. In the sandbox, the person at the keyboard is listed among the
@@ -23,6 +24,7 @@ from events.enums import Gender, RegistrationMode
 from events.inputs import EventDraft, ParticipantDetails
 from events.models import Event
 from events.participants import upsert_participant
+from redbridge.demo.feedback import load_feedback
 from redbridge.demo.programmes import (
     MONDAY,
     MOTIVATION_QUESTION,
@@ -450,6 +452,7 @@ async def load_alumni(session: AsyncSession, now: datetime) -> int:
         people.append((await upsert_participant(session, now, details)).id)
     await enrol_alumni(session, now, event, people, IMPORTED)
     await session.commit()
+    await load_feedback(session, now, event, people)
     for person, pid in zip(ALUMNI, people, strict=True):
         await set_text(session, now, pid, "bio", person.bio)
         await set_text(session, now, pid, "city", person.city)

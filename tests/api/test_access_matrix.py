@@ -94,6 +94,9 @@ ROUTES = [
     Route("GET", f"{V1}/proposals/{{proposal_id}}/inputs", Access.MANAGE),
     Route("GET", f"{V1}/programmes/{{slug}}/alumni/statistics", Access.MANAGE),
     Route("GET", f"{V1}/programmes/{{slug}}/alumni/reports", Access.MANAGE),
+    Route("GET", f"{V1}/events/{{event_id}}/survey", Access.MANAGE),
+    Route("GET", f"{V1}/events/{{event_id}}/feedback", Access.MANAGE),
+    Route("GET", f"{V1}/programmes/{{slug}}/feedback", Access.MANAGE),
     Route("GET", f"{V1}/tokens", Access.ADMIN),
     Route("GET", "/calendar/all.ics", Access.FEED),
     Route("GET", "/calendar/programmes/{slug}.ics", Access.FEED),
@@ -119,6 +122,7 @@ ROUTES = [
         {"csv": "name,telegram,edition\nAni,@ani_petrosyan,no-such-edition\n"},
     ),
     _write("PATCH", f"{V1}/events/{{event_id}}", Access.MANAGE, {"venue": "Hall B"}),
+    _write("PUT", f"{V1}/events/{{event_id}}/survey", Access.MANAGE, {"anonymous": False}),
     _write(
         "POST",
         f"{V1}/events/{{event_id}}/registrations",

@@ -52,6 +52,8 @@ from events.models import (
     Alumnus,
     ConversationState,
     Event,
+    FeedbackAnswer,
+    FeedbackInvitation,
     Participant,
     Registration,
 )
@@ -487,7 +489,7 @@ class InProcessBot:
         alumni network's rows), keep the programmes, events and the organiser's account."""
         async with self.sessionmaker() as session:
             await session.execute(delete(Registration))
-            for table in ALUMNI_TABLES:
+            for table in (*ALUMNI_TABLES, *FEEDBACK_TABLES):
                 await session.execute(delete(table))
             await session.execute(delete(Participant))
             await session.execute(delete(ConversationState))
@@ -496,6 +498,8 @@ class InProcessBot:
 
 # Children first: reports point at connections, everything at people.
 ALUMNI_TABLES = (AlumniReport, AlumniBlock, AlumniConnection, AlumniProfile, Alumnus)
+# Who was asked about an event, and named answers, point at people too.
+FEEDBACK_TABLES = (FeedbackAnswer, FeedbackInvitation)
 
 
 def escaped(text: str) -> str:

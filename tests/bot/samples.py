@@ -18,6 +18,7 @@ from bot.alumni.views import card_lines, own_profile_text
 from bot.broadcasts.reports import _broadcast_list, _report_text
 from bot.callbacks import Mine
 from bot.choices import registration_choice
+from bot.feedback import views as survey_views
 from bot.i18n import Catalogues, Translator
 from bot.notices import Rendered, render
 from bot.organiser.router import _event_statistics, _programme_statistics
@@ -62,6 +63,12 @@ from events.enums import (
     PublicationStatus,
     RegistrationStatus,
 )
+from events.feedback.errors import SurveyAnswered, SurveyClosed, SurveyUnavailable
+from events.feedback.invitations import OPEN_FOR
+from events.feedback.notices import SurveyNotice
+from events.feedback.privacy import OwnFeedback
+from events.feedback.results import EventFeedback, Ratings
+from events.feedback.settings import SURVEY_KINDS
 from events.feeds.render import (
     Attendance,
     EventSnapshot,
@@ -76,6 +83,7 @@ from events.models import (
     AlumniProfile,
     Broadcast,
     Event,
+    FeedbackAnswer,
     Participant,
     Programme,
     Registration,
@@ -331,6 +339,7 @@ def views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
     yield from review_views(t, data, now)
     yield from _online_views(t, data, now)
     yield from alumni_views(t, data, now)
+    yield from feedback_views(t, data, now)
     event = data.events[0]
     participant = _participant(t.language, now)
     registrations = [(_registration(event, RegistrationStatus.CONFIRMED, now), event)]
@@ -590,3 +599,61 @@ def alumni_views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sam
         contact = Contact("Ani", username, 123456)
         accepted = ConnectionNotice(3, "Ani", "", contact)
         yield Sample(f"alumni/accepted/{username}", alumni_notices.accepted_text(t, accepted))
+
+
+def feedback_views(t: Translator, data: Demo, now: datetime = NOW) -> Iterator[Sample]:
+    """Feedback surveys: the survey and its reminder (anonymous or not) as the outbox sends
+    them, each kind of question, the comment step, the answers; /mydata's part and /stats'
+    summary (shown, and held back below the threshold)."""
+    event = data.events[0]
+    confirmed = _registration(event, RegistrationStatus.ATTENDED, now)
+    for kind in (Kind.FEEDBACK, Kind.FEEDBACK_REMINDER):
+        for anonymous in (True, False):
+            ready = _ready(kind, event, confirmed, params={"invitation_id": 5})
+            survey = SurveyNotice(5, anonymous, now + OPEN_FOR, kind == Kind.FEEDBACK_REMINDER)
+            rendered = render(t, replace(ready, survey=survey))
+            yield Sample(f"{kind.value}/{anonymous}", rendered.text, rendered.markup)
+    asked = [
+        (item, question)
+        for item in data.events
+        for question in questions_of(item.questions)
+        if question.kind in SURVEY_KINDS
+    ]
+    for item, question in asked:
+        text, markup = survey_views.question_view(t, item, question, 5)
+        yield Sample(f"survey-question/{item.slug}/{question.key}", text, markup)
+    text, markup = survey_views.comment_view(t, 5)
+    yield Sample("survey/comment", text, markup)
+    yield Sample("survey/comment-too-long", survey_views.comment_too_long(t))
+    yield Sample("survey/thanks", survey_views.thanks(t))
+    yield Sample("survey/declined", survey_views.declined(t))
+    for error in (
+        SurveyAnswered(),
+        SurveyClosed(),
+        SurveyUnavailable(),
+        errors.InvalidInput("rating", "?"),
+        errors.DomainError(),
+    ):
+        yield Sample(
+            f"survey/refusal/{type(error).__name__}", survey_views.survey_refusal(t, error)
+        )
+    item, question = asked[0]
+    answers = {question.key: question.choices[0].key} if question.choices else {}
+    named = FeedbackAnswer(rating=4, answers=answers, comment="Спасибо за организацию!")
+    own = [OwnFeedback(item, named), OwnFeedback(data.events[1], None)]
+    yield Sample("mydata/feedback", survey_views.my_feedback_data(t, own))
+    for invited in (1, 3, 22):
+        ratings = [5, 4, 4][:invited]
+        shown = EventFeedback(
+            event.id,
+            event.slug,
+            event.starts_at,
+            invited < 3,
+            invited,
+            len(ratings),
+            True,
+            Ratings.of(ratings),
+        )
+        yield Sample(f"stats/feedback/{invited}", survey_views.feedback_summary(t, event, shown))
+    hidden = EventFeedback(event.id, event.slug, event.starts_at, True, 5, 2, False, None)
+    yield Sample("stats/feedback/hidden", survey_views.feedback_summary(t, event, hidden))

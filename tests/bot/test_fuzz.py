@@ -47,7 +47,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.callbacks import Browse, Forget, LanguageChoice, Mine, Signup
+from bot.callbacks import Browse, Forget, LanguageChoice, Mine, Signup, Survey
 from emulator import ChatMessage, SimulatedUser
 from events.models import Event, Programme, Registration
 from tests.bot.inprocess import LAB, ORGANISER_ID, InProcessBot, running_bot
@@ -286,6 +286,13 @@ def typed_data() -> st.SearchStrategy[tuple[str, str, str | Id, str | Id]]:
         ),
         st.tuples(st.just("m"), st.sampled_from(MINE_ACTIONS), ids("registration"), st.just("")),
         st.tuples(st.just("f"), st.sampled_from(["0", "1", "yes", ""]), st.just(""), st.just("")),
+        # A feedback survey's buttons, naming invitations that are nobody's here.
+        st.tuples(
+            st.just("fb"),
+            st.sampled_from(["rate", "choice", "skipq", "send", "decline", "zzz"]),
+            ids("registration"),
+            st.sampled_from(["", "1", "5", "9", "yes", "economy"]),
+        ),
     )
 
 
@@ -427,6 +434,8 @@ class Run:
                     return Signup(action=first, event_id=int(fields[1]), value=fields[2]).pack()
                 case "m":
                     return Mine(action=first, id=int(fields[1])).pack()
+                case "fb":
+                    return Survey(action=first, id=int(fields[1]), value=fields[2]).pack()
                 case "f" if first in ("0", "1"):
                     return Forget(confirm=first == "1").pack()
         except ValueError:
