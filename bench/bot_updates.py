@@ -68,7 +68,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Browse, Signup
-from bot.i18n import Catalogues
 from bot.runtime import ErrorLedger, create_bot, create_dispatcher
 from bot.services import BotServices
 from bot.storage import DatabaseStorage
@@ -81,6 +80,7 @@ from events.inputs import EventDraft, ProgrammeDraft
 from events.languages import LANGUAGES
 from events.programmes import create_programme, publish_programme
 from events.store import create_engine, create_sessionmaker
+from locales.translator import Catalogues
 from redbridge.demo import load_demo
 from redbridge.settings import Settings
 from tests.support.ports import free_port

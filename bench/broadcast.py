@@ -37,7 +37,6 @@ from aiogram.exceptions import TelegramRetryAfter
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalogues
 from bot.notices import notice_renderer
 from bot.runtime import create_bot
 from emulator import SimulatedUser, TelegramEmulator
@@ -53,6 +52,7 @@ from events.models import Participant, Registration
 from events.programmes import create_programme, publish_programme
 from events.registrations import cancel_registration, register
 from events.store import create_engine, create_sessionmaker
+from locales.translator import Catalogues
 from scheduler.dispatcher import DispatchSettings, OutboxDispatcher
 
 TOKEN = "123456:BENCH-BROADCAST"

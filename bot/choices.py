@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
-from bot.i18n import Translator
 from bot.keyboards import button
 from bot.views import e, event_title
 from bot.wording import status_label
 from events.models import Event, Registration
+from locales.translator import Translator
 
 # Characters of one full-width button on a narrow phone (tests/bot/test_buttons.py).
 FULL_WIDTH = 30

@@ -19,13 +19,13 @@ from aiogram.fsm.strategy import FSMStrategy
 from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalogues
 from bot.storage import DatabaseStorage
 from events.access import may_organise
 from events.clock import Clock
 from events.languages import language_from_tag
 from events.participants import find_telegram_person
 from events.preferences import set_reachable
+from locales.translator import Catalogues
 
 # Key in the conversation data where a person without a profile keeps their language.
 LANGUAGE_KEY = "language"

@@ -7,10 +7,10 @@ from contextlib import asynccontextmanager
 
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import Translator
 from bot.wording import refusal
 from events.errors import DomainError
 from events.principals import Principal
+from locales.translator import Translator
 
 
 class StaleButton(Exception):

@@ -5,8 +5,8 @@ from functools import cache, lru_cache
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Browse, LanguageChoice, Mine
-from bot.i18n import Translator
 from events.languages import LANGUAGE_NAMES
+from locales.translator import Translator
 
 
 def button(text: str, data: str) -> InlineKeyboardButton:

@@ -14,7 +14,6 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.alumni.notices import accepted_text, request_keyboard, request_text
 from bot.callbacks import Mine
 from bot.feedback.views import rating_keyboard, survey_text
-from bot.i18n import Catalogues, Translator
 from bot.keyboards import button, rows
 from bot.views import e, event_title, how_line, join_lines, when_line, where_line
 from events.enums import RegistrationStatus
@@ -23,6 +22,7 @@ from events.models import Event, Registration
 from events.online.links import join_link
 from events.outbox.queue import Kind
 from events.outbox.verdicts import Ready
+from locales.translator import Catalogues, Translator
 
 
 @dataclass(frozen=True)

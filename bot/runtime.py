@@ -31,7 +31,6 @@ from bot.context import ContextMiddleware
 from bot.fallback import router as fallback
 from bot.feedback import router as feedback
 from bot.filters import IS_COMMAND
-from bot.i18n import Catalogues
 from bot.language import router as language
 from bot.membership import router as membership
 from bot.mine import router as mine
@@ -46,6 +45,7 @@ from bot.telegram_session import JsonSession
 from events.clock import Clock
 from events.languages import LANGUAGES
 from events.preferences import set_reachable
+from locales.translator import Catalogues
 from sending.budget import SendBudget
 from sending.pacing import Pacer
 

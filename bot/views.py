@@ -3,13 +3,13 @@
 from datetime import datetime
 from html import escape
 
-from bot.i18n import Translator
 from bot.wording import gender_line, status_label
 from events.enums import AttendanceMode, Participation, RegistrationMode, RegistrationStatus
 from events.inputs import Question
 from events.models import Event, Participant, Programme, Registration
 from events.online.links import holds_online_seat
 from events.questions import questions_of
+from locales.translator import Translator
 
 # Telegram refuses messages over 4096 characters; descriptions are cut well before.
 _DESCRIPTION_LIMIT = 1500

@@ -3,9 +3,9 @@
 Each string is written out with ``t.gettext`` so the extractor finds it.
 """
 
-from bot.i18n import Translator
 from events import errors
 from events.enums import Gender, RegistrationStatus
+from locales.translator import Translator
 
 
 def status_label(t: Translator, status: str) -> str:

@@ -1,8 +1,8 @@
 """Gettext catalogues: ``<language>/LC_MESSAGES/redbridge.po`` for en (source), hy, az, ka, ru.
 
 The ``.po`` files are read and compiled in memory when first used, so a fresh clone works
-without a compile step. The bot (``bot.i18n``) and the calendar feeds
-(``events.feeds.render``) read the same catalogues.
+without a compile step. The bot and the dashboard (through ``locales.translator``) and the
+calendar feeds (``events.feeds.render``) read the same catalogues.
 """
 
 import gettext

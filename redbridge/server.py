@@ -21,7 +21,6 @@ from api.access_log import redact_access_log
 from api.app import create_app
 from api.routes.telegram import WEBHOOK_PATH
 from bot.arrivals import Arrivals
-from bot.i18n import Catalogues
 from bot.notices import notice_renderer
 from bot.runtime import announce_commands, create_bot, create_dispatcher
 from bot.services import BotServices
@@ -30,6 +29,7 @@ from events.clock import Clock, system_clock
 from events.feeds.render import Links
 from events.migrations.runner import upgrade
 from events.store import OutboxBell, create_engine, create_sessionmaker
+from locales.translator import Catalogues
 from redbridge.ports import check_port
 from redbridge.settings import Settings
 from scheduler.clockwork import start_scheduler

@@ -43,7 +43,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT: Final = Path(__file__).resolve().parent.parent
-SOURCE_DIRS: Final = ("bot", "scheduler", "events/feeds", "events/online")
+SOURCE_DIRS: Final = ("bot", "scheduler", "events/feeds", "events/online", "locales")
 LOCALE_DIR: Final = ROOT / "locales"
 DOMAIN: Final = "redbridge"
 TEMPLATE: Final = LOCALE_DIR / f"{DOMAIN}.pot"
@@ -184,7 +184,8 @@ def source_messages(
 def dynamic_calls(root: Path = ROOT, directories: Sequence[str] = SOURCE_DIRS) -> list[str]:
     """Translation calls whose message is built at run time, so no extractor can see it.
 
-    A plain name is allowed: that is a wrapper passing its own parameter on (bot/i18n.py).
+    A plain name is allowed: that is a wrapper passing its own parameter on
+    (locales/translator.py).
     """
     problems = []
     for path in _source_files(root, directories):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 
-from bot.i18n import Catalogues
 from events.languages import LANGUAGES
+from locales.translator import Catalogues
 from scripts.catalogues import (
     LOCALE_DIR,
     PLURAL_FORMS,

@@ -20,6 +20,10 @@ FORBIDDEN: dict[str, frozenset[str]] = {
         {"api", "bot", "scheduler", "redbridge", "emulator", "aiogram", "fastapi", "starlette"}
     ),
     "scheduler": frozenset({"api", "bot", "redbridge", "fastapi"}),
+    # The reader's language and dates, shared by the bot and the dashboard.
+    "locales": frozenset(
+        {"api", "bot", "dashboard", "redbridge", "scheduler", "aiogram", "fastapi", "starlette"}
+    ),
     "api": frozenset({"redbridge", "scheduler"}),
     "bot": frozenset({"api", "redbridge", "scheduler", "fastapi"}),
     # The send budget knows Telegram's limits and aiogram, nothing of Redbridge.

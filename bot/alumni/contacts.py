@@ -14,7 +14,6 @@ from bot.alumni.views import alumni_refusal, contact_text
 from bot.callbacks import ContactAction
 from bot.filters import NOT_A_COMMAND
 from bot.guards import Refused, message_of
-from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.replies import edit_or_send
 from bot.views import e
@@ -30,6 +29,7 @@ from events.alumni.directory import card_of
 from events.alumni.errors import NotAnAlumnus
 from events.errors import DomainError
 from events.models import Participant
+from locales.translator import Translator
 
 
 def _sent(t: Translator, name: str) -> str:

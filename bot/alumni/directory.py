@@ -11,7 +11,6 @@ from bot.alumni.views import card_lines, interest_label, spoken_language
 from bot.callbacks import AlumniMenu, ContactAction, Directory
 from bot.choices import Choice, event_choice, numbered
 from bot.guards import Refused
-from bot.i18n import Translator
 from bot.keyboards import button
 from bot.replies import edit_or_send
 from bot.signup.steps import NEIGHBOURS
@@ -21,6 +20,7 @@ from events.alumni.membership import alumnus_memberships, attended_events
 from events.alumni.profiles import INTERESTS, SPOKEN
 from events.listings import open_programmes
 from events.models import Event, Participant, Programme
+from locales.translator import Translator
 
 FILTERS = ("programme", "edition", "country", "language", "interest")
 

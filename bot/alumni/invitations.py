@@ -11,8 +11,8 @@ from aiogram.types import Message, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.alumni.router import account_of, invitation_keyboard, invitation_text
-from bot.i18n import Translator
 from events.alumni.invitations import take_new_invitations
+from locales.translator import Translator
 
 
 class AlumniInvitations(BaseMiddleware):

@@ -4,10 +4,10 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.alumni.views import contact_text
 from bot.callbacks import ContactAction
-from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.views import e
 from events.alumni.notices import ConnectionNotice
+from locales.translator import Translator
 
 
 def request_text(t: Translator, notice: ConnectionNotice) -> str:

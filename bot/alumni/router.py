@@ -22,7 +22,6 @@ from bot.alumni.views import (
 from bot.callbacks import AlumniMenu, Directory
 from bot.filters import NOT_A_COMMAND
 from bot.guards import Refused, guarded, message_of
-from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.replies import edit_or_send
 from bot.signup.steps import NEIGHBOURS
@@ -44,6 +43,7 @@ from events.alumni.profiles import (
 from events.alumni.visibility import FIELDS, Audience
 from events.errors import DomainError
 from events.models import Event, Participant
+from locales.translator import Translator
 
 TEXT_FIELDS = {"bio": AlumniSteps.bio, "city": AlumniSteps.city, "tags": AlumniSteps.tags}
 

@@ -4,7 +4,6 @@ wrote (names, bios, cities, tags, notes) is escaped here."""
 from babel import Locale
 from babel.core import UnknownLocaleError
 
-from bot.i18n import Translator
 from bot.views import e, event_title
 from events import errors
 from events.alumni import errors as alumni_errors
@@ -14,6 +13,7 @@ from events.alumni.profiles import INTERESTS
 from events.alumni.visibility import Audience
 from events.languages import LANGUAGES
 from events.models import AlumniProfile, Event
+from locales.translator import Translator
 
 
 def interest_label(t: Translator, key: str) -> str:

@@ -34,7 +34,6 @@ from bot.callbacks import Compose
 from bot.choices import event_choice, numbered
 from bot.filters import HAS_TEXT, NOT_A_COMMAND
 from bot.guards import Refused, StaleButton, guarded, only_organisers, organiser_only
-from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
 from bot.replies import answer_below, edit_or_send
 from bot.views import e, event_title
@@ -52,6 +51,7 @@ from events.errors import DomainError, InvalidInput
 from events.languages import LANGUAGE_NAMES, LANGUAGES
 from events.models import Event
 from events.principals import Principal
+from locales.translator import Translator
 
 # Titles in button labels are cut: Telegram shows a long label truncated anyway.
 _LABEL_TITLE = 40

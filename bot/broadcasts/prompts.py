@@ -4,11 +4,11 @@ why a text is refused, and the review step's buttons."""
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import Compose
-from bot.i18n import Translator
 from bot.keyboards import button, rows
 from events.broadcast_inputs import BROADCAST_TEXT_LIMIT
 from events.errors import InvalidInput
 from events.telegram_html import UnsafeLink, check_html, visible_text
+from locales.translator import Translator
 
 
 def text_problem(t: Translator, html: str) -> str | None:

@@ -22,7 +22,6 @@ from bot.broadcasts.views import (
 )
 from bot.callbacks import BroadcastControl
 from bot.guards import Refused, guarded, only_organisers
-from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.replies import answer_long, edit_or_send
 from bot.views import e, event_title
@@ -37,6 +36,7 @@ from events.broadcasts import (
 from events.editions import get_event
 from events.models import Event
 from events.principals import Principal
+from locales.translator import Translator
 
 # /broadcasts shows this many of each event's broadcasts, newest first.
 PER_EVENT = 3

@@ -6,11 +6,11 @@ a report's buttons, and the refusal for people who are not organisers.
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import BroadcastControl
-from bot.i18n import Translator
 from bot.keyboards import button, rows
 from events.broadcast_inputs import BroadcastAudience
 from events.broadcasts import BroadcastReport, BroadcastState
 from events.enums import RegistrationStatus
+from locales.translator import Translator
 
 _STOPPABLE = (BroadcastState.SCHEDULED, BroadcastState.SENDING)
 

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import Browse, Mine, Signup
 from bot.choices import Choice, event_choice, numbered
 from bot.guards import Refused, guarded, only_organisers
-from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.qr import qr_png
 from bot.replies import edit_or_send
@@ -23,6 +22,7 @@ from events.models import Participant
 from events.own_registrations import registration_for
 from events.principals import Principal
 from events.programmes import get_programme
+from locales.translator import Translator
 
 
 async def _programme_list(

@@ -4,8 +4,8 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import IS_COMMAND
-from bot.i18n import Translator
 from bot.keyboards import main_menu
+from locales.translator import Translator
 
 
 async def unknown_command(message: Message, t: Translator) -> None:

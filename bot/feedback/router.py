@@ -23,7 +23,6 @@ from bot.feedback.views import (
 )
 from bot.filters import HAS_TEXT, NOT_A_COMMAND
 from bot.guards import Refused, StaleButton, guarded, message_of
-from bot.i18n import Translator
 from bot.signup.steps import hint_for
 from events.enums import QuestionKind
 from events.errors import DomainError, InvalidInput
@@ -38,6 +37,7 @@ from events.feedback.answers import (
 )
 from events.models import Participant
 from events.questions import normalise_answer
+from locales.translator import Translator
 
 
 def _participant_id(participant: Participant | None) -> int | None:

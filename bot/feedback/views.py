@@ -8,7 +8,6 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from babel.numbers import format_decimal
 
 from bot.callbacks import Survey
-from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.signup.steps import answer_text, choice_buttons, hint_for
 from bot.views import e, event_title, question_prompt
@@ -21,6 +20,7 @@ from events.feedback.results import ANONYMOUS_MINIMUM, EventFeedback
 from events.feedback.settings import survey_questions
 from events.inputs import Question
 from events.models import Event
+from locales.translator import Translator
 
 
 def survey_text(

@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import LanguageChoice
 from bot.context import LANGUAGE_KEY
-from bot.i18n import Catalogues, Translator
 from bot.keyboards import language_picker, main_menu
 from events.languages import LANGUAGES
 from events.models import Participant
 from events.preferences import set_language
+from locales.translator import Catalogues, Translator
 
 
 async def language_command(message: Message, t: Translator) -> None:

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import Browse, Mine
 from bot.choices import numbered, registration_choice
 from bot.guards import Refused, guarded
-from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
 from bot.qr import qr_png
 from bot.replies import answer_below, edit_or_send
@@ -33,6 +32,7 @@ from events.own_registrations import own_registration, own_registrations
 from events.registrations import cancel_registration
 from events.switching import switch_participation
 from events.waitlist import accept_offer, decline_offer
+from locales.translator import Translator
 
 
 async def _list(

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.feedback.views import feedback_summary
 from bot.guards import only_organisers
-from bot.i18n import Translator
 from bot.replies import answer_long
 from bot.views import e, event_title
 from bot.wording import count_label, refusal
@@ -28,6 +27,7 @@ from events.statistics import (
     managed_event_statistics,
     managed_programme_statistics,
 )
+from locales.translator import Translator
 
 
 async def stats(

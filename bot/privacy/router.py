@@ -13,7 +13,6 @@ from bot.alumni.views import my_alumni_data
 from bot.callbacks import Forget, Signup
 from bot.context import LANGUAGE_KEY
 from bot.feedback.views import my_feedback_data
-from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.replies import answer_long
 from bot.signup.draft import PROFILE_ONLY
@@ -25,6 +24,7 @@ from events.feedback.privacy import own_feedback
 from events.models import Participant
 from events.own_registrations import own_registrations
 from events.participants import erase_participant
+from locales.translator import Translator
 
 EDIT_PROFILE = Signup(action="start", event_id=PROFILE_ONLY)
 

@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Review
 from bot.guards import Refused, StaleButton, guarded, only_organisers, organiser_only
-from bot.i18n import Translator
 from bot.replies import answer_below, edit_or_send, split_html
 from bot.review.views import (
     DECISIONS,
@@ -54,6 +53,7 @@ from events.review_queue import (
 )
 from events.reviews import OPEN
 from events.seats import parts_of
+from locales.translator import Translator
 
 
 async def review_command(

@@ -9,7 +9,6 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Review
 from bot.choices import choice_label, event_choice, numbered, shortened
-from bot.i18n import Translator
 from bot.keyboards import button, rows
 from bot.views import e, event_title, participation_line, profile_summary
 from bot.wording import status_label
@@ -24,6 +23,7 @@ from events.reviews import Balance
 from events.seats import parts_of
 from events.selection import FEMALE, MALE, TargetResult
 from events.targets import SelectionTargets
+from locales.translator import Translator
 
 PAGE_SIZE = 8
 SCORES = range(1, 6)

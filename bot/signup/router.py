@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import Mine, Signup
 from bot.filters import HAS_TEXT
 from bot.guards import Refused, StaleButton, guarded, message_of
-from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
 from bot.replies import answer_below
 from bot.signup.draft import PROFILE_ONLY, SignupDraft
@@ -51,6 +50,7 @@ from events.own_registrations import registration_for
 from events.questions import normalise_answer, questions_of
 from events.registrations import ensure_open, sign_up
 from events.seats import Limit, held_back_by
+from locales.translator import Translator
 
 
 async def begin_profile(

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Signup
 from bot.choices import FULL_WIDTH, Choice, numbered
-from bot.i18n import Translator
 from bot.keyboards import button, main_menu, rows
 from bot.replies import answer_long
 from bot.signup.draft import PROFILE_ONLY, SignupDraft
@@ -28,6 +27,7 @@ from events.listings import public_event
 from events.models import Event, Participant
 from events.participants import save_participant
 from events.questions import questions_of
+from locales.translator import Translator
 
 NEIGHBOURS = ("AM", "AZ", "GE")
 NAME_LIMIT = 100

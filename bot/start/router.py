@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.broadcasts.draft import Composition
 from bot.browse.router import show_event_message, show_programme_message
 from bot.context import LANGUAGE_KEY
-from bot.i18n import Translator
 from bot.keyboards import first_menu, main_menu
 from bot.organiser.router import check_in_message
 from bot.signup.draft import SignupDraft
 from events.deeplinks import parse_payload
 from events.models import Participant
 from events.principals import Principal
+from locales.translator import Translator
 
 
 async def start_with_payload(

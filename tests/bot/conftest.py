@@ -23,11 +23,11 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalogues
 from emulator import TelegramEmulator
 from events.languages import LANGUAGES
 from events.models import Event
 from events.store import create_engine, create_sessionmaker
+from locales.translator import Catalogues
 from redbridge.demo import load_demo
 from redbridge.settings import Settings
 from tests.bot.process import (

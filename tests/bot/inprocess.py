@@ -33,7 +33,6 @@ from aiogram.types import Update
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalogues, Translator
 from bot.runtime import ErrorLedger, create_bot, create_dispatcher
 from bot.services import BotServices
 from emulator import ChatMessage, SimulatedUser, TelegramEmulator
@@ -59,6 +58,7 @@ from events.models import (
 )
 from events.programmes import create_programme, publish_programme
 from events.store import create_engine, create_sessionmaker
+from locales.translator import Catalogues, Translator
 from redbridge.demo import load_demo
 from redbridge.settings import Settings
 from sending.budget import SendBudget

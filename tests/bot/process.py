@@ -30,7 +30,6 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalogues, Translator
 from emulator import CallbackAnswer, ChatMessage, SimulatedUser, TelegramEmulator
 from events.access import create_token
 from events.enums import QuestionKind, RegistrationMode, Role
@@ -39,6 +38,7 @@ from events.languages import Language
 from events.models import ConversationState, Event, Participant, Registration
 from events.registrations import sign_up
 from locales import CATALOGUE_DIR, DOMAIN
+from locales.translator import Catalogues, Translator
 from tests.factories import create_event, create_programme
 from tests.support.ports import free_port
 

@@ -19,7 +19,6 @@ from bot.broadcasts.reports import _broadcast_list, _report_text
 from bot.callbacks import Mine
 from bot.choices import registration_choice
 from bot.feedback import views as survey_views
-from bot.i18n import Catalogues, Translator
 from bot.notices import Rendered, render
 from bot.organiser.router import _event_statistics, _programme_statistics
 from bot.review.views import (
@@ -106,6 +105,7 @@ from events.statistics import (
     ProgrammeStatistics,
 )
 from events.targets import AgeBand, CountryShares, FirstTimers, GenderParity, SelectionTargets
+from locales.translator import Catalogues, Translator
 from redbridge.demo.programmes import demo_programmes
 
 # A fixed present: the demo dates every event from it.

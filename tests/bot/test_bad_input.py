@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.callbacks import Browse, Mine, Signup
-from bot.i18n import Translator
 from emulator import ChatMessage, SimulatedUser
 from events.enums import RegistrationStatus
 from events.inputs import clean_line
 from events.languages import LANGUAGES
 from events.models import OutboxMessage
 from events.outbox.queue import Kind, Message, State, enqueue
+from locales.translator import Translator
 from tests.bot.inprocess import (
     LAB_OPEN_TITLE,
     ORGANISER_ID,

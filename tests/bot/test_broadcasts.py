@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import BroadcastControl, Compose
-from bot.i18n import Translator
 from emulator import ChatMessage, SimulatedUser
 from events.access import SYSTEM
 from events.broadcast_inputs import BROADCAST_TEXT_LIMIT
@@ -25,6 +24,7 @@ from events.models import Broadcast, Event, OutboxMessage
 from events.outbox.queue import Kind, State
 from events.programmes import create_programme, publish_programme
 from events.registrations import sign_up
+from locales.translator import Translator
 from tests.bot.inprocess import (
     LAB_OPEN_TITLE,
     ORGANISER_ID,

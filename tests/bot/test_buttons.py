@@ -28,7 +28,6 @@ from bot.broadcasts.reports import _broadcast_list, _stop_keyboard
 from bot.broadcasts.views import AUDIENCE_KEYS, audience_label
 from bot.callbacks import Browse
 from bot.choices import FULL_WIDTH, Choice, choice_label, event_choice, numbered, shortened
-from bot.i18n import Catalogues, Translator
 from bot.keyboards import button, first_menu, language_picker, main_menu
 from bot.mine.router import _card_buttons
 from bot.signup.steps import (
@@ -46,6 +45,7 @@ from events.enums import Participation, QuestionKind, RegistrationStatus
 from events.inputs import Question
 from events.languages import LANGUAGES
 from events.models import Event
+from locales.translator import Catalogues, Translator
 from tests.bot.samples import (
     NOW,
     Demo,

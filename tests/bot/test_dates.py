@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.dates import DateWriter, utc_offset
-from bot.i18n import Catalogues
+from locales.dates import DateWriter, utc_offset
+from locales.translator import Catalogues
 
 # Saturday 6 February 2027, 18:00–20:00 in Tbilisi (UTC+4).
 START = datetime(2027, 2, 6, 14, 0, tzinfo=UTC)

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.i18n import Catalogues
 from events.languages import LANGUAGE_NAMES, LANGUAGES
+from locales.translator import Catalogues
 from scripts.catalogues import catalogue_path, placeholders
 from tests.bot.samples import NOW, Demo, Sample, demo, everything
 

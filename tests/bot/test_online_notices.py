@@ -4,12 +4,12 @@ never an earlier reminder, never someone in the room, waiting or cancelled."""
 
 import pytest
 
-from bot.i18n import Catalogues
 from bot.notices import render
 from events.enums import Participation, RegistrationStatus
 from events.languages import LANGUAGES
 from events.models import Event
 from events.outbox.queue import Kind
+from locales.translator import Catalogues
 from tests.bot.samples import (
     JOIN_TOKEN,
     NOW,

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalogues
 from emulator import TelegramEmulator
 from events.enums import RegistrationStatus
+from locales.translator import Catalogues
 from tests.bot.process import (
     ANSWERS,
     BIRTH_YEAR_QUESTION,

@@ -6,13 +6,13 @@ from datetime import datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Catalogues
 from bot.views import my_data
 from events.access import SYSTEM
 from events.languages import LANGUAGES
 from events.own_registrations import own_registrations
 from events.registrations import register
 from events.reviews import review
+from locales.translator import Catalogues
 from tests.factories import create_event, create_participant, create_programme
 
 NOTE = "Zebra-crossing remark 7731"  # text no translation or date could contain

@@ -10,11 +10,11 @@ import pytest
 from aiogram import Router
 from aiogram.dispatcher.event.handler import CallableObject
 
-from bot.i18n import Catalogues
 from bot.runtime import ErrorLedger, create_dispatcher
 from bot.services import BotServices
 from events.feeds.cache import FeedCache
 from events.store import create_engine, create_sessionmaker
+from locales.translator import Catalogues
 from tests.bot.inprocess import PUBLIC_URL, FixedClock, InProcessBot, running_bot
 from tests.bot.process import GREETING
 

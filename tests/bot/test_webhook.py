@@ -24,11 +24,11 @@ from aiogram.methods import GetWebhookInfo
 
 from api.app import create_app
 from api.routes.telegram import SECRET_HEADER, WEBHOOK_MAX_BODY_BYTES, WEBHOOK_PATH
-from bot.i18n import Catalogues
 from bot.runtime import create_bot
 from bot.webhook import WebhookReceiver
 from emulator import TelegramEmulator
 from events.feeds.render import Links
+from locales.translator import Catalogues
 from tests.bot.inprocess import (
     BOT_USERNAME,
     PUBLIC_URL,

@@ -8,10 +8,10 @@ import pytest
 from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Catalogues
 from bot.runtime import create_bot
 from emulator import TelegramEmulator
 from events.models import Event
+from locales.translator import Catalogues
 from tests.factories import create_event, create_programme
 from tests.scheduler.harness import BOT_USERNAME, TOKEN, Deliveries, ManualClock
 

@@ -15,13 +15,13 @@ from typing import Any, cast
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalogues
 from bot.notices import notice_renderer
 from emulator import ChatMessage, TelegramEmulator
 from emulator.errors import ApiError
 from events.enums import RegistrationStatus
 from events.models import Broadcast, OutboxMessage, Participant, Registration
 from events.outbox.queue import Kind, Message, enqueue
+from locales.translator import Catalogues
 from scheduler.dispatcher import DispatchSettings, OutboxDispatcher
 
 TOKEN = "123456:DISPATCH-test"

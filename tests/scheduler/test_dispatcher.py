@@ -18,7 +18,6 @@ from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import Mine
-from bot.i18n import Catalogues, Translator
 from bot.runtime import create_bot
 from emulator import ChatMessage, TelegramEmulator
 from events.access import SYSTEM
@@ -28,6 +27,7 @@ from events.inputs import EventChanges
 from events.models import Event, OutboxMessage
 from events.outbox.queue import Kind, State
 from events.registrations import cancel_registration, decide, register
+from locales.translator import Catalogues, Translator
 from scheduler.dispatcher import OutboxDispatcher
 from scheduler.jobs import queue_reminders
 from tests.factories import create_event, create_participant

@@ -11,7 +11,6 @@ from typing import cast
 from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalogues
 from bot.runtime import create_bot
 from emulator import TelegramEmulator
 from events.access import SYSTEM
@@ -20,6 +19,7 @@ from events.inputs import EventChanges
 from events.models import Event, OutboxMessage
 from events.outbox.queue import Kind, State
 from events.registrations import register
+from locales.translator import Catalogues
 from scheduler.jobs import queue_reminders
 from tests.factories import create_event, create_participant
 from tests.scheduler.harness import (

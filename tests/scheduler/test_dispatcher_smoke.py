@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalogues
 from bot.notices import notice_renderer
 from bot.runtime import create_bot
 from emulator import SimulatedUser as TelegramUser
@@ -17,6 +16,7 @@ from events.models import OutboxMessage, Registration
 from events.outbox.queue import State
 from events.registrations import cancel_registration, register
 from events.store import OutboxBell, create_sessionmaker
+from locales.translator import Catalogues
 from scheduler.dispatcher import DispatchSettings, OutboxDispatcher
 from tests.factories import create_event, create_participant, create_programme
 from tests.scheduler.harness import until_stored

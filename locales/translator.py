@@ -1,7 +1,8 @@
-"""Translations and locale-aware formatting for the people the bot talks to.
+"""Translations and locale-aware formatting for the people Redbridge talks to: the bot's
+participants and organisers, and the organisers' dashboard, from the same catalogues.
 
 Catalogues are compiled from ``.po`` in memory when loaded (no ``.mo`` step). Dates are
-formatted by Babel in the reader's locale and the event's own time zone (``bot.dates``).
+formatted by Babel in the reader's locale and the event's own time zone (``locales.dates``).
 """
 
 import gettext
@@ -12,7 +13,6 @@ from pathlib import Path
 
 from babel import Locale
 
-from bot.dates import DateWriter, utc_offset
 from events.countries import country_name
 from events.languages import (
     DEFAULT_LANGUAGE,
@@ -23,6 +23,7 @@ from events.languages import (
     pick,
 )
 from locales import CATALOGUE_DIR, DOMAIN, compile_catalogue, translations
+from locales.dates import DateWriter, utc_offset
 
 
 class Translator:
