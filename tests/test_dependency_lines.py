@@ -22,6 +22,11 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "scheduler": frozenset({"api", "bot", "redbridge", "fastapi"}),
     "api": frozenset({"redbridge", "scheduler"}),
     "bot": frozenset({"api", "redbridge", "scheduler", "fastapi"}),
+    # The dashboard is a transport beside the API and the bot: it calls use cases, never
+    # another transport's routes, the scheduler or the composition root. It reads the
+    # bot's catalogues through bot.i18n (translations and Babel dates, no aiogram there);
+    # aiogram only checks Mini App initData (aiogram.utils.web_app).
+    "dashboard": frozenset({"api", "redbridge", "scheduler", "sending", "emulator"}),
     # The send budget knows Telegram's limits and aiogram, nothing of Redbridge.
     "sending": frozenset(
         {"api", "bot", "events", "redbridge", "scheduler", "emulator", "fastapi"}
