@@ -48,8 +48,11 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-async def issue_sign_in_link(session: AsyncSession, now: datetime, telegram_user_id: int) -> str:
-    """A new one-time sign-in secret for an organiser's (or checker's) Telegram account.
+async def issue_sign_in_link(
+    session: AsyncSession, now: datetime, telegram_user_id: int, language: str = "en"
+) -> str:
+    """A new one-time sign-in secret for an organiser's (or checker's) Telegram account;
+    the session it opens speaks ``language`` (the one the bot speaks to them).
 
     Raises ``SignInRefused`` if the account has no dashboard role. Expired links are
     cleared on the way, so the table stays small.
@@ -62,6 +65,7 @@ async def issue_sign_in_link(session: AsyncSession, now: datetime, telegram_user
         DashboardSignInLink(
             token_hash=_digest(secret),
             telegram_user_id=telegram_user_id,
+            language=language_from_tag(language),
             created_at=now,
             expires_at=now + SIGN_IN_LINK_LIFETIME,
         )
@@ -70,8 +74,14 @@ async def issue_sign_in_link(session: AsyncSession, now: datetime, telegram_user
     return secret
 
 
-async def redeem_sign_in_link(session: AsyncSession, now: datetime, secret: str) -> int:
-    """Use a sign-in secret once; returns its Telegram account.
+@dataclass(frozen=True, slots=True)
+class SignInGrant:
+    telegram_user_id: int
+    language: str
+
+
+async def redeem_sign_in_link(session: AsyncSession, now: datetime, secret: str) -> SignInGrant:
+    """Use a sign-in secret once; returns its Telegram account and language.
 
     Raises ``SignInRefused`` for an unknown, used or expired secret. Two browsers racing
     with the same link: the conditional update lets exactly one of them through.
@@ -92,14 +102,15 @@ async def redeem_sign_in_link(session: AsyncSession, now: datetime, secret: str)
     if getattr(result, "rowcount", 0) != 1:
         await session.rollback()
         raise SignInRefused("this sign-in link is not valid")
-    telegram_user_id = await session.scalar(
-        select(DashboardSignInLink.telegram_user_id).where(
-            DashboardSignInLink.token_hash == token_hash
+    row = (
+        await session.execute(
+            select(DashboardSignInLink.telegram_user_id, DashboardSignInLink.language).where(
+                DashboardSignInLink.token_hash == token_hash
+            )
         )
-    )
+    ).one()
     await session.commit()
-    assert telegram_user_id is not None  # just updated
-    return telegram_user_id
+    return SignInGrant(row.telegram_user_id, row.language)
 
 
 async def remember_init_data(
@@ -142,15 +153,18 @@ async def start_session(
 ) -> OpenedSession:
     """Open a dashboard session for a Telegram account that has a dashboard role.
 
-    The pages' language is ``language`` if given, else the one the person uses in the
-    bot, else English. Raises ``SignInRefused`` if the account has no role (any more).
+    The pages' language is the one the person chose in the bot, else ``language`` (what
+    their Telegram app says), else English. Raises ``SignInRefused`` if the account has
+    no role (any more).
     """
     if await telegram_principal(session, telegram_user_id) is None:
         raise SignInRefused("only organisers sign in to the dashboard")
-    if language is None:
-        language = await session.scalar(
+    language = (
+        await session.scalar(
             select(Participant.language).where(Participant.telegram_user_id == telegram_user_id)
         )
+        or language
+    )
     await session.execute(delete(DashboardSession).where(DashboardSession.expires_at <= now))
     secret, csrf_secret = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(

@@ -552,6 +552,8 @@ class DashboardSignInLink(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    # The language the bot spoke to the organiser: the pages start in it.
+    language: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
     used_at: Mapped[datetime | None]

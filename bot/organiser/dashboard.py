@@ -38,7 +38,7 @@ async def dashboard(
     # No request to Telegram while a session is open (SQLite has one connection).
     async with db() as session:
         try:
-            secret = await issue_sign_in_link(session, now, user_id)
+            secret = await issue_sign_in_link(session, now, user_id, t.language)
         except SignInRefused:
             secret = None
     if secret is None:

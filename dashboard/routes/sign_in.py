@@ -58,9 +58,13 @@ async def sign_in_with_link(request: Request, token: str) -> Response:
     config = config_of(request)
     async with config.sessionmaker() as session:
         try:
-            telegram_user_id = await redeem_sign_in_link(session, config.clock(), token)
+            grant = await redeem_sign_in_link(session, config.clock(), token)
             opened = await start_session(
-                session, config.clock(), telegram_user_id, config.session_lifetime
+                session,
+                config.clock(),
+                grant.telegram_user_id,
+                config.session_lifetime,
+                grant.language,
             )
         except SignInRefused:
             return await refusal_page(request, 403, "link")
@@ -93,7 +97,7 @@ async def sign_in_with_init_data(
         try:
             await remember_init_data(session, now, user.signed_hash, user.valid_until)
             opened = await start_session(
-                session, now, user.telegram_user_id, config.session_lifetime
+                session, now, user.telegram_user_id, config.session_lifetime, user.language_code
             )
         except (InitDataReplayed, SignInRefused):
             return await refusal_page(request, 403, "mini_app")

@@ -21,6 +21,7 @@ def upgrade() -> None:
         "dashboard_sign_in_links",
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("telegram_user_id", sa.BigInteger(), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
