@@ -74,6 +74,21 @@ async def issue_sign_in_link(
     return secret
 
 
+async def sign_in_link_language(session: AsyncSession, now: datetime, secret: str) -> str | None:
+    """The language of a valid, unused sign-in link (its page is shown in it before it is
+    used), or None. Reads only: opening the link's page does not use it up."""
+    if not secret or len(secret) > MAX_SECRET_LENGTH:
+        return None
+    language: str | None = await session.scalar(
+        select(DashboardSignInLink.language).where(
+            DashboardSignInLink.token_hash == _digest(secret),
+            DashboardSignInLink.used_at.is_(None),
+            DashboardSignInLink.expires_at > now,
+        )
+    )
+    return language
+
+
 @dataclass(frozen=True, slots=True)
 class SignInGrant:
     telegram_user_id: int

@@ -26,6 +26,7 @@ from events.dashboard_sign_in import (
     end_session,
     redeem_sign_in_link,
     remember_init_data,
+    sign_in_link_language,
     start_session,
 )
 
@@ -48,7 +49,14 @@ async def sign_in_link_page(request: Request, token: str) -> Response:
     """The link from the bot shows a button; pressing it signs in. A GET changes nothing,
     so Telegram's link preview robot (which fetches links shown in a chat) cannot use up
     the one-time link before the organiser opens it."""
-    t = translator_for(request, None)
+    config = config_of(request)
+    async with config.sessionmaker() as session:
+        language = await sign_in_link_language(session, config.clock(), token)
+    t = (
+        pages_of(request).catalogues.translator(language)
+        if language and "lang" not in request.query_params
+        else translator_for(request, None)
+    )
     context = {"token": token[:MAX_SECRET_LENGTH]}
     return pages_of(request).render(request, "sign_in_link.html", t, None, context)
 

@@ -9,8 +9,10 @@ Every test gets a fresh browser context (its own cookies) from :func:`page`; scr
 go to ``$REDBRIDGE_SCREENSHOTS`` or ``build/screenshots`` and are listed at the end.
 """
 
+import contextlib
 import os
 import shutil
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -33,21 +35,26 @@ CHROMIUM_ARGS = [
 ]
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCREENSHOTS = Path(os.environ.get("REDBRIDGE_SCREENSHOTS") or ROOT / "build" / "screenshots")
-_taken: list[Path] = []
+# When this run started: the screenshots listed at the end are the ones it wrote (the
+# summary runs in the controller, the screenshots are taken by pytest-xdist workers).
+_STARTED = time.time()
 
 
 def screenshot_path(name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    _taken.append(path)
-    return path
+    return SCREENSHOTS / f"{name}.png"
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _taken:
+    taken = (
+        sorted(path for path in SCREENSHOTS.glob("*.png") if path.stat().st_mtime >= _STARTED)
+        if SCREENSHOTS.is_dir()
+        else []
+    )
+    if taken:
         terminalreporter.write_line(f"Dashboard screenshots in {SCREENSHOTS}:")
-        for path in sorted(set(_taken)):
-            terminalreporter.write_line(f"  {path}")
+        for path in taken:
+            terminalreporter.write_line(f"  {path.name}")
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -68,9 +75,8 @@ async def browser() -> AsyncIterator[Browser]:
             await browser.close()
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
-    """A fresh browser profile for one test: no cookies of another test."""
+@contextlib.asynccontextmanager
+async def fresh_context(browser: Browser) -> AsyncIterator[BrowserContext]:
     context = await browser.new_context(
         viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
@@ -81,3 +87,17 @@ async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
         yield context
     finally:
         await context.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
+    """A fresh browser profile for one test: no cookies of another test."""
+    async with fresh_context(browser) as context:
+        yield context
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def other_context(browser: Browser) -> AsyncIterator[BrowserContext]:
+    """A second profile, for a second person at the same time."""
+    async with fresh_context(browser) as context:
+        yield context
