@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 from bot.i18n import Translator
 from dashboard.pages import Pages
 from dashboard.session import CsrfRefused, SignInNeeded, Viewer, current_viewer
-from events.errors import Forbidden, NotFound
+from events.errors import DomainError, Forbidden, InvalidInput, NotFound
 from events.languages import LANGUAGES, language_from_tag
 
 SIGN_IN_PATH = "/dashboard/sign-in"
@@ -74,6 +74,12 @@ class DashboardRoute(APIRoute):
                 return await refusal_page(request, 403, "forbidden")
             except NotFound:
                 return await refusal_page(request, 404, "not_found")
+            except InvalidInput as error:
+                return await refusal_page(request, 422, "invalid", [error.field])
+            except DomainError:
+                # A rule of the domain (an open-mode event has no review, a decision
+                # no longer possible): a conflict with the state, as the API says.
+                return await refusal_page(request, 409, "conflict")
             except RequestValidationError as error:
                 # A path that is no page (``/events/abc``) reads as one that does not exist;
                 # a query or form value that is out of range is named.

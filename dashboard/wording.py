@@ -44,6 +44,9 @@ def problem_text(t: Translator, problem: str) -> str:
         "forbidden": t.gettext("This is not one of your programmes."),
         "not_found": t.gettext("There is no such page."),
         "invalid": t.gettext("Some of the values are not valid."),
+        "conflict": t.gettext("This is no longer possible."),
+        "no_seat": t.gettext("There is no seat left."),
+        "no_longer": t.gettext("This is no longer possible."),
         "link": t.gettext(
             "This sign-in link is not valid: it was already used or has expired. "
             "Send /dashboard to the bot for a new one."

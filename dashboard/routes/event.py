@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from markupsafe import Markup
 from pydantic import BeforeValidator
 
+from dashboard.answers import answer_rows
 from dashboard.routing import DashboardRoute, pages_of
 from dashboard.session import config_of, require_viewer
 from events.countries import CountryCode
@@ -29,6 +30,7 @@ from events.rosters import RosterFilter
 router = APIRouter(route_class=DashboardRoute)
 
 EventId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RegistrationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _blank_is_none(value: object) -> object:
@@ -93,7 +95,7 @@ async def event_page(
 
 @router.get("/dashboard/events/{event_id}/registrations/{registration_id}")
 async def person_page(
-    request: Request, event_id: EventId, registration_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+    request: Request, event_id: EventId, registration_id: RegistrationId
 ) -> Response:
     viewer = await require_viewer(request)
     config = config_of(request)
@@ -101,7 +103,8 @@ async def person_page(
         card = await person_card(session, viewer.principal, event_id, registration_id)
     pages = pages_of(request)
     t = pages.catalogues.translator(viewer.language)
-    return pages.render(request, "person.html", t, viewer, {"card": card})
+    answers = answer_rows(t, card.event, card.registration.answers)
+    return pages.render(request, "person.html", t, viewer, {"card": card, "answers": answers})
 
 
 @router.get("/dashboard/events/{event_id}/registrations.csv")
