@@ -80,8 +80,17 @@ class Pages:
         return HTMLResponse(body, status_code=status_code, headers=_NO_STORE)
 
 
+# Scripts and styles only from Redbridge itself (and Telegram's Mini App script); no
+# inline script or style anywhere, so an injected one would not run. Framed only by the
+# dashboard itself and Telegram's web client (which shows Mini Apps in a frame).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' https://telegram.org; style-src 'self'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'self' https://web.telegram.org"
+)
 # Pages show personal data: no shared cache keeps them, the browser does not reuse them.
 _NO_STORE = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Cache-Control": "no-store",
     "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
