@@ -26,7 +26,9 @@ def gender_label(t: Translator, gender: str | None) -> str:
         Gender.MALE: t.gettext("Male"),
         Gender.OTHER: t.gettext("Other"),
     }
-    return labels[Gender(gender)] if gender in labels else t.gettext("Not stated")
+    # Not "Not stated": that is the button a person presses to give none, "Prefer not to
+    # say" in some languages; a table says that no gender is given.
+    return labels[Gender(gender)] if gender in labels else t.gettext("Not given")
 
 
 def part_label(t: Translator, part: str) -> str:
