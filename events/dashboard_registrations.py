@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from events.dialects import dialect_of
 from events.editions import get_event
 from events.enums import SEAT_HOLDING, RegistrationStatus
 from events.errors import NotFound
@@ -53,7 +54,9 @@ class RegistrationPage:
     languages: list[str] = field(default_factory=list)
 
 
-def _filtered(event_id: int, where: RegistrationFilter) -> Select[Registration, Participant]:
+def _filtered(
+    event_id: int, where: RegistrationFilter, dialect: str
+) -> Select[Registration, Participant]:
     query = (
         select(Registration, Participant)
         .join(Participant, Participant.id == Registration.participant_id)
@@ -67,11 +70,18 @@ def _filtered(event_id: int, where: RegistrationFilter) -> Select[Registration, 
         query = query.where(Registration.gender == where.gender)
     if where.language:
         query = query.where(Participant.language == where.language)
-    if where.name.strip():
+    fragment = where.name.strip()
+    if fragment:
+        # Case-blind in every script: SQLite's lower() folds ASCII only, and PostgreSQL's
+        # follows the database's ctype (ASCII only under "C"), so there ICU's root
+        # collation decides (PostgreSQL is built with ICU on Debian and in its images).
         # LIKE with the fragment escaped: "%" or "_" typed by the organiser match themselves.
-        query = query.where(
-            func.lower(Participant.name).contains(where.name.strip().lower(), autoescape=True)
-        )
+        if dialect == "sqlite":
+            name, fragment = func.redbridge_casefold(Participant.name), fragment.casefold()
+        else:
+            name = func.lower(Participant.name.collate("und-x-icu"))
+            fragment = fragment.lower()
+        query = query.where(name.contains(fragment, autoescape=True))
     return query
 
 
@@ -87,7 +97,7 @@ async def registration_page(
     if event is None:
         raise NotFound("event", event_id)
     viewer.ensure_manages(event.programme_id)
-    query = _filtered(event.id, where)
+    query = _filtered(event.id, where, dialect_of(session))
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
