@@ -9,6 +9,12 @@
   });
 
   var tg = window.Telegram && window.Telegram.WebApp;
+  var signIn = document.getElementById("mini-app-sign-in");
+  if (signIn && !(tg && tg.initData)) {
+    // Opened outside Telegram: say how to sign in instead of waiting forever.
+    document.getElementById("mini-app-waiting").hidden = true;
+    document.getElementById("mini-app-outside").hidden = false;
+  }
   if (!tg) { return; }
   tg.ready();
   tg.expand();
@@ -30,7 +36,6 @@
   tg.onEvent("themeChanged", applyTheme);
 
   // The Mini App's start page signs in with the initData Telegram gave it.
-  var signIn = document.getElementById("mini-app-sign-in");
   if (signIn && tg.initData) {
     signIn.elements.init_data.value = tg.initData;
     signIn.submit();

@@ -311,6 +311,8 @@ async def test_the_mini_app_signs_in_with_telegram_init_data(
         if refused_data:
             await attempt.wait_for_url("**/dashboard/app/sign-in")
             await expect(attempt.locator(".notice")).to_be_visible()
+        else:  # opened outside Telegram: it says how to sign in
+            await expect(attempt.locator("#mini-app-outside")).to_be_visible()
         answer = await attempt.request.get(
             live.process.base_url + f"/dashboard/events/{event_id}", max_redirects=0
         )
