@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from events.applicants import Application
+from events.enums import Participation
 from events.inputs import MAX_ID, Strict
 from events.proposals import MAX_SEED, ProposalView
 from events.reviews import Balance
@@ -89,6 +90,8 @@ class BalanceOut(BaseModel):
     """Seats held (confirmed) plus the open proposal's selection, against the targets."""
 
     event_id: int
+    # The part of the event these seats are (a hybrid event's room or stream).
+    participation: Participation
     capacity: int
     confirmed: int
     proposed: int
@@ -100,6 +103,7 @@ class BalanceOut(BaseModel):
     def of(cls, balance: Balance) -> "BalanceOut":
         return cls(
             event_id=balance.event_id,
+            participation=Participation(balance.participation),
             capacity=balance.capacity,
             confirmed=balance.confirmed,
             proposed=balance.proposed,
@@ -111,10 +115,17 @@ class BalanceOut(BaseModel):
 
 class ProposalRequest(Strict):
     """Without a seed, one is drawn (and recorded); ``waitlist_length`` caps the waitlist
-    (null: everyone not selected waits; the others are told they were not selected)."""
+    (null: everyone not selected waits; the others are told they were not selected).
+    ``participation`` names the part a hybrid event's proposal fills (required for one):
+    its room and stream are selected apart, each within its own seats and targets."""
+
+    rules_not_in_schema = {
+        "participation": "required for a hybrid event; one of the event's parts"
+    }
 
     seed: Annotated[int, Whole(0, MAX_SEED)] | None = None
     waitlist_length: Annotated[int, Whole(0, 100_000)] | None = None
+    participation: Participation | None = None
 
 
 class SwapRequest(Strict):
@@ -132,6 +143,7 @@ class ProposalOut(BaseModel):
 
     id: int
     event_id: int
+    participation: Participation
     state: str
     selected: list[int]
     waitlist: list[int]
@@ -153,6 +165,7 @@ class ProposalOut(BaseModel):
         return cls(
             id=proposal.id,
             event_id=proposal.event_id,
+            participation=Participation(proposal.participation),
             state=proposal.state,
             selected=proposal.selected,
             waitlist=proposal.waitlist,

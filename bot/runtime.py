@@ -98,7 +98,11 @@ def create_bot(token: str, api_url: str, budget: SendBudget | None = None) -> Bo
     session.middleware(SaveBeforeSending())
     # Innermost, so a retried reply repeats only the request itself.
     session.middleware(budget or SendBudget(Pacer(30, 1)))
-    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    # No link previews: a preview has Telegram's servers open the link, and the links the
+    # bot sends are personal (a join redirect records attendance when opened; a calendar
+    # feed's address is its secret).
+    defaults = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
+    return Bot(token, session=session, default=defaults)
 
 
 def create_dispatcher(

@@ -97,6 +97,9 @@ class ChatMessage:
     edit_date: int | None = None
     edits: int = 0
     deleted: bool = False
+    # Telegram shows a preview of the first link (fetching it from its servers) unless
+    # the sender turned it off (``link_preview_options.is_disabled``).
+    link_preview: bool = True
 
     @property
     def html(self) -> str:

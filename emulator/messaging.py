@@ -41,10 +41,22 @@ async def send_message(state: EmulatorState, params: Params) -> dict[str, Any]:
         parse_mode=params.text("parse_mode"),
         reply_markup=markup,
         reply_to_message_id=reply_to,
+        link_preview=link_preview(params),
     )
     apply_client_keyboard(chat, markup)
     state.store(chat, message)
     return state.message_api(message)
+
+
+def link_preview(params: Params) -> bool:
+    """Whether Telegram would preview the text's first link: ``link_preview_options``, or
+    the older ``disable_web_page_preview``."""
+    options = params.structure("link_preview_options")
+    if options is not None and not isinstance(options, dict):
+        raise bad_request("can't parse link preview options JSON object")
+    if options:
+        return not bool(options.get("is_disabled"))
+    return not params.flag("disable_web_page_preview")
 
 
 def reply_target(state: EmulatorState, chat: Chat, params: Params) -> int | None:
@@ -124,6 +136,7 @@ async def edit_message_text(state: EmulatorState, params: Params) -> dict[str, A
     message.text, message.entities = parsed.text, parsed.entities
     message.source, message.parse_mode = params.text("text"), params.text("parse_mode")
     message.reply_markup = markup
+    message.link_preview = link_preview(params)
     return _applied_edit(state, chat, message)
 
 

@@ -58,9 +58,13 @@ async def first_timers(
 
 
 async def load_applications(
-    session: AsyncSession, event: Event, statuses: Iterable[RegistrationStatus] | None = None
+    session: AsyncSession,
+    event: Event,
+    statuses: Iterable[RegistrationStatus] | None = None,
+    participation: str | None = None,
 ) -> list[Application]:
-    """The event's registrations (of these statuses) with what selection looks at."""
+    """The event's registrations (of these statuses, for this participation) with what
+    selection looks at."""
     query = (
         select(Registration, Participant)
         .join(Participant, Participant.id == Registration.participant_id)
@@ -69,6 +73,8 @@ async def load_applications(
     )
     if statuses is not None:
         query = query.where(Registration.status.in_(list(statuses)))
+    if participation is not None:
+        query = query.where(Registration.participation == participation)
     rows = [
         (registration, participant) for registration, participant in await session.execute(query)
     ]

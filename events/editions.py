@@ -28,7 +28,7 @@ from events.principals import Principal
 from events.programmes import get_programme
 from events.seats import held_in_part, held_seats, limits_of, parts_of
 from events.store import lock_event
-from events.targets import ensure_fits, targets_of
+from events.targets import PartSeats, SelectionTargets, ensure_fits, targets_of
 from events.waitlist import cap_offers, fill_vacancies
 
 # A change of any of these moves the event in people's calendars (SEQUENCE goes up); an
@@ -159,24 +159,46 @@ def _current_fields(event: Event) -> dict[str, Any]:
 
 
 def _ensure_targets_still_fit(event: Event, merged: EventFields) -> None:
-    """Capacity, quotas and countries may not change under the selection targets so that
-    no selection could meet them any more; the 422 names the event's field."""
-    targets = targets_of(event)
+    """Capacity, quotas and countries may not change under the selection targets (of
+    either part of a hybrid event) so that no selection could meet them any more; the
+    422 names the event's field."""
+    room = PartSeats(
+        merged.capacity, merged.eligible_countries, merged.country_quotas, merged.gender_quotas
+    )
+    room_fields = ("capacity", "country_quotas", "gender_quotas", "eligible_countries")
+    _ensure_part_still_fits(event, merged, targets_of(event), room, room_fields)
+    if merged.attendance_mode == AttendanceMode.HYBRID:
+        stream = PartSeats(
+            merged.online_capacity or 0,
+            merged.eligible_countries,
+            merged.online_country_quotas,
+            merged.online_gender_quotas,
+        )
+        stream_fields = (
+            "online_capacity",
+            "online_country_quotas",
+            "online_gender_quotas",
+            "eligible_countries",
+        )
+        online = SelectionTargets.model_validate(event.online_selection_targets or {})
+        _ensure_part_still_fits(event, merged, online, stream, stream_fields)
+
+
+def _ensure_part_still_fits(
+    event: Event,
+    merged: EventFields,
+    targets: SelectionTargets,
+    seats: PartSeats,
+    fields: tuple[str, ...],
+) -> None:
     if targets.is_empty:
         return
     try:
-        ensure_fits(targets, merged)
+        ensure_fits(targets, seats)
     except InvalidInput as error:
-        field = next(
-            (
-                name
-                for name in ("capacity", "country_quotas", "gender_quotas", "eligible_countries")
-                if getattr(merged, name) != getattr(event, name)
-            ),
-            "capacity",
-        )
+        changed = (name for name in fields if getattr(merged, name) != getattr(event, name))
         detail = f"the selection targets would no longer fit: {error.detail}"
-        raise InvalidInput(field, detail) from error
+        raise InvalidInput(next(changed, fields[0]), detail) from error
 
 
 async def update_event(
@@ -257,9 +279,10 @@ async def _ensure_attendance_change_allowed(
     change is to add an online part to an event in person (everyone stays in the room)."""
     if merged.attendance_mode == event.attendance_mode:
         return
-    if merged.attendance_mode == AttendanceMode.HYBRID and not targets_of(event).is_empty:
+    if event.online_selection_targets and merged.attendance_mode != AttendanceMode.HYBRID:
         raise InvalidInput(
-            "attendance_mode", "a hybrid event cannot have selection targets; remove them first"
+            "attendance_mode",
+            "the online part has selection targets of its own; remove them first",
         )
     widening = (event.attendance_mode, merged.attendance_mode) == (
         AttendanceMode.IN_PERSON,

@@ -154,6 +154,8 @@ class Event(Base):
     online_capacity: Mapped[int | None] = mapped_column(Integer)
     online_country_quotas: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     online_gender_quotas: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The online part's own ``events.targets.SelectionTargets`` (a hybrid event only).
+    online_selection_targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The stream or meeting URL: private. People with a confirmed online seat reach it only
     # through their own redirect (``events.online``); no public output carries it.
     join_url: Mapped[str | None] = mapped_column(String(500))
@@ -372,7 +374,10 @@ class SelectionProposal(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
-    # open → confirmed, or superseded by a newer proposal for the same event.
+    # The part of the event whose seats it fills (both parts of a hybrid event select
+    # apart, each within its own capacity, quotas and targets).
+    participation: Mapped[str] = mapped_column(String(16), default=Participation.IN_PERSON)
+    # open → confirmed, or superseded by a newer proposal for the same part.
     state: Mapped[str] = mapped_column(String(16))
     seed: Mapped[int] = mapped_column(BigInteger)
     algorithm: Mapped[str] = mapped_column(String(40))

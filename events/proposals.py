@@ -31,8 +31,8 @@ from events.models import Event, Registration, SelectionProposal
 from events.outbox.notices import about
 from events.outbox.queue import Kind, enqueue
 from events.principals import Principal
-from events.reviews import OPEN, ensure_application_mode, ensure_single_part
-from events.seats import blocking_limit, held_seats
+from events.reviews import OPEN, ensure_application_mode
+from events.seats import blocking_limit, choose_part, held_in_part, limits_of, part_filter
 from events.selection import (
     ALGORITHM_VERSION,
     Applicant,
@@ -81,7 +81,6 @@ async def _event_of(session: AsyncSession, actor: Principal, event_id: int) -> E
     if event.status == PublicationStatus.CANCELLED:
         raise EventCancelled("the event was cancelled")
     ensure_application_mode(event)
-    ensure_single_part(event)
     return event
 
 
@@ -93,27 +92,33 @@ async def create_proposal(
     *,
     seed: int | None = None,
     waitlist_length: int | None = None,
+    participation: str | None = None,
 ) -> ProposalView:
-    """Propose whom to confirm among the event's open applications (a new open proposal
-    replaces an older one). Without a seed one is drawn, and recorded like a given one.
+    """Propose whom to confirm among the open applications for one part of the event (a
+    new open proposal replaces an older one of the same part). A hybrid event's room and
+    stream are selected apart, each within its own seats, quotas and targets, so its
+    caller names the part. Without a seed one is drawn, and recorded like a given one.
 
-    Raises ``InvalidTransition`` for an open-mode event, ``EventCancelled``.
+    Raises ``InvalidTransition`` for an open-mode event, ``EventCancelled``, and
+    ``InvalidInput`` on ``participation`` for a missing or impossible part.
     """
     event = await _event_of(session, actor, event_id)
-    targets = targets_of(event)
+    part = choose_part(event, participation)
+    targets = targets_of(event, part)
+    limits = limits_of(event, part)
     applications = await load_applications(
-        session, event, [*SEAT_HOLDING, RegistrationStatus.APPLIED]
+        session, event, [*SEAT_HOLDING, RegistrationStatus.APPLIED], part_filter(event, part)
     )
     pool = [
         a.applicant() for a in applications if a.registration.status == RegistrationStatus.APPLIED
     ]
     held = [a.applicant() for a in applications if a.registration.status in SEAT_HOLDING]
     seed = secrets.randbelow(MAX_SEED + 1) if seed is None else seed
-    quotas = Quotas(country=event.country_quotas, gender=event.gender_quotas)
+    quotas = Quotas(country=limits.country_quotas, gender=limits.gender_quotas)
     result = propose(
         pool,
         held,
-        event.capacity,
+        limits.capacity,
         targets,
         seed,
         quotas=quotas,
@@ -121,18 +126,21 @@ async def create_proposal(
     )
     older = await session.scalars(
         select(SelectionProposal).where(
-            SelectionProposal.event_id == event.id, SelectionProposal.state == OPEN
+            SelectionProposal.event_id == event.id,
+            SelectionProposal.participation == part,
+            SelectionProposal.state == OPEN,
         )
     )
     for proposal in older:
         proposal.state = SUPERSEDED
     proposal = SelectionProposal(
         event_id=event.id,
+        participation=part,
         state=OPEN,
         seed=seed,
         algorithm=ALGORITHM_VERSION,
         input_digest=result.digest,
-        inputs=audit_inputs(pool, held, event.capacity, targets, seed, quotas),
+        inputs=audit_inputs(pool, held, limits.capacity, targets, seed, quotas),
         targets=targets.model_dump(mode="json"),
         selected=result.selected,
         waitlist=result.waitlist,
@@ -153,6 +161,7 @@ async def create_proposal(
         programme_id=event.programme_id,
         details={
             "event_id": event.id,
+            "participation": part.value,
             "seed": seed,
             "algorithm": ALGORITHM_VERSION,
             "input_digest": result.digest,
@@ -260,20 +269,24 @@ async def confirm_proposal(
             )
         )
     }
+    part = proposal.participation
+    only = part_filter(event, part)
     stale = [
         key
         for key in everyone
-        if key not in found or found[key].status != RegistrationStatus.APPLIED
+        if key not in found
+        or found[key].status != RegistrationStatus.APPLIED
+        or (only is not None and found[key].participation != only)
     ]
     if stale:
         raise Conflict(
             f"{len(stale)} of the proposal's applications changed since it was made; "
             "make a new proposal"
         )
-    counts = await held_seats(session, event.id)
+    counts = await held_in_part(session, event, part)
     for key in proposal.selected:
         registration = found[key]
-        limit = blocking_limit(event, counts, registration.country, registration.gender)
+        limit = blocking_limit(event, counts, registration.country, registration.gender, part)
         if limit is not None:
             raise NoSeatAvailable(
                 f"confirming the proposal would exceed the {limit.value.replace('_', ' ')}"
@@ -286,7 +299,7 @@ async def confirm_proposal(
         decisions.append((found[key], RegistrationStatus.CONFIRMED, {}))
     # The proposal's waitlist joins the line behind anyone already waiting, so each
     # person is told their place in the whole line.
-    ahead = await waitlist_length(session, event.id)
+    ahead = await waitlist_length(session, event, part)
     for position, key in enumerate(proposal.waitlist, start=1):
         extra = {"position": ahead + position}
         decisions.append((found[key], RegistrationStatus.WAITLISTED, extra))

@@ -240,7 +240,7 @@ async def decide(
     registration.updated_at = now
     position = None
     if registration.status == RegistrationStatus.WAITLISTED:
-        position = await waiting_ahead(session, event.id, registration) + 1
+        position = await waiting_ahead(session, event, registration) + 1
     await queue_decision(session, now, registration, position)
     await record(
         session,

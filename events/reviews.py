@@ -17,14 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from events.applicants import Application, load_applications
 from events.audit import record
 from events.editions import get_event
-from events.enums import SEAT_HOLDING, AttendanceMode, RegistrationMode, RegistrationStatus
+from events.enums import SEAT_HOLDING, RegistrationMode, RegistrationStatus
 from events.errors import InvalidInput, InvalidTransition
 from events.models import Event, Registration, SelectionProposal
 from events.principals import Principal
 from events.registrations import get_registration
+from events.seats import choose_part, limits_of, part_filter
 from events.selection import TargetResult, evaluate
 from events.store import lock_event
-from events.targets import SelectionTargets, ensure_fits, targets_of
+from events.targets import PartSeats, SelectionTargets, ensure_fits, store_targets, targets_of
 
 OPEN = "open"
 
@@ -34,19 +35,13 @@ def ensure_application_mode(event: Event) -> None:
         raise InvalidTransition("only an application-mode event selects its participants")
 
 
-def ensure_single_part(event: Event) -> None:
-    """Balanced selection counts one set of seats: a hybrid event's two parts are decided
-    application by application (each within its part's capacity and quotas)."""
-    if event.attendance_mode == AttendanceMode.HYBRID:
-        raise InvalidTransition(
-            "selection targets and proposals are not available for hybrid events yet"
-        )
-
-
-async def get_targets(session: AsyncSession, viewer: Principal, event_id: int) -> SelectionTargets:
+async def get_targets(
+    session: AsyncSession, viewer: Principal, event_id: int, participation: str | None = None
+) -> SelectionTargets:
+    """The targets of the event's part (which a hybrid event's caller must name)."""
     event = await get_event(session, event_id)
     viewer.ensure_manages(event.programme_id)
-    return targets_of(event)
+    return targets_of(event, choose_part(event, participation))
 
 
 async def set_targets(
@@ -55,18 +50,21 @@ async def set_targets(
     actor: Principal,
     event_id: int,
     targets: SelectionTargets,
+    participation: str | None = None,
 ) -> SelectionTargets:
-    """Store an application-mode event's targets (replacing any before).
+    """Store the targets of an application-mode event's part (replacing any before); a
+    hybrid event's room and stream each have their own, so its caller names the part.
 
     Raises ``InvalidTransition`` for an open-mode event and ``InvalidInput`` (naming the
-    field) for a target that cannot fit the event's capacity, quotas or countries.
+    field) for a target that cannot fit the part's capacity, quotas or the countries, or
+    for a missing or impossible ``participation``.
     """
     event = await lock_event(session, event_id)
     actor.ensure_manages(event.programme_id)
     ensure_application_mode(event)
-    ensure_single_part(event)
-    ensure_fits(targets, event)
-    event.selection_targets = targets.model_dump(mode="json")
+    part = choose_part(event, participation)
+    ensure_fits(targets, PartSeats.of(event, part))
+    store_targets(event, part, targets)
     event.updated_at = now
     await record(
         session,
@@ -76,7 +74,7 @@ async def set_targets(
         "event",
         event.id,
         programme_id=event.programme_id,
-        details={"targets": event.selection_targets},
+        details={"participation": part.value, "targets": targets.model_dump(mode="json")},
     )
     await session.commit()
     return targets
@@ -238,6 +236,7 @@ async def set_score(
 @dataclass(frozen=True)
 class Balance:
     event_id: int
+    participation: str
     capacity: int
     confirmed: int
     proposed: int
@@ -246,25 +245,36 @@ class Balance:
     results: list[TargetResult]
 
 
-async def open_proposal(session: AsyncSession, event_id: int) -> SelectionProposal | None:
+async def open_proposal(
+    session: AsyncSession, event_id: int, participation: str
+) -> SelectionProposal | None:
+    """The part's open proposal, if there is one."""
     found: SelectionProposal | None = await session.scalar(
         select(SelectionProposal)
-        .where(SelectionProposal.event_id == event_id, SelectionProposal.state == OPEN)
+        .where(
+            SelectionProposal.event_id == event_id,
+            SelectionProposal.participation == participation,
+            SelectionProposal.state == OPEN,
+        )
         .order_by(SelectionProposal.id.desc())
         .limit(1)
     )
     return found
 
 
-async def balance(session: AsyncSession, viewer: Principal, event_id: int) -> Balance:
-    """Seats held plus the open proposal's selection, against the event's targets."""
+async def balance(
+    session: AsyncSession, viewer: Principal, event_id: int, participation: str | None = None
+) -> Balance:
+    """Seats held plus the open proposal's selection, against the targets, of one part of
+    the event (which a hybrid event's caller must name)."""
     event = await get_event(session, event_id)
     viewer.ensure_manages(event.programme_id)
-    targets = targets_of(event)
-    proposal = await open_proposal(session, event.id)
+    part = choose_part(event, participation)
+    targets = targets_of(event, part)
+    proposal = await open_proposal(session, event.id, part)
     proposed_ids = set(proposal.selected) if proposal is not None else set()
     applications = await load_applications(
-        session, event, [*SEAT_HOLDING, RegistrationStatus.APPLIED]
+        session, event, [*SEAT_HOLDING, RegistrationStatus.APPLIED], part_filter(event, part)
     )
     held = [a for a in applications if a.registration.status in SEAT_HOLDING]
     proposed = [
@@ -276,7 +286,8 @@ async def balance(session: AsyncSession, viewer: Principal, event_id: int) -> Ba
     group: Sequence[Application] = [*held, *proposed]
     return Balance(
         event_id=event.id,
-        capacity=event.capacity,
+        participation=part.value,
+        capacity=limits_of(event, part).capacity,
         confirmed=len(held),
         proposed=len(proposed),
         proposal_id=proposal.id if proposal is not None else None,

@@ -3,7 +3,8 @@
 Targets are counted in seats of the selection (confirmed people included), each with a
 tolerance, so an organiser reads them as they wrote them ("12 from each country, ± 1").
 Quotas (``events.seats``) are hard limits on confirming; targets are what a proposal
-(``events.selection``) meets where the applicants make it possible.
+(``events.selection``) meets where the applicants make it possible. Each part of a
+hybrid event (the room, the stream) has targets of its own, as it has seats of its own.
 
 - ``gender_parity``: women and men each within ``tolerance`` seats of an equal split of
   the two. People who did not state a gender (or said "other") count towards neither;
@@ -16,15 +17,18 @@ Quotas (``events.seats``) are hard limits on confirming; targets are what a prop
 """
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Protocol, Self
 
 from pydantic import Field, model_validator
 
 from events.countries import CountryCode
+from events.enums import AttendanceMode, Participation
 from events.errors import InvalidInput
 from events.field_errors import field_error
 from events.inputs import Strict
 from events.models import Event
+from events.seats import limits_of
 from events.whole_numbers import Whole
 
 # As large as a capacity may be (events.inputs bounds it far lower in practice).
@@ -100,8 +104,44 @@ class SelectionTargets(Strict):
         )
 
 
-def targets_of(event: Event) -> SelectionTargets:
+def targets_of(event: Event, part: str | None = None) -> SelectionTargets:
+    """The targets of one part of the event; None (or the only part) is the event's own.
+
+    Like the seats (``events.seats.limits_of``), only the online part of a hybrid event
+    has targets of its own.
+    """
+    if part == Participation.ONLINE and event.attendance_mode == AttendanceMode.HYBRID:
+        return SelectionTargets.model_validate(event.online_selection_targets or {})
     return SelectionTargets.model_validate(event.selection_targets or {})
+
+
+def store_targets(event: Event, part: str, targets: SelectionTargets) -> None:
+    """Keep the targets where ``targets_of`` reads them for this part."""
+    document = targets.model_dump(mode="json")
+    if part == Participation.ONLINE and event.attendance_mode == AttendanceMode.HYBRID:
+        event.online_selection_targets = document
+    else:
+        event.selection_targets = document
+
+
+@dataclass(frozen=True)
+class PartSeats:
+    """The seat rules of one part of an event, as ``ensure_fits`` reads them."""
+
+    capacity: int
+    eligible_countries: Sequence[Any]
+    country_quotas: Mapping[Any, Any]
+    gender_quotas: Mapping[Any, Any]
+
+    @classmethod
+    def of(cls, event: Event, part: str) -> "PartSeats":
+        limits = limits_of(event, part)
+        return cls(
+            limits.capacity,
+            event.eligible_countries,
+            limits.country_quotas,
+            limits.gender_quotas,
+        )
 
 
 class SeatRules(Protocol):

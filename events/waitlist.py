@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.applicants import load_applications
@@ -44,31 +44,31 @@ from events.targets import SelectionTargets, targets_of
 OFFER_KINDS = (Kind.OFFER, Kind.OFFER_EXPIRING)
 
 
-async def waitlist_length(session: AsyncSession, event_id: int) -> int:
-    """How many people of the event are waitlisted."""
-    found = await session.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .where(
-            Registration.event_id == event_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-        )
-    )
-    return int(found or 0)
-
-
-async def waiting_ahead(session: AsyncSession, event_id: int, registration: Registration) -> int:
-    """How many waitlisted people of the event stand before this registration in line
-    (oldest first, as offers go without selection targets)."""
+def _waiting(event: Event, part: str) -> Select[int]:
+    """A count of the people waiting in the line of one part of the event."""
     query = (
         select(func.count())
         .select_from(Registration)
         .where(
-            Registration.event_id == event_id,
+            Registration.event_id == event.id,
             Registration.status == RegistrationStatus.WAITLISTED,
-            Registration.id != registration.id,
         )
     )
+    if (only := part_filter(event, part)) is not None:
+        query = query.where(Registration.participation == only)
+    return query
+
+
+async def waitlist_length(session: AsyncSession, event: Event, part: str) -> int:
+    """How many people wait for a seat of this part of the event (a hybrid event's room
+    and stream have a line each)."""
+    return int(await session.scalar(_waiting(event, part)) or 0)
+
+
+async def waiting_ahead(session: AsyncSession, event: Event, registration: Registration) -> int:
+    """How many people stand before this registration in its line (oldest first, as
+    offers go without selection targets)."""
+    query = _waiting(event, registration.participation).where(Registration.id != registration.id)
     if registration.waitlisted_at is not None:
         query = query.where(
             or_(
@@ -113,11 +113,11 @@ async def _fill_part(
         query = query.where(Registration.participation == only)
     waiting = await session.scalars(query.order_by(Registration.waitlisted_at, Registration.id))
     expires_at = min(now + timedelta(hours=event.offer_valid_hours), event.starts_at)
-    targets = targets_of(event)
+    targets = targets_of(event, part)
     line = list(waiting)
     offered = []
     if event.mode == RegistrationMode.APPLICATION and not targets.is_empty:
-        line = await _balanced_line(session, event, targets, counts, line)
+        line = await _balanced_line(session, event, part, targets, counts, line)
     for registration in line:
         if counts.total >= capacity:
             break
@@ -133,6 +133,7 @@ async def _fill_part(
 async def _balanced_line(
     session: AsyncSession,
     event: Event,
+    part: Participation,
     targets: SelectionTargets,
     counts: SeatCounts,
     waiting: list[Registration],
@@ -142,7 +143,7 @@ async def _balanced_line(
     balance best (``selection.next_promotion``) among those the quotas let in."""
     by_id = {registration.id: registration for registration in waiting}
     applications = await load_applications(
-        session, event, [*SEAT_HOLDING, RegistrationStatus.WAITLISTED]
+        session, event, [*SEAT_HOLDING, RegistrationStatus.WAITLISTED], part_filter(event, part)
     )
     applicant_of = {a.registration.id: a.applicant() for a in applications}
     held = [
@@ -153,11 +154,12 @@ async def _balanced_line(
     trial = SeatCounts(counts.total, Counter(counts.by_country), Counter(counts.by_gender))
     line: list[Registration] = []
     left = [registration for registration in waiting if registration.id in applicant_of]
-    while left and trial.total < event.capacity:
+    capacity = limits_of(event, part).capacity
+    while left and trial.total < capacity:
         fitting = [
             applicant_of[r.id]
             for r in left
-            if blocking_limit(event, trial, r.country, r.gender) is None
+            if blocking_limit(event, trial, r.country, r.gender, part) is None
         ]
         chosen = next_promotion(targets, held, fitting)
         if chosen is None:

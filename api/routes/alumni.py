@@ -13,19 +13,37 @@ from events.alumni import imports, statistics
 router = APIRouter(prefix="/programmes/{slug}/alumni", tags=["alumni"])
 
 
+class RejectedRowOut(BaseModel):
+    """A row left out: its line (the header is line 1), ``csv.<line>.<column>``, why."""
+
+    line: int
+    field: str
+    message: str
+
+
 class AlumniImportOut(BaseModel):
     imported: int
     already_listed: int
+    rejected: list[RejectedRowOut]
 
 
 @router.post("/import")
 async def import_alumni(
     slug: str, body: imports.AlumniImport, session: SessionDep, now: NowDep, actor: PrincipalDep
 ) -> AlumniImportOut:
-    """Import past alumni from CSV (all rows or none; each bad row is named
-    ``csv.<line>.<column>``). They are visible to nobody until they confirm in the bot."""
-    result = await imports.import_alumni(session, now, actor, slug, body.csv)
-    return AlumniImportOut(imported=result.imported, already_listed=result.already_listed)
+    """Import past alumni from CSV: the good rows are imported and each bad row is listed
+    in ``rejected`` with its line and column; send the corrected file again (people
+    already listed are counted, not listed twice). With ``all_or_nothing``, any bad row
+    refuses the whole file (422 naming every one); a bad header or a file without a good
+    row always does. Imported people are visible to nobody until they confirm in the bot."""
+    result = await imports.import_alumni(
+        session, now, actor, slug, body.csv, all_or_nothing=body.all_or_nothing
+    )
+    return AlumniImportOut(
+        imported=result.imported,
+        already_listed=result.already_listed,
+        rejected=[RejectedRowOut(**dataclasses.asdict(row)) for row in result.rejected],
+    )
 
 
 class AlumniStatisticsOut(BaseModel):

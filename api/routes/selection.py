@@ -17,8 +17,9 @@ from api.selection_schemas import (
 )
 from events import proposals, reviews
 from events.countries import CountryCode
-from events.enums import RegistrationStatus
+from events.enums import Participation, RegistrationStatus
 from events.inputs import Id
+from events.json_schema import RULES_KEYWORD
 from events.targets import SelectionTargets
 
 router = APIRouter(tags=["selection"])
@@ -32,6 +33,18 @@ GenderFilter = Annotated[
         description="a gender, or `undisclosed` for people who did not state one",
     ),
 ]
+# A hybrid event's room and stream each have their own targets, balance and proposals.
+PartQuery = Annotated[
+    Participation | None,
+    Query(
+        description="the part of a hybrid event (required for one): `in_person` or `online`",
+        json_schema_extra={
+            RULES_KEYWORD: {
+                "participation": "required for a hybrid event; one of the event's parts"
+            }
+        },
+    ),
+]
 AnswerFilter = Annotated[
     str | None,
     Query(
@@ -43,8 +56,10 @@ AnswerFilter = Annotated[
 
 
 @router.get("/events/{event_id}/selection-targets")
-async def get_targets(event_id: Id, session: SessionDep, viewer: PrincipalDep) -> SelectionTargets:
-    return await reviews.get_targets(session, viewer, event_id)
+async def get_targets(
+    event_id: Id, session: SessionDep, viewer: PrincipalDep, participation: PartQuery = None
+) -> SelectionTargets:
+    return await reviews.get_targets(session, viewer, event_id, participation)
 
 
 @router.put("/events/{event_id}/selection-targets")
@@ -54,8 +69,9 @@ async def set_targets(
     session: SessionDep,
     now: NowDep,
     actor: PrincipalDep,
+    participation: PartQuery = None,
 ) -> SelectionTargets:
-    return await reviews.set_targets(session, now, actor, event_id, targets)
+    return await reviews.set_targets(session, now, actor, event_id, targets, participation)
 
 
 @router.get("/events/{event_id}/applications")
@@ -118,8 +134,10 @@ async def review(
 
 
 @router.get("/events/{event_id}/balance")
-async def balance(event_id: Id, session: SessionDep, viewer: PrincipalDep) -> BalanceOut:
-    return BalanceOut.of(await reviews.balance(session, viewer, event_id))
+async def balance(
+    event_id: Id, session: SessionDep, viewer: PrincipalDep, participation: PartQuery = None
+) -> BalanceOut:
+    return BalanceOut.of(await reviews.balance(session, viewer, event_id, participation))
 
 
 @router.post("/events/{event_id}/proposals", status_code=status.HTTP_201_CREATED)
@@ -131,7 +149,13 @@ async def create_proposal(
     actor: PrincipalDep,
 ) -> ProposalOut:
     view = await proposals.create_proposal(
-        session, now, actor, event_id, seed=body.seed, waitlist_length=body.waitlist_length
+        session,
+        now,
+        actor,
+        event_id,
+        seed=body.seed,
+        waitlist_length=body.waitlist_length,
+        participation=body.participation,
     )
     return ProposalOut.of(view)
 

@@ -29,7 +29,7 @@ from bot.review.views import (
     adjustable,
     application_keyboard,
     application_text,
-    balance_lines,
+    balances_text,
     event_picker,
     page_keyboard,
     page_text,
@@ -40,7 +40,7 @@ from bot.review.views import (
 )
 from events import proposals, reviews
 from events.applicants import Application
-from events.enums import Decision
+from events.enums import Decision, Participation
 from events.errors import Conflict, InvalidInput, InvalidTransition
 from events.models import Event
 from events.principals import Principal
@@ -53,6 +53,7 @@ from events.review_queue import (
     reviewable_events,
 )
 from events.reviews import OPEN
+from events.seats import parts_of
 
 
 async def review_command(
@@ -90,10 +91,10 @@ async def _card(
     registration_id: int | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     entry: QueueEntry = await queue_entry(session, organiser, event_id, position, registration_id)
-    balance = await reviews.balance(session, organiser, event_id)
-    lines = balance_lines(
-        t, balance.capacity, balance.confirmed, balance.proposed, balance.targets, balance.results
-    )
+    balances = [
+        await reviews.balance(session, organiser, event_id, part) for part in parts_of(entry.event)
+    ]
+    lines = balances_text(t, balances)
     return application_text(t, entry, lines), application_keyboard(t, entry)
 
 
@@ -205,13 +206,23 @@ async def propose(
     async with guarded(query, t):
         manager = organiser_only(t, organiser)
         async with db() as session:
-            view = await proposals.create_proposal(session, now, manager, callback_data.event_id)
+            view = await proposals.create_proposal(
+                session,
+                now,
+                manager,
+                callback_data.event_id,
+                participation=_part(callback_data.value),
+            )
             people = await applications_by_id(session, manager, callback_data.event_id)
             event = await queue_entry(session, manager, callback_data.event_id, 0)
         await query.answer()
         parts = split_html(proposal_text(t, event.event, view, people))
         markup = proposal_keyboard(
-            t, event.event.id, view.proposal.id, adjustable=adjustable(view)
+            t,
+            event.event.id,
+            view.proposal.id,
+            adjustable=adjustable(view),
+            part=view.proposal.participation,
         )
         if isinstance(query.message, Message):
             for part in parts[:-1]:
@@ -262,6 +273,17 @@ def _gone_out(t: Translator) -> Refused:
     return Refused(t.gettext("This person is no longer in the selection."))
 
 
+def _part(value: str) -> Participation | None:
+    """The part of a hybrid event a proposal button is for; ``StaleButton`` for a value
+    that names none (the use case then checks it is one of the event's)."""
+    if not value:
+        return None
+    try:
+        return Participation(value)
+    except ValueError:
+        raise StaleButton from None
+
+
 def _key(value: str) -> int:
     """A registration id from a button; ``StaleButton`` for anything else."""
     if not (value.isascii() and value.isdigit()) or len(value) > 10:
@@ -293,7 +315,13 @@ async def _show_proposal(
 ) -> None:
     """The proposal in place of the button's message, its buttons on the last part."""
     parts = split_html(proposal_text(t, event, view, people))
-    markup = proposal_keyboard(t, event.id, view.proposal.id, adjustable=adjustable(view))
+    markup = proposal_keyboard(
+        t,
+        event.id,
+        view.proposal.id,
+        adjustable=adjustable(view),
+        part=view.proposal.participation,
+    )
     if len(parts) == 1:
         await edit_or_send(query, parts[0], markup)
         return

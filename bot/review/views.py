@@ -11,15 +11,17 @@ from bot.callbacks import Review
 from bot.choices import choice_label, event_choice, numbered, shortened
 from bot.i18n import Translator
 from bot.keyboards import button, rows
-from bot.views import e, event_title, profile_summary
+from bot.views import e, event_title, participation_line, profile_summary
 from bot.wording import status_label
 from events.applicants import Application
-from events.enums import QuestionKind, RegistrationStatus
+from events.enums import Participation, QuestionKind, RegistrationStatus
 from events.inputs import Question
 from events.models import Event
 from events.proposals import ProposalView
 from events.questions import questions_of
 from events.review_queue import QueueEntry, QueuePage
+from events.reviews import Balance
+from events.seats import parts_of
 from events.selection import FEMALE, MALE, TargetResult
 from events.targets import SelectionTargets
 
@@ -92,6 +94,8 @@ def application_text(t: Translator, entry: QueueEntry, balance: list[str]) -> st
         if registration.review_score is not None
         else t.gettext("Score: not given yet"),
     ]
+    if len(parts_of(event)) > 1:
+        facts.append(participation_line(t, registration.participation))
     answers = answers_block(t, event, registration.answers)
     blocks = [f"{heading}\n{position}", "\n".join(facts)]
     if answers:
@@ -141,14 +145,24 @@ def application_keyboard(t: Translator, entry: QueueEntry) -> InlineKeyboardMark
                 )
             ],
         ]
-    buttons.append(
-        [
-            button(
-                t.gettext("Balanced proposal"), Review(action="propose", event_id=event_id).pack()
-            )
-        ]
-    )
+    buttons += [[button] for button in propose_buttons(t, entry.event)]
     return InlineKeyboardMarkup(inline_keyboard=buttons)
+
+
+def propose_buttons(t: Translator, event: Event) -> list[InlineKeyboardButton]:
+    """A balanced proposal of the event's seats, or one per part of a hybrid event."""
+    parts = parts_of(event)
+    if len(parts) == 1:
+        return [button(t.gettext("Balanced proposal"), _propose(event.id))]
+    labels = {
+        Participation.IN_PERSON: t.gettext("Balanced proposal: in person"),
+        Participation.ONLINE: t.gettext("Balanced proposal: online"),
+    }
+    return [button(labels[part], _propose(event.id, part)) for part in parts]
+
+
+def _propose(event_id: int, part: str = "") -> str:
+    return Review(action="propose", event_id=event_id, value=part).pack()
 
 
 # --- the balance ----------------------------------------------------------------------
@@ -220,12 +234,51 @@ def balance_lines(
     proposed: int,
     targets: SelectionTargets,
     results: Sequence[TargetResult],
+    part: str | None = None,
+) -> list[str]:
+    """The balance of the event's seats, or of one part (``part``) of a hybrid event."""
+    return [
+        _balance_heading(t),
+        *_part_balance(t, capacity, confirmed, proposed, targets, results, part),
+    ]
+
+
+def _balance_heading(t: Translator) -> str:
+    return f"<b>{t.gettext('Balance so far (confirmed and proposed)')}</b>"
+
+
+def _part_balance(
+    t: Translator,
+    capacity: int,
+    confirmed: int,
+    proposed: int,
+    targets: SelectionTargets,
+    results: Sequence[TargetResult],
+    part: str | None,
 ) -> list[str]:
     seats = t.gettext("Confirmed: {confirmed}, proposed: {proposed}, seats: {capacity}").format(
         confirmed=confirmed, proposed=proposed, capacity=capacity
     )
-    heading = f"<b>{t.gettext('Balance so far (confirmed and proposed)')}</b>"
-    return [heading, seats, *target_lines(t, targets, results)]
+    named = [f"<i>{participation_line(t, part)}</i>"] if part is not None else []
+    return [*named, seats, *target_lines(t, targets, results)]
+
+
+def balances_text(t: Translator, balances: Sequence[Balance]) -> list[str]:
+    """The balance of every part of the event: a hybrid event's room and stream are
+    selected apart, so each is shown with its own seats and targets."""
+    lines = [_balance_heading(t)]
+    for balance in balances:
+        part = balance.participation if len(balances) > 1 else None
+        lines += _part_balance(
+            t,
+            balance.capacity,
+            balance.confirmed,
+            balance.proposed,
+            balance.targets,
+            balance.results,
+            part,
+        )
+    return lines
 
 
 # --- a page of the queue ----------------------------------------------------------------
@@ -319,7 +372,9 @@ def proposal_text(
     if proposal.waitlist:
         waiting = _listed(t, proposal.waitlist, people, _LISTED_WAITING)
         blocks.append("\n".join([f"<b>{t.gettext('Waiting list, in order')}</b>", *waiting]))
-    balance = balance_lines(t, event.capacity, held, len(proposal.selected), targets, view.results)
+    part = proposal.participation if len(parts_of(event)) > 1 else None
+    capacity = int(proposal.inputs.get("capacity", event.capacity))
+    balance = balance_lines(t, capacity, held, len(proposal.selected), targets, view.results, part)
     blocks.append("\n".join(balance))
     if view.missed:
         blocks.append(t.gettext("Some targets cannot be met with the applications there are."))
@@ -333,7 +388,7 @@ def proposal_text(
 
 
 def proposal_keyboard(
-    t: Translator, event_id: int, proposal_id: int, *, adjustable: bool = True
+    t: Translator, event_id: int, proposal_id: int, *, adjustable: bool = True, part: str = ""
 ) -> InlineKeyboardMarkup:
     """Accept, adjust (while someone could be swapped in), draw again, or go back."""
     adjust = Review(action="adjust", event_id=event_id, id=proposal_id).pack()
@@ -343,7 +398,7 @@ def proposal_keyboard(
             Review(action="accept", event_id=event_id, id=proposal_id).pack(),
         ),
         *([button(t.gettext("Adjust"), adjust)] if adjustable else []),
-        button(t.gettext("Draw again"), Review(action="propose", event_id=event_id).pack()),
+        button(t.gettext("Draw again"), _propose(event_id, part)),
         button(t.gettext("Back to applications"), Review(action="show", event_id=event_id).pack()),
     )
 

@@ -2,10 +2,14 @@
 
 Columns (a header line first, in any order): ``name``, ``telegram`` (a username, with or
 without ``@``, or a numeric Telegram id), ``edition`` (the event's slug, in the
-programme, ended, not cancelled) and optionally ``country`` (ISO 3166-1 alpha-2). The
-import is all or nothing: any bad row refuses the whole file with every problem named
-``csv.<line>.<column>`` (line numbers as a spreadsheet shows them: the header is line 1),
-so nothing half-imported needs cleaning up.
+programme, ended, not cancelled) and optionally ``country`` (ISO 3166-1 alpha-2).
+
+The good rows are imported and each bad row is reported, named ``csv.<line>.<column>``
+(line numbers as a spreadsheet shows them: the header is line 1); a bad row changes
+nothing. Sending the corrected file again is safe: a person already listed for an
+edition is counted, never listed twice. ``all_or_nothing`` refuses the whole file when
+any row is bad instead, and a file without one good row, or with a bad header, is always
+refused whole.
 
 Imported people are not visible to anyone until they confirm in the bot (see
 ``events.alumni.invitations``): a row says only that an organiser listed that account.
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, ClassVar
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,6 +54,8 @@ class AlumniImport(Strict):
     model_config = ConfigDict(str_max_length=MAX_CSV_CHARACTERS)
 
     csv: Annotated[str, Field(min_length=1, max_length=MAX_CSV_CHARACTERS)]
+    # Refuse the whole file when any row is bad (by default the good rows are imported).
+    all_or_nothing: StrictBool = False
 
     rules_not_in_schema: ClassVar[dict[str, str]] = {
         "csv": f"a header line naming the columns {', '.join(COLUMNS)} (country optional) "
@@ -64,9 +70,20 @@ class AlumniImport(Strict):
 
 
 @dataclass(frozen=True)
+class RejectedRow:
+    """A row left out, and why: ``field`` is ``csv.<line>.<column>`` (or ``csv.<line>``
+    for a row with the wrong number of values)."""
+
+    line: int
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
 class ImportResult:
     imported: int
     already_listed: int
+    rejected: list[RejectedRow]
 
 
 @dataclass(frozen=True)
@@ -80,12 +97,20 @@ class _Row:
 
 
 async def import_alumni(
-    session: AsyncSession, now: datetime, actor: Principal, programme_slug: str, text: str
+    session: AsyncSession,
+    now: datetime,
+    actor: Principal,
+    programme_slug: str,
+    text: str,
+    *,
+    all_or_nothing: bool = False,
 ) -> ImportResult:
-    """Import a CSV of past alumni into a programme the actor manages (and commit).
+    """Import the good rows of a CSV of past alumni into a programme the actor manages
+    (and commit), and report the bad ones; a person already listed for that edition is
+    counted, not listed twice.
 
-    Raises ``InvalidRows`` (every bad row and column) and imports nothing if any row is
-    bad; a person already listed for that edition is counted, not listed twice.
+    Raises ``InvalidRows`` (every bad row and column) and imports nothing for a bad
+    header, a file without a good row, or any bad row when ``all_or_nothing``.
     """
     programme = await get_programme(session, programme_slug)
     actor.ensure_manages(programme.id)
@@ -93,7 +118,10 @@ async def import_alumni(
         event.slug: event
         for event in await session.scalars(select(Event).where(Event.programme_id == programme.id))
     }
-    rows = _parse(text, editions, now)
+    rows, rejected = _parse(text, editions, now)
+    if not rows or (rejected and all_or_nothing):
+        problems = [(row.field, row.message) for row in rejected]
+        raise InvalidRows(problems or [("csv", "the file has a header but no rows")])
     imported = already = 0
     seen: set[tuple[int, str]] = set()
     for row in rows:
@@ -124,10 +152,15 @@ async def import_alumni(
         "programme",
         programme.id,
         programme_id=programme.id,
-        details={"imported": imported, "already_listed": already},
+        # Line numbers only: the rows' values are people's names and accounts.
+        details={
+            "imported": imported,
+            "already_listed": already,
+            "rejected_lines": sorted({row.line for row in rejected}),
+        },
     )
     await session.commit()
-    return ImportResult(imported, already)
+    return ImportResult(imported, already, rejected)
 
 
 async def _listed(session: AsyncSession, row: _Row) -> bool:
@@ -148,7 +181,11 @@ async def _listed(session: AsyncSession, row: _Row) -> bool:
     return found is not None
 
 
-def _parse(text: str, editions: dict[str, Event], now: datetime) -> list[_Row]:
+def _parse(
+    text: str, editions: dict[str, Event], now: datetime
+) -> tuple[list[_Row], list[RejectedRow]]:
+    """The good rows and the problems of the bad ones; ``InvalidRows`` for a file that
+    cannot be read as a whole (header, size, CSV syntax before the first row)."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
         header = next(reader, None)
@@ -170,39 +207,38 @@ def _parse(text: str, editions: dict[str, Event], now: datetime) -> list[_Row]:
             ]
         )
     rows: list[_Row] = []
-    problems: list[tuple[str, str]] = []
+    problems: list[RejectedRow] = []
+    counted = 0
     try:
         for values in reader:
             line = reader.line_num
             if not any(value.strip() for value in values):
                 continue  # a blank line, as spreadsheets leave at the end
-            if len(rows) + len(problems) >= MAX_ROWS:
+            counted += 1
+            if counted > MAX_ROWS:
                 raise InvalidRows([("csv", f"more than {MAX_ROWS} rows: split the file")])
             if len(values) != len(columns):
-                problems.append(
-                    (f"csv.{line}", f"line {line}: {len(values)} values, {len(columns)} expected")
-                )
+                why = f"line {line}: {len(values)} values, {len(columns)} expected"
+                problems.append(RejectedRow(line, f"csv.{line}", why))
                 continue
             row, errors = _row(line, dict(zip(columns, values, strict=True)), editions, now)
             problems.extend(errors)
             if row is not None:
                 rows.append(row)
     except csv.Error as error:
-        problems.append(("csv", f"line {reader.line_num}: not readable as CSV ({error})"))
-    if problems:
-        raise InvalidRows(problems)
-    if not rows:
-        raise InvalidRows([("csv", "the file has a header but no rows")])
-    return rows
+        # Nothing after an unreadable line can be trusted to be where it seems.
+        why = f"line {reader.line_num}: not readable as CSV ({error}); nothing after it was read"
+        problems.append(RejectedRow(reader.line_num, "csv", why))
+    return rows, problems
 
 
 def _row(
     line: int, values: dict[str, str], editions: dict[str, Event], now: datetime
-) -> tuple[_Row | None, list[tuple[str, str]]]:
-    problems: list[tuple[str, str]] = []
+) -> tuple[_Row | None, list[RejectedRow]]:
+    problems: list[RejectedRow] = []
 
     def bad(column: str, why: str) -> None:
-        problems.append((f"csv.{line}.{column}", f"line {line}, {column}: {why}"))
+        problems.append(RejectedRow(line, f"csv.{line}.{column}", f"line {line}, {column}: {why}"))
 
     name = ""
     try:

@@ -49,11 +49,14 @@ def _resolve(document: Mapping[str, Any], reference: str) -> Any:
 
 def listed_rules(operation: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, str]:
     """The rules beyond the schema of an operation's request body, by field pattern
-    (dotted; ``*`` for any key or index), from the models it is made of."""
+    (dotted; ``*`` for any key or index), from the models it is made of, and of its query
+    parameters (listed in each parameter's schema, by the parameter's name)."""
     content = operation.get("requestBody", {}).get("content", {})
     found: dict[str, str] = {}
     schema = content.get("application/json", {}).get("schema")
     _collect(schema, (), document, found, frozenset())
+    for parameter in operation.get("parameters", []):
+        _collect(parameter.get("schema"), (), document, found, frozenset())
     return found
 
 

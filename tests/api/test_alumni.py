@@ -30,7 +30,7 @@ async def test_import_answers_counts_and_names_every_bad_row(
     good = f"name,telegram,edition,country\nAni,@ani_petrosyan,{edition['slug']},AM\n"
     done = await api.post(url, json={"csv": good}, headers=organiser)
     assert done.status_code == 200, done.text
-    assert done.json() == {"imported": 1, "already_listed": 0}
+    assert done.json() == {"imported": 1, "already_listed": 0, "rejected": []}
 
     bad = (
         "name,telegram,edition,country\n"
@@ -38,7 +38,8 @@ async def test_import_answers_counts_and_names_every_bad_row(
         f"Nino,@x,{edition['slug']},GE\n"
         "Giorgi,@giorgi_k,no-such-edition,ZZ\n"
     )
-    refused = await api.post(url, json={"csv": bad}, headers=organiser)
+    strict = {"csv": bad, "all_or_nothing": True}
+    refused = await api.post(url, json=strict, headers=organiser)
     assert refused.status_code == 422
     assert refused.headers["content-type"] == "application/problem+json"
     problem = refused.json()
@@ -49,7 +50,18 @@ async def test_import_answers_counts_and_names_every_bad_row(
     ]
     assert problem["errors"][0]["message"].startswith("line 3, telegram:")
     again = await api.post(url, json={"csv": good}, headers=organiser)
-    assert again.json() == {"imported": 0, "already_listed": 1}  # Leyla was not imported
+    assert again.json()["already_listed"] == 1  # and Leyla was not imported
+
+    partial = await api.post(url, json={"csv": bad}, headers=organiser)
+    assert partial.status_code == 200, partial.text
+    report = partial.json()
+    assert (report["imported"], report["already_listed"]) == (1, 0)  # Leyla
+    assert [(row["line"], row["field"]) for row in report["rejected"]] == [
+        (3, "csv.3.telegram"),
+        (4, "csv.4.edition"),
+        (4, "csv.4.country"),
+    ]
+    assert report["rejected"][0]["message"].startswith("line 3, telegram:")
 
     too_big = await api.post(url, json={"csv": "x" * 200_001}, headers=organiser)
     assert too_big.status_code == 422

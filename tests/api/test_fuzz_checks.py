@@ -19,3 +19,11 @@ async def test_listed_rules_reach_nested_models_and_nothing_else(api: httpx.Asyn
     assert is_listed("title.ru", listed_rules(change, document))
     assert is_listed("country_quotas.GE", listed_rules(change, document))
     assert listed_rules(document["paths"]["/api/v1/events"]["get"], document) == {}
+
+
+async def test_listed_rules_of_query_parameters_are_read_by_name(api: httpx.AsyncClient) -> None:
+    document = (await api.get("/openapi.json")).json()
+    balance = document["paths"]["/api/v1/events/{event_id}/balance"]["get"]
+    assert set(listed_rules(balance, document)) == {"participation"}
+    listing = document["paths"]["/api/v1/events/{event_id}/applications"]["get"]
+    assert listed_rules(listing, document) == {}

@@ -245,3 +245,85 @@ async def test_an_event_cannot_shrink_under_its_targets(
     assert quota.json()["errors"][0]["field"] == "country_quotas"
     grown = await api.patch(f"{V1}/events/{event_id}", json={"capacity": 6}, headers=admin)
     assert grown.status_code == 200
+
+
+async def test_a_hybrid_event_selects_its_room_and_its_stream_apart(
+    api: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    hybrid = {
+        "attendance_mode": "hybrid",
+        "online_capacity": 2,
+        "join_url": "https://meet.example.org/summer-school",
+    }
+    event = await published_event(api, admin, mode="application", capacity=2, **hybrid)
+    event_id = event["id"]
+    parts = {"Ani": "in_person", "Aram": "in_person", "Armen": "in_person"}
+    parts |= {"Aysel": "online", "Elvin": "online", "Kamran": "online"}
+    ids = {}
+    for name, country, gender, born in PEOPLE[:6]:
+        person = {"name": name, "country": country, "gender": gender, "birth_year": born}
+        answer = await api.post(
+            f"{V1}/events/{event_id}/registrations",
+            json={"participant": person, "participation": parts[name]},
+            headers=admin,
+        )
+        assert answer.status_code == 201, answer.text
+        ids[name] = answer.json()["id"]
+    targets = f"{V1}/events/{event_id}/selection-targets"
+
+    # Without the part, every selection route says which field is missing, and stores
+    # nothing.
+    for refused in (
+        await api.put(targets, json=TARGETS, headers=admin),
+        await api.get(targets, headers=admin),
+        await api.get(f"{V1}/events/{event_id}/balance", headers=admin),
+        await api.post(f"{V1}/events/{event_id}/proposals", json={}, headers=admin),
+    ):
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"][0]["field"] == "participation"
+
+    parity = {"gender_parity": {"tolerance": 0}}
+    online = await api.put(f"{targets}?participation=online", json=parity, headers=admin)
+    assert online.status_code == 200, online.text
+    # Too many seats for the stream's two.
+    shares = {"country_shares": {"seats": {"AZ": 3}}}
+    too_many = await api.put(f"{targets}?participation=online", json=shares, headers=admin)
+    assert too_many.status_code == 422
+    room = await api.get(f"{targets}?participation=in_person", headers=admin)
+    assert room.json()["gender_parity"] is None
+    stream = await api.get(f"{targets}?participation=online", headers=admin)
+    assert stream.json()["gender_parity"] == {"tolerance": 0}
+
+    made = await api.post(
+        f"{V1}/events/{event_id}/proposals",
+        json={"participation": "online", "seed": 11},
+        headers=admin,
+    )
+    assert made.status_code == 201, made.text
+    proposal = made.json()
+    assert proposal["participation"] == "online"
+    chosen = set(proposal["selected"])
+    assert ids["Aysel"] in chosen  # the only woman online
+    assert len(chosen) == 2
+    assert chosen <= {ids["Aysel"], ids["Elvin"], ids["Kamran"]}
+    assert proposal["missed"] == {}
+    balance = await api.get(f"{V1}/events/{event_id}/balance?participation=online", headers=admin)
+    assert balance.json() | {"results": None, "targets": None} == {
+        "event_id": event_id,
+        "participation": "online",
+        "capacity": 2,
+        "confirmed": 0,
+        "proposed": 2,
+        "proposal_id": proposal["id"],
+        "results": None,
+        "targets": None,
+    }
+    confirmed = await api.post(f"{V1}/proposals/{proposal['id']}/confirm", headers=admin)
+    assert confirmed.status_code == 200, confirmed.text
+
+    room_made = await api.post(
+        f"{V1}/events/{event_id}/proposals", json={"participation": "in_person"}, headers=admin
+    )
+    assert room_made.status_code == 201
+    assert set(room_made.json()["selected"]) <= {ids["Ani"], ids["Aram"], ids["Armen"]}
+    assert len(room_made.json()["selected"]) == 2

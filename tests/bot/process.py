@@ -51,6 +51,8 @@ STOP_TIMEOUT_S = 15.0  # after SIGTERM, before SIGKILL
 POLL_INTERVAL_S = 0.05
 
 # Lines of the process's log that mean something went wrong inside it.
+# A log record starts with its time; a traceback's lines do not.
+_LOG_RECORD = re.compile(r"\d{4}-\d\d-\d\d \d\d:")
 _PROBLEM = re.compile(r"\b(ERROR|CRITICAL)\b|Traceback \(most recent call last\)")
 _serial = itertools.count(1)
 _user_ids = itertools.count(7_100_001)
@@ -241,7 +243,17 @@ class BotProcess:
         with self.log_path.open("rb") as log:
             log.seek(since)
             text = log.read().decode(errors="replace")
-        return [line for line in text.splitlines() if _PROBLEM.search(line)]
+        found: list[str] = []
+        in_traceback = False
+        for line in text.splitlines():
+            if _PROBLEM.search(line):
+                found.append(line)
+                in_traceback = "Traceback" in line
+            elif in_traceback and not _LOG_RECORD.match(line):
+                found.append(line)  # the traceback's body says what went wrong
+            else:
+                in_traceback = False
+        return found
 
 
 # --- People -------------------------------------------------------------------------
@@ -606,9 +618,11 @@ async def signed_up(
     event: Event,
     name: str,
     answers: dict[str, object] | None = None,
+    participation: str | None = None,
     **details: object,
 ) -> Registration:
-    """Someone registered through the use case itself (not the chat), for setting scenes."""
+    """Someone registered through the use case itself (not the chat), for setting scenes;
+    ``participation`` is the part of a hybrid event they chose."""
     fields: dict[str, object] = {
         "name": name,
         "country": "GE",
@@ -622,6 +636,7 @@ async def signed_up(
             ParticipantDetails.model_validate(fields),
             event.id,
             answers,
+            participation,
         )
 
 

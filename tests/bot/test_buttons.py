@@ -62,7 +62,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # Five to a row are the scores of /review: a digit each (a mark beside the one given).
 LIMITS = {1: FULL_WIDTH, 2: 15, 3: 10, 5: 2}
 # Labels chosen in the code before they reach ``button`` (so the source scan misses them).
-INDIRECT = ("Apply", "Register")
+INDIRECT = (
+    "Apply",
+    "Register",
+    "Balanced proposal: in person",
+    "Balanced proposal: online",
+)
 
 
 @pytest.fixture(scope="module")

@@ -82,6 +82,9 @@ async def test_register_for_a_hybrid_event_choosing_online(live: Live, language:
         _("Your link to join: {link}").format(link=own_link),
     )
     assert LINK not in shown(card)
+    # Telegram's servers must not open the personal link to preview it (it would count
+    # as joining).
+    assert card.link_preview is False
     assert _("Switch to in person") in labels(card)
 
     # The redirect is the person's own: before the start it explains, in their language.

@@ -173,16 +173,19 @@ async def test_people_who_write_during_a_broadcast_are_answered_and_a_restart_lo
             await process.stop()
             await restarting
             await process.start()
+            # Liveness, not speed (the speed is asserted above and below): on a loaded
+            # machine the restart alone was seen to take 33 s and the rest of the
+            # broadcast to go at a quarter of the rate, so the deadlines are generous.
             await until(
                 lambda: all(len(person.messages) >= 1 for person in writers),
                 "every writer's replies",
-                30,
+                60,
             )
             try:
                 await until(
                     lambda: len(deliveries.per_chat()) >= RECIPIENTS + len(writers),
                     "everyone's message",
-                    60,
+                    150,
                 )
             except AssertionError as error:
                 # Seen once in six full runs: say how far it got and what the process did.

@@ -62,7 +62,14 @@ def answers(motivation: str) -> dict[str, object]:
     return {"motivation": motivation, "track": "culture", "visa": True, "experience": 3}
 
 
-async def apply(live: Live, event: Event, person: Person, name: str, **details: object) -> int:
+async def apply(
+    live: Live,
+    event: Event,
+    person: Person,
+    name: str,
+    participation: str | None = None,
+    **details: object,
+) -> int:
     """``person`` applied (through the use case), in the language they speak, after
     writing to the bot (which may not write first)."""
     await person.say("/help", person._("What I can do:"))
@@ -71,6 +78,7 @@ async def apply(live: Live, event: Event, person: Person, name: str, **details: 
         event,
         name,
         answers(f"Motivation of {name} <i>&</i>"),
+        participation,
         telegram_user_id=person.id,
         language=person.language,
         **details,
@@ -504,3 +512,70 @@ async def test_several_events_are_picked_and_a_long_queue_is_paged(live: Live) -
     await mariam.tap_for_edit("▶", _("Page {page} of {pages}").format(page=2, pages=2))
     assert labels(page) == ["9. P08", "10. P09", "11. P10", "◀"]
     await mariam.tap_for_edit("10. P09", _(POSITION).format(number=10, total=11), "P09")
+
+
+@on_sqlite
+@pytest.mark.parametrize("language", ["hy", "ru"])
+async def test_a_hybrid_event_s_room_and_stream_are_proposed_apart(
+    live: Live, language: str
+) -> None:
+    programme = await make_programme(live.sessionmaker)
+    event = await live.application_event(
+        programme_slug=programme,
+        capacity=2,
+        attendance_mode="hybrid",
+        online_capacity=2,
+        join_url="https://meet.example.org/summer-school",
+    )
+    room = {"Ani": "female", "Aram": "male", "Nino": "female"}
+    online = {"Leyla": "female", "Elvin": "male", "Kamran": "male"}
+    keys = {}
+    for names, part in ((room, "in_person"), (online, "online")):
+        for name, gender in names.items():
+            person = live.person(language, name)
+            keys[name] = await apply(live, event, person, name, gender=gender, participation=part)
+    async with live.sessionmaker() as session:
+        targets = SelectionTargets(gender_parity=GenderParity(tolerance=0))
+        await set_targets(session, datetime.now(UTC), SYSTEM, event.id, targets, "online")
+    mariam = live.person(language, "Mariam")
+    await make_organiser(live.sessionmaker, mariam.id, programme)
+    _ = mariam._
+
+    # The card says which part the applicant chose, and shows the balance of each part
+    # (only the stream has targets); a proposal is made for one part at a time.
+    card = await mariam.say(
+        "/review",
+        _(POSITION).format(number=1, total=6),
+        _("Taking part: in person"),
+        _("Taking part: online"),
+        _("No selection targets are set for this event."),
+        _(PARITY).format(women=0, men=0, undisclosed=0, tolerance=0),
+    )
+    buttons = labels(card)
+    assert {_("Balanced proposal: in person"), _("Balanced proposal: online")} <= set(buttons)
+    assert _("Balanced proposal") not in buttons
+    forged = Review(action="propose", event_id=event.id, value="backstage").pack()
+    assert (await mariam.forge(forged, card)).text == _("This button is no longer active.")
+
+    await mariam.tap(_("Balanced proposal: online"), message=card)
+    proposal = await mariam.button(_("Accept the proposal"))
+    text = shown(proposal)
+    assert _("Taking part: online") in text
+    assert _(COUNTS).format(selected=2, waitlisted=1, rejected=0) in text
+    assert _(PARITY).format(women=1, men=1, undisclosed=0, tolerance=0) + " ✅" in text
+    made = await open_proposal(live, event.id)
+    assert made.participation == "online"
+    assert keys["Leyla"] in made.selected
+    assert set(made.selected) | set(made.waitlist) == {keys[name] for name in online}
+
+    await mariam.tap_for_edit(
+        _("Accept the proposal"), _(ACCEPTED_ALL).format(confirmed=2, waitlisted=1, rejected=0)
+    )
+    async with live.sessionmaker() as session:
+        held = await session.scalars(
+            select(Registration.participation).where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.CONFIRMED,
+            )
+        )
+        assert sorted(held) == ["online", "online"]

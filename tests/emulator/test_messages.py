@@ -19,6 +19,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    LinkPreviewOptions,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     ReplyParameters,
@@ -69,6 +70,27 @@ async def test_html_message_arrives_as_plain_text_with_buttons(
         [Button("Register", callback_data="register:42")],
         [Button("Website", url="https://example.org/summer")],
     ]
+
+
+async def test_link_previews_are_on_unless_the_sender_turns_them_off(
+    tg: TelegramEmulator, bot: Bot, ani: SimulatedUser
+) -> None:
+    text = "Join: https://redbridge.example/j/abc"
+    await bot.send_message(ani.id, text)
+    assert (await ani.next_message(timeout=1)).link_preview is True
+    off = LinkPreviewOptions(is_disabled=True)
+    sent = await bot.send_message(ani.id, text, link_preview_options=off)
+    assert (await ani.next_message(timeout=1)).link_preview is False
+    await bot.send_message(ani.id, text, disable_web_page_preview=True)
+    assert (await ani.next_message(timeout=1)).link_preview is False
+    # An edit says again whether to preview, as Telegram reads it.
+    await bot.edit_message_text(text + " (updated)", chat_id=ani.id, message_id=sent.message_id)
+    assert ani.messages[-2].link_preview is True
+    answer = await raw_call(
+        tg, "sendMessage", chat_id=ani.id, text=text, link_preview_options=[True]
+    )
+    assert (answer["ok"], answer["error_code"]) == (False, 400)
+    assert "link preview options" in answer["description"]
 
 
 async def test_invalid_html_is_refused(bot: Bot, ani: SimulatedUser) -> None:

@@ -62,6 +62,8 @@ async def test_a_freed_seat_is_offered_in_the_persons_language(
         await bot.session.close()
     assert "Summer school in Tbilisi" in (offer.text or "")
     assert len(offer.buttons) >= 1
+    # The bot never lets Telegram preview a link: the links it sends are personal.
+    assert offer.link_preview is False
     async with sessionmaker() as check:
         rows = (await check.scalars(select(OutboxMessage))).all()
     states = {row.kind: row.state for row in rows}

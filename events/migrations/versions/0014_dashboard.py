@@ -1,7 +1,7 @@
 """dashboard: one-time sign-in links, sessions, and Mini App initData already used
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0015 (main took 0015 first; the lead re-chains the numbers at merge)
 Create Date: 2026-12-05
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
