@@ -318,3 +318,31 @@ async def test_the_mini_app_signs_in_with_telegram_init_data(
         )
         assert answer.status == 303  # not signed in
         await attempt.close()
+
+
+@on_sqlite
+async def test_the_balance_page_draws_and_tabulates_the_seats(
+    live: Live, context: BrowserContext
+) -> None:
+    programme = await make_programme(live.sessionmaker, unique_slug("dash"))
+    event_id, _ids = await crowded_event(live, programme, people=40)
+    page, person = await organiser_signs_in(live, context, [programme], "ru")
+    _ = person._
+    await page.goto(live.process.base_url + f"/dashboard/events/{event_id}")
+    await page.get_by_role("link", name=_("Balance")).click()
+    await expect(page.locator("h1")).to_have_text(_("Balance"))
+    # Four charts of the seats and the funnel, each an image with words and a table.
+    charts = page.locator("figure.chart svg[role=img]")
+    await expect(charts).to_have_count(5)
+    country_chart = page.locator("svg.rb-country-gender desc")
+    await expect(country_chart).to_contain_text("Армения")
+    tables = page.locator("figure.chart table")
+    await expect(tables).to_have_count(5)
+    # The first 30 of 40 hold seats: 10 from each country.
+    first = tables.first
+    await page.get_by_text(_("The numbers as a table")).first.click()
+    await expect(first.locator("tbody tr")).to_have_count(3)
+    await expect(first).to_contain_text("10")
+    await shoot(page, "balance-ru")
+    await page.emulate_media(color_scheme="dark")
+    await page.screenshot(path=screenshot_path("balance-ru-dark-desktop"), full_page=True)
