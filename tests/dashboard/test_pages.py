@@ -198,6 +198,9 @@ async def test_others_are_refused_everywhere_and_forged_forms_change_nothing(
         f"/dashboard/events/{event_id}?status=confirmed&page=2",
         f"/dashboard/events/{event_id}/registrations/{ids[0]}",
         f"/dashboard/events/{event_id}/registrations.csv",
+        f"/dashboard/events/{event_id}/balance",
+        f"/dashboard/events/{event_id}/review",
+        f"/dashboard/events/{event_id}/applications",
     ):
         response = await page.goto(base + path)
         assert response is not None
