@@ -2,6 +2,7 @@
 #
 #   make install    .venv with the package and its test tools (pip install -e '.[test]')
 #   make postgres   the PostgreSQL server binaries the test suite starts its own server from
+#   make browser    Debian's headless Chromium, which the dashboard's browser tests drive
 #   make check      ruff (lint and format) and mypy --strict
 #   make test       install + postgres, then check, then the whole pytest suite (.ci/run)
 #   make quick      the inner loop: SQLite, no real process, no slow test (about a minute)
@@ -23,7 +24,7 @@ PYTEST_ARGS ?=
 # PostgreSQL, Telegram's per-second limits in the emulator), so twice the cores pays off.
 PYTEST_WORKERS ?= 4
 
-.PHONY: install postgres gettext check test quick run
+.PHONY: install postgres gettext browser check test quick run
 
 install: $(VENV)/.installed
 
@@ -64,6 +65,23 @@ gettext:
 		exit 1; \
 	fi
 
+# The dashboard's tests drive Debian's Chromium with Playwright (tests/dashboard/conftest.py);
+# Playwright's own browser download is never used. Without it those tests fail, not skip.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing headless Chromium (Debian package chromium)..."; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		test -x "$(CHROMIUM)"; \
+	else \
+		echo "The dashboard's browser tests need $(CHROMIUM): install it as root with" >&2; \
+		echo "apt-get install chromium" >&2; \
+		exit 1; \
+	fi
+
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -72,7 +90,7 @@ check: install
 # pytest's own exit code decides: 5 (no tests collected) fails the run like any failure.
 # worksteal: an idle worker takes tests queued for a busy one, so the long real-time tests
 # do not decide the end. --durations: the slowest tests, to see where the time goes.
-test: install postgres gettext check
+test: install postgres gettext browser check
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 quick: install gettext

@@ -11,9 +11,10 @@ from urllib.parse import parse_qsl
 
 ACCESS_LOGGER = "uvicorn.access"
 REDACTED = "…"
-# Paths whose last part is a secret: the personal feed (``/calendar/me/<token>.ics``) and
-# a participant's join redirect (``/j/<token>``).
-_SECRET_PATH = re.compile(r"^(/calendar/me/|/j/)[^/?]*?(\.ics)?$")
+# Paths whose last part is a secret: the personal feed (``/calendar/me/<token>.ics``),
+# a participant's join redirect (``/j/<token>``) and an organiser's one-time dashboard
+# sign-in link (``/dashboard/sign-in/<token>``).
+_SECRET_PATH = re.compile(r"^(/calendar/me/|/j/|/dashboard/sign-in/)[^/?]*?(\.ics)?$")
 
 
 def redact_target(target: str) -> str:

@@ -34,6 +34,7 @@ from bot.filters import IS_COMMAND
 from bot.language import router as language
 from bot.membership import router as membership
 from bot.mine import router as mine
+from bot.organiser import dashboard as organiser_dashboard
 from bot.organiser import router as organiser
 from bot.privacy import router as privacy
 from bot.review import router as review
@@ -141,6 +142,7 @@ def create_dispatcher(
         language.create_router(),
         privacy.create_router(),
         organiser.create_router(),
+        organiser_dashboard.create_router(),
         review.create_router(),
         compose.create_router(),
         reports.create_router(),

@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from emulator.errors import bad_request
+from emulator.markup import web_app_url
 from emulator.params import Params
 from emulator.state import EmulatorState, Handler
 
@@ -121,8 +122,46 @@ def _profile_getter(kind: str) -> Handler:
     return get_text
 
 
+_MENU_BUTTON_TYPES = ("commands", "web_app", "default")
+MENU_BUTTON_TEXT_LIMIT = 64  # not documented; Telegram cuts longer labels
+
+
+def _menu_button(params: Params) -> dict[str, Any]:
+    button = params.structure("menu_button") or {"type": "default"}
+    if not isinstance(button, dict) or button.get("type") not in _MENU_BUTTON_TYPES:
+        raise bad_request("can't parse MenuButton JSON object")
+    if button["type"] != "web_app":
+        return {"type": button["type"]}
+    text = button.get("text")
+    if not isinstance(text, str) or not 1 <= len(text.strip()) <= MENU_BUTTON_TEXT_LIMIT:
+        raise bad_request("BUTTON_TEXT_INVALID")
+    return {
+        "type": "web_app",
+        "text": text,
+        "web_app": {"url": web_app_url(button.get("web_app"))},
+    }
+
+
+async def set_chat_menu_button(state: EmulatorState, params: Params) -> bool:
+    """setChatMenuButton: one private chat's menu button, or (without ``chat_id``) the
+    default of every chat that has none of its own."""
+    button = _menu_button(params)
+    state.menu_buttons[params.integer("chat_id")] = button
+    return True
+
+
+async def get_chat_menu_button(state: EmulatorState, params: Params) -> dict[str, Any]:
+    """getChatMenuButton: the chat's own button, else the default one, else "commands"."""
+    chat_id = params.integer("chat_id")
+    return dict(
+        state.menu_buttons.get(chat_id) or state.menu_buttons.get(None) or {"type": "commands"}
+    )
+
+
 HANDLERS: dict[str, Handler] = {
     "getMe": get_me,
+    "setChatMenuButton": set_chat_menu_button,
+    "getChatMenuButton": get_chat_menu_button,
     "setMyCommands": set_my_commands,
     "getMyCommands": get_my_commands,
     "deleteMyCommands": delete_my_commands,

@@ -31,6 +31,7 @@ class Button:
     text: str
     callback_data: str | None = None
     url: str | None = None
+    web_app_url: str | None = None
 
 
 def validate_reply_markup(value: Any) -> Markup | None:
@@ -55,7 +56,15 @@ def inline_buttons(markup: Markup | None) -> list[list[Button]]:
     if not markup or "inline_keyboard" not in markup:
         return []
     return [
-        [Button(b["text"], b.get("callback_data"), b.get("url")) for b in row]
+        [
+            Button(
+                b["text"],
+                b.get("callback_data"),
+                b.get("url"),
+                b["web_app"]["url"] if isinstance(b.get("web_app"), dict) else None,
+            )
+            for b in row
+        ]
         for row in markup["inline_keyboard"]
     ]
 
@@ -94,7 +103,18 @@ def _inline_button(button: Any) -> dict[str, Any]:
             raise bad_request("BUTTON_DATA_INVALID")
     elif action == "url" and (not isinstance(argument, str) or checked_url(argument) is None):
         raise bad_request("BUTTON_URL_INVALID")
+    elif action == "web_app":
+        web_app_url(argument)
     return {"text": text, action: argument}
+
+
+def web_app_url(web_app: Any) -> str:
+    """The URL of a ``WebAppInfo``; Telegram opens Mini Apps only over https, and refuses
+    any other link with 400 "BUTTON_TYPE_INVALID"."""
+    url = web_app.get("url") if isinstance(web_app, dict) else None
+    if not isinstance(url, str) or not url.startswith("https://") or checked_url(url) is None:
+        raise bad_request("BUTTON_TYPE_INVALID")
+    return url
 
 
 def _reply_keyboard(value: dict[str, Any]) -> Markup:

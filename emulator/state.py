@@ -82,6 +82,8 @@ class EmulatorState:
         self.callback_queries: dict[str, CallbackQuery] = {}
         # (scope key, language_code) -> BotCommand objects
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        # setChatMenuButton: per chat id, and None for the default of every chat.
+        self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         # (setting, language_code) -> text, for setMyDescription and friends
         self.profile_texts: dict[tuple[str, str], str] = {}
         self.updates = UpdateQueue()

@@ -239,6 +239,12 @@ class SimulatedUser:
         return visible_commands(self._state, self.id, self._chat.user.language_code or "")
 
     @property
+    def menu_button(self) -> dict[str, Any]:
+        """The chat's menu button as this user sees it (setChatMenuButton)."""
+        buttons = self._state.menu_buttons
+        return dict(buttons.get(self.id) or buttons.get(None) or {"type": "commands"})
+
+    @property
     def blocked(self) -> bool:
         """Whether the user has blocked the bot."""
         return self._chat.blocked

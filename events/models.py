@@ -192,6 +192,8 @@ class Registration(Base):
     __table_args__ = (
         UniqueConstraint("event_id", "participant_id", name="uq_registrations_event_participant"),
         Index("ix_registrations_event_status", "event_id", "status"),
+        # The dashboard's event page filters one event's registrations by country.
+        Index("ix_registrations_event_country", "event_id", "country"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -597,3 +599,43 @@ class FeedbackAnswer(Base):
     # Question key → the answer's stored form (``events.questions.normalise_answer``).
     answers: Mapped[dict[str, Any]]
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class DashboardSignInLink(Base):
+    """A one-time link the bot sent an organiser to sign in to the dashboard: only its
+    SHA-256 is kept (the secret is 256-bit random), it works once, until ``expires_at``."""
+
+    __tablename__ = "dashboard_sign_in_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    # The language the bot spoke to the organiser: the pages start in it.
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None]
+
+
+class DashboardSession(Base):
+    """A signed-in dashboard browser: the cookie holds the secret, the row its SHA-256,
+    the Telegram account whose role applies, the CSRF secret of its forms and the page
+    language the organiser chose."""
+
+    __tablename__ = "dashboard_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    csrf_secret: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class UsedInitData(Base):
+    """A Mini App ``initData`` (by its hash) that already opened a session: a second use
+    is refused until it would be too old anyway."""
+
+    __tablename__ = "dashboard_used_init_data"
+
+    data_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

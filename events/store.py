@@ -60,6 +60,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(parsed, **kwargs)
 
 
+CASEFOLD = "redbridge_casefold"
+
+
+def _casefold(value: str | None) -> str | None:
+    return None if value is None else value.casefold()
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @sa_event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -70,6 +77,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower() folds ASCII only: names in Armenian, Georgian or Cyrillic
+        # are searched case-blind through Python's (``events.dashboard_registrations``).
+        dbapi_connection.create_function(CASEFOLD, 1, _casefold, deterministic=True)
 
     @sa_event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -9,12 +9,14 @@ import socket
 import threading
 from collections.abc import Generator
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from types import FrameType
 from urllib.parse import urlsplit
 
 import uvicorn
 from aiogram import Bot, Dispatcher
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from uvicorn.server import HANDLED_SIGNALS
 
 from api.access_log import redact_access_log
@@ -25,6 +27,8 @@ from bot.notices import notice_renderer
 from bot.runtime import announce_commands, create_bot, create_dispatcher
 from bot.services import BotServices
 from bot.webhook import WebhookReceiver, webhook_secret
+from dashboard.app import install_dashboard
+from dashboard.config import DashboardConfig
 from events.clock import Clock, system_clock
 from events.feeds.render import Links
 from events.migrations.runner import upgrade
@@ -93,8 +97,9 @@ async def serve(
             max_body_bytes=settings.max_body_bytes,
             wrong_credentials_per_minute=settings.wrong_credentials_per_minute,
         )
+        catalogues = Catalogues()
+        install_dashboard(app, dashboard_config(settings, sessionmaker, clock, app), catalogues)
         if bot is not None:
-            catalogues = Catalogues()
             services = BotServices(settings.public_url, app.state.feed_cache)
             dispatcher = create_dispatcher(sessionmaker, catalogues, clock, services)
             await _start_bot(settings, bot, dispatcher, app, stack)
@@ -156,6 +161,22 @@ class _Server(uvicorn.Server):
         if self.should_exit:
             self.force_exit = True
         self.should_exit = True
+
+
+def dashboard_config(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    app: FastAPI,
+) -> DashboardConfig:
+    return DashboardConfig(
+        sessionmaker=sessionmaker,
+        clock=clock,
+        links=app.state.links,
+        bot_token=settings.bot_token.get_secret_value() if settings.bot_token else None,
+        session_lifetime=timedelta(hours=settings.dashboard_session_hours),
+        init_data_max_age=timedelta(seconds=settings.dashboard_init_data_max_age_seconds),
+    )
 
 
 def dispatch_settings(settings: Settings) -> DispatchSettings:

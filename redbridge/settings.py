@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     # How long a dead process's dispatcher lease blocks another from taking over.
     dispatch_lease_seconds: float = Field(default=30.0, ge=1, le=600)
 
+    # The organiser dashboard: how long a sign-in lasts, and how old a Mini App's initData
+    # may be when it signs in (Telegram signs it when the Mini App opens).
+    dashboard_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    dashboard_init_data_max_age_seconds: int = Field(default=3600, ge=10, le=24 * 3600)
+
     @model_validator(mode="after")
     def _derive_public_url(self) -> "Settings":
         if not self.public_url:

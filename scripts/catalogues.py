@@ -6,8 +6,9 @@ Run from anywhere::
     .venv/bin/python scripts/catalogues.py check
 
 ``update`` extracts every ``gettext("…")`` and ``ngettext("…", "…", n)`` string from bot/,
-scheduler/, events/feeds/ (the calendar feeds' own words) and events/online/ (the join
-redirect's page) into locales/redbridge.pot
+scheduler/, events/feeds/ (the calendar feeds' own words), events/online/ (the join
+redirect's page) and dashboard/ (its Python and its Jinja2 templates) into
+locales/redbridge.pot
 (sorted, without source locations) and merges it into
 locales/<language>/LC_MESSAGES/redbridge.po: new strings arrive untranslated (or, with
 ``--fuzzy-matching``, pre-filled from a similar old string and marked fuzzy), strings gone
@@ -43,7 +44,17 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT: Final = Path(__file__).resolve().parent.parent
-SOURCE_DIRS: Final = ("bot", "scheduler", "events/feeds", "events/online", "locales")
+SOURCE_DIRS: Final = (
+    "bot",
+    "scheduler",
+    "events/feeds",
+    "events/online",
+    "locales",
+    "dashboard",
+)
+# The dashboard's Jinja2 templates call gettext()/ngettext() too; Jinja's own extractor
+# reads them (the Python walk below covers .py files only).
+TEMPLATE_METHODS: Final = [("**/templates/**.html", "jinja2.ext:babel_extract")]
 LOCALE_DIR: Final = ROOT / "locales"
 DOMAIN: Final = "redbridge"
 TEMPLATE: Final = LOCALE_DIR / f"{DOMAIN}.pot"
@@ -167,7 +178,7 @@ def source_messages(
             continue
         for filename, line, message, _comments, _context in extract_from_dir(
             root / directory,
-            method_map=[("**.py", "python")],
+            method_map=[*TEMPLATE_METHODS, ("**.py", "python")],
             keywords=dict(KEYWORDS),
             comment_tags=(),
         ):

@@ -26,6 +26,11 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     ),
     "api": frozenset({"redbridge", "scheduler"}),
     "bot": frozenset({"api", "redbridge", "scheduler", "fastapi"}),
+    # The dashboard is a transport beside the API and the bot (DESIGN.md): it calls use
+    # cases, never another transport, the scheduler or the composition root. Its words and
+    # dates come from locales.translator; aiogram only checks Mini App initData
+    # (aiogram.utils.web_app).
+    "dashboard": frozenset({"api", "bot", "redbridge", "scheduler", "sending", "emulator"}),
     # The send budget knows Telegram's limits and aiogram, nothing of Redbridge.
     "sending": frozenset(
         {"api", "bot", "events", "redbridge", "scheduler", "emulator", "fastapi"}

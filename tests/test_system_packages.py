@@ -16,7 +16,7 @@ def _readme_table() -> str:
 def test_every_package_the_makefile_installs_is_in_the_readme() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     installed = set(re.findall(r"apt-get install -y -qq (\S+)", makefile))
-    assert installed == {"postgresql", "gettext"}
+    assert installed == {"postgresql", "gettext", "chromium"}
     table = _readme_table()
     for package in installed:
         assert f"`{package}`" in table, package

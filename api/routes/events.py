@@ -1,7 +1,5 @@
 """Events: read, change, publish, cancel; their registrations, statistics and check-in."""
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -19,6 +17,7 @@ from events import editions, registrations, rosters, statistics
 from events.countries import CountryCode
 from events.enums import Gender, RegistrationStatus
 from events.inputs import EventChanges, Id
+from events.roster_export import registrations_csv
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -95,29 +94,6 @@ async def list_registrations(
     return [RegistrationOut.of(registration, participant) for registration, participant in rows]
 
 
-_CSV_COLUMNS = (
-    "id",
-    "participant_id",
-    "participant_name",
-    "status",
-    "participation",
-    "country",
-    "gender",
-    "ticket_code",
-    "created_at",
-    "confirmed_at",
-    "checked_in_at",
-)
-# Only what people typed can be a formula; identifiers are exported exactly.
-_TYPED_COLUMNS = frozenset({"participant_name"})
-
-
-def _csv_cell(column: str, value: object) -> str:
-    if column in _TYPED_COLUMNS:
-        return rosters.spreadsheet_text(value)
-    return "" if value is None else str(value)
-
-
 @router.get(
     "/{event_id}/registrations.csv",
     response_class=Response,
@@ -131,21 +107,11 @@ async def export_registrations(
     country: CountryQuery = None,
     gender: GenderQuery = None,
 ) -> Response:
-    rows = await rosters.roster(
+    content = await registrations_csv(
         session, viewer, event_id, rosters.RosterFilter(status, country, gender)
     )
-    questions = sorted({key for registration, _ in rows for key in registration.answers})
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([*_CSV_COLUMNS, *(f"answer:{key}" for key in questions)])
-    for registration, participant in rows:
-        out = RegistrationOut.of(registration, participant).model_dump(mode="json")
-        writer.writerow(
-            [_csv_cell(column, out[column]) for column in _CSV_COLUMNS]
-            + [rosters.spreadsheet_text(registration.answers.get(key)) for key in questions]
-        )
     return Response(
-        content=buffer.getvalue(),
+        content=content,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="event-{event_id}.csv"'},
     )

@@ -84,6 +84,7 @@ async def help_command(message: Message, t: Translator, organiser: Principal | N
             t.gettext("/review – review applications and select"),
             t.gettext("/broadcast – write to your participants"),
             t.gettext("/broadcasts – your messages and how far they got"),
+            t.gettext("/dashboard – the organiser dashboard, in a browser or in Telegram"),
         ]
     await message.answer("\n".join(lines), reply_markup=main_menu(t))
 

@@ -83,6 +83,7 @@ async def test_join_tokens_stay_out_of_the_access_log(
 def test_what_is_redacted_and_what_is_kept() -> None:
     assert redact_target("/j/abc") == "/j/…"
     assert redact_target("/j/abc?x=1") == "/j/…?x=…"
+    assert redact_target("/dashboard/sign-in/abc") == "/dashboard/sign-in/…"
     assert redact_target("/calendar/me/abc.ics") == "/calendar/me/….ics"
     assert redact_target("/calendar/me/abc/def.ics") == "/calendar/me/abc/def.ics"
     assert redact_target("/calendar/all.ics?lang=hy") == "/calendar/all.ics?lang=…"

@@ -509,7 +509,7 @@ def escaped(text: str) -> str:
 
 @asynccontextmanager
 async def running_bot(
-    database_url: str, now: datetime, *, demo: bool = True
+    database_url: str, now: datetime, *, demo: bool = True, public_url: str = PUBLIC_URL
 ) -> AsyncIterator[InProcessBot]:
     """The lab (and unless ``demo=False`` the demo) data in the migrated, empty database,
     the emulator, a real ``Bot`` pointed at it and the dispatcher from
@@ -529,7 +529,7 @@ async def running_bot(
                 sessionmaker,
                 catalogues,
                 FixedClock(now),
-                BotServices(PUBLIC_URL, FeedCache()),
+                BotServices(public_url, FeedCache()),
                 ErrorLedger(),
             )
             try:

@@ -487,6 +487,7 @@ async def test_help_lists_the_organisers_commands_to_organisers_only(
         _("/stats – registrations for your events"),
         _("/broadcast – write to your participants"),
         _("/broadcasts – your messages and how far they got"),
+        _("/dashboard – the organiser dashboard, in a browser or in Telegram"),
     ]
     assert _("For organisers:") in help_text
     assert all(command in help_text for command in commands)
@@ -497,4 +498,5 @@ async def test_help_lists_the_organisers_commands_to_organisers_only(
     assert ani._("/my – your registrations and tickets") in participants_help
     assert "/stats" not in participants_help
     assert "/broadcast" not in participants_help
+    assert "/dashboard" not in participants_help
     assert ani._("For organisers:") not in participants_help

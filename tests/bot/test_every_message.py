@@ -42,6 +42,9 @@ ALLOWED_LATIN = frozenset(
         "https",
         "tg",
         "webcal",
+        "CSV",  # file formats and the technology the dashboard names (#17)
+        "ics",
+        "JavaScript",
     }
 )
 ZONE_ID = re.compile(
