@@ -65,7 +65,7 @@ gettext:
 		exit 1; \
 	fi
 
-# The dashboard's tests drive Debian's Chromium with Playwright (tests/dashboard/conftest.py);
+# The dashboard's tests drive Debian's Chromium with Playwright (tests/web/conftest.py);
 # Playwright's own browser download is never used. Without it those tests fail, not skip.
 CHROMIUM ?= /usr/bin/chromium
 browser:

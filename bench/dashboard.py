@@ -31,9 +31,6 @@ from pathlib import Path
 import uvicorn
 
 from api.app import create_app
-from dashboard.app import install_dashboard
-from dashboard.config import DashboardConfig
-from dashboard.session import COOKIE
 from events.access import SYSTEM, create_token
 from events.dashboard_sign_in import start_session
 from events.editions import build_event
@@ -47,6 +44,9 @@ from events.store import create_engine, create_sessionmaker
 from locales.translator import Catalogues
 from redbridge.settings import Settings
 from tests.support.ports import free_port
+from web.app import install_dashboard
+from web.config import DashboardConfig
+from web.session import COOKIE
 
 GOAL_MS = 200.0
 GOAL_KB = 200.0

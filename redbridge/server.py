@@ -27,8 +27,6 @@ from bot.notices import notice_renderer
 from bot.runtime import announce_commands, create_bot, create_dispatcher
 from bot.services import BotServices
 from bot.webhook import WebhookReceiver, webhook_secret
-from dashboard.app import install_dashboard
-from dashboard.config import DashboardConfig
 from events.clock import Clock, system_clock
 from events.feeds.render import Links
 from events.migrations.runner import upgrade
@@ -41,6 +39,8 @@ from scheduler.dispatcher import DispatchSettings, OutboxDispatcher
 from scheduler.shares import ShareKeeper
 from sending.budget import SendBudget
 from sending.pacing import Pacer
+from web.app import install_dashboard
+from web.config import DashboardConfig
 
 log = logging.getLogger(__name__)
 

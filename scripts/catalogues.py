@@ -7,7 +7,7 @@ Run from anywhere::
 
 ``update`` extracts every ``gettext("…")`` and ``ngettext("…", "…", n)`` string from bot/,
 scheduler/, events/feeds/ (the calendar feeds' own words), events/online/ (the join
-redirect's page) and dashboard/ (its Python and its Jinja2 templates) into
+redirect's page) and web/ (the dashboard's Python and its Jinja2 templates) into
 locales/redbridge.pot
 (sorted, without source locations) and merges it into
 locales/<language>/LC_MESSAGES/redbridge.po: new strings arrive untranslated (or, with
@@ -50,7 +50,7 @@ SOURCE_DIRS: Final = (
     "events/feeds",
     "events/online",
     "locales",
-    "dashboard",
+    "web",
 )
 # The dashboard's Jinja2 templates call gettext()/ngettext() too; Jinja's own extractor
 # reads them (the Python walk below covers .py files only).

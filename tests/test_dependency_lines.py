@@ -22,7 +22,7 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "scheduler": frozenset({"api", "bot", "redbridge", "fastapi"}),
     # The reader's language and dates, shared by the bot and the dashboard.
     "locales": frozenset(
-        {"api", "bot", "dashboard", "redbridge", "scheduler", "aiogram", "fastapi", "starlette"}
+        {"api", "bot", "web", "redbridge", "scheduler", "aiogram", "fastapi", "starlette"}
     ),
     "api": frozenset({"redbridge", "scheduler"}),
     "bot": frozenset({"api", "redbridge", "scheduler", "fastapi"}),
@@ -30,7 +30,7 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     # cases, never another transport, the scheduler or the composition root. Its words and
     # dates come from locales.translator; aiogram only checks Mini App initData
     # (aiogram.utils.web_app).
-    "dashboard": frozenset({"api", "bot", "redbridge", "scheduler", "sending", "emulator"}),
+    "web": frozenset({"api", "bot", "redbridge", "scheduler", "sending", "emulator"}),
     # The send budget knows Telegram's limits and aiogram, nothing of Redbridge.
     "sending": frozenset(
         {"api", "bot", "events", "redbridge", "scheduler", "emulator", "fastapi"}

@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter, Request, Response
 
-from dashboard.routing import DashboardRoute, pages_of
-from dashboard.session import config_of, require_viewer
 from events.dashboard_overview import overview
+from web.routing import DashboardRoute, pages_of
+from web.session import config_of, require_viewer
 
 router = APIRouter(route_class=DashboardRoute)
 

@@ -1,13 +1,13 @@
-"""The words of the Balance page's charts (``dashboard.charts.ChartText``) in the
+"""The words of the Balance page's charts (``web.charts.ChartText``) in the
 reader's language."""
 
 from babel.numbers import format_decimal
 
-from dashboard.charts import ChartText
-from dashboard.wording import gender_label, status_label
 from events.enums import Gender, RegistrationStatus
 from events.statistics import AGE_BANDS, UNSPECIFIED
 from locales.translator import Translator
+from web.charts import ChartText
+from web.wording import gender_label, status_label
 
 
 def _age_band(t: Translator, key: str, lowest: int, highest: int) -> str:

@@ -7,8 +7,8 @@ from playwright.async_api import BrowserContext, expect
 from events.enums import RegistrationStatus
 from tests.bot.conftest import Live, on_sqlite
 from tests.bot.process import make_programme, signed_up, unique_slug
-from tests.dashboard.browsing import csrf_of, organiser_signs_in, registration_of
-from tests.dashboard.conftest import screenshot_path
+from tests.web.browsing import csrf_of, organiser_signs_in, registration_of
+from tests.web.conftest import screenshot_path
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

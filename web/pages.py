@@ -1,7 +1,7 @@
 """Rendering a page: the Jinja2 templates, in the reader's language, with Babel numbers.
 
 Templates call ``gettext``/``ngettext`` with literal messages (``scripts/catalogues.py``
-extracts them from ``dashboard/templates`` as from the Python source), so the dashboard
+extracts them from ``web/templates`` as from the Python source), so the dashboard
 and the bot share one catalogue and one termbase. Autoescaping is on for every template:
 names and answers people typed are text, never markup.
 """
@@ -16,16 +16,16 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from dashboard.session import Viewer, in_mini_app
-from dashboard.wording import (
+from events.languages import LANGUAGE_NAMES, LANGUAGES
+from locales.translator import Catalogues, Translator
+from web.session import Viewer, in_mini_app
+from web.wording import (
     gender_label,
     history_label,
     part_label,
     problem_text,
     status_label,
 )
-from events.languages import LANGUAGE_NAMES, LANGUAGES
-from locales.translator import Catalogues, Translator
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC_PREFIX = "/dashboard/static"

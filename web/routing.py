@@ -13,11 +13,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
-from dashboard.pages import Pages
-from dashboard.session import CsrfRefused, SignInNeeded, Viewer, current_viewer
 from events.errors import DomainError, Forbidden, InvalidInput, NotFound
 from events.languages import LANGUAGES, language_from_tag
 from locales.translator import Translator
+from web.pages import Pages
+from web.session import CsrfRefused, SignInNeeded, Viewer, current_viewer
 
 SIGN_IN_PATH = "/dashboard/sign-in"
 

@@ -8,15 +8,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from dashboard.answers import answer_rows
-from dashboard.routes.event import EventId, RegistrationId
-from dashboard.routing import DashboardRoute, pages_of
-from dashboard.session import checked_form, config_of, form_text, require_viewer
 from events.enums import Decision
 from events.errors import DomainError, Forbidden, InvalidInput, NoSeatAvailable, NotFound
 from events.registrations import decide
 from events.review_queue import queue_entry, queue_page
 from events.reviews import review
+from web.answers import answer_rows
+from web.routes.event import EventId, RegistrationId
+from web.routing import DashboardRoute, pages_of
+from web.session import checked_form, config_of, form_text, require_viewer
 
 router = APIRouter(route_class=DashboardRoute)
 

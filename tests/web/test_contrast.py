@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-CSS = Path(__file__).resolve().parents[2] / "dashboard" / "static" / "dashboard.css"
+CSS = Path(__file__).resolve().parents[2] / "web" / "static" / "dashboard.css"
 
 # (text, background) as the stylesheet uses them.
 TEXT_PAIRS = [

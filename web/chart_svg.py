@@ -13,7 +13,7 @@ import html
 import re
 from collections.abc import Iterator
 
-from dashboard.chart_model import ChartText, Figure, Row
+from web.chart_model import ChartText, Figure, Row
 
 WIDTH = 360
 PAD = 8

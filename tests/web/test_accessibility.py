@@ -7,8 +7,8 @@ from playwright.async_api import BrowserContext, Page
 
 from tests.bot.conftest import Live, on_sqlite
 from tests.bot.process import make_programme, unique_slug
-from tests.dashboard.browsing import organiser_signs_in
-from tests.dashboard.test_pages import crowded_event
+from tests.web.browsing import organiser_signs_in
+from tests.web.test_pages import crowded_event
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -14,9 +14,9 @@ from fastapi import Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from dashboard.config import DashboardConfig
 from events.dashboard_sign_in import OpenedSession, csrf_matches, signed_in
 from events.principals import Principal
+from web.config import DashboardConfig
 
 COOKIE = "rb_dashboard"
 COOKIE_PATH = "/dashboard"

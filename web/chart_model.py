@@ -1,6 +1,6 @@
 """What a balance chart shows, before it is drawn: rows of counts split into series, each
-row with its quota and target. The SVG (``dashboard.chart_svg``) and the plain data table
-(``dashboard.charts.table_of``) are both read from one ``Figure``, so they always agree.
+row with its quota and target. The SVG (``web.chart_svg``) and the plain data table
+(``web.charts.table_of``) are both read from one ``Figure``, so they always agree.
 
 Every word comes in already translated (``ChartText``): the charts need no catalogue.
 """

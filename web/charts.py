@@ -21,13 +21,13 @@ and gender separately, and the targets' own age bands need each person's age.
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from dashboard.chart_model import ChartText, DataTable, Figure, Row, Series, Target
-from dashboard.chart_svg import render
 from events.enums import RegistrationStatus
 from events.seats import SeatLimits
 from events.selection import Applicant
 from events.statistics import AGE_BANDS, UNSPECIFIED, Balance, age_band
 from events.targets import SelectionTargets
+from web.chart_model import ChartText, DataTable, Figure, Row, Series, Target
+from web.chart_svg import render
 
 __all__ = [
     "ChartText",

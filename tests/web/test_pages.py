@@ -17,7 +17,7 @@ from playwright.async_api import BrowserContext, Page, expect
 from events.enums import Gender, RegistrationStatus, Role
 from tests.bot.conftest import Live, on_both_backends, on_sqlite
 from tests.bot.process import make_programme, shown, signed_up, unique_slug
-from tests.dashboard.browsing import (
+from tests.web.browsing import (
     SIGN_IN_LINK,
     csrf_of,
     open_as_mini_app,
@@ -25,7 +25,7 @@ from tests.dashboard.browsing import (
     registration_of,
     signed_init_data,
 )
-from tests.dashboard.conftest import screenshot_path
+from tests.web.conftest import screenshot_path
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -6,10 +6,10 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from dashboard.config import DashboardConfig
-from dashboard.pages import STATIC_PREFIX, Pages
-from dashboard.routes import balance, check_in, event, overview, review, sign_in
 from locales.translator import Catalogues
+from web.config import DashboardConfig
+from web.pages import STATIC_PREFIX, Pages
+from web.routes import balance, check_in, event, overview, review, sign_in
 
 STATIC = Path(__file__).parent / "static"
 

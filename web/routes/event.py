@@ -8,9 +8,6 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from markupsafe import Markup
 from pydantic import BeforeValidator
 
-from dashboard.answers import answer_rows
-from dashboard.routing import DashboardRoute, pages_of
-from dashboard.session import config_of, require_viewer
 from events.countries import CountryCode
 from events.dashboard_registrations import (
     MAX_PAGE,
@@ -26,6 +23,9 @@ from events.inputs import MAX_ID
 from events.languages import Language
 from events.roster_export import registrations_csv
 from events.rosters import RosterFilter
+from web.answers import answer_rows
+from web.routing import DashboardRoute, pages_of
+from web.session import config_of, require_viewer
 
 router = APIRouter(route_class=DashboardRoute)
 

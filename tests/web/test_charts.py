@@ -12,9 +12,15 @@ from babel.numbers import format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.chart_model import ChartText, Figure
-from dashboard.chart_svg import MARK, MIN_BAR, PAD, PALETTE, PLOT, WIDTH
-from dashboard.charts import (
+from events.countries import country_name
+from events.enums import RegistrationStatus
+from events.seats import SeatLimits
+from events.selection import Applicant
+from events.statistics import Balance
+from events.targets import SelectionTargets
+from web.chart_model import ChartText, Figure
+from web.chart_svg import MARK, MIN_BAR, PAD, PALETTE, PLOT, WIDTH
+from web.charts import (
     age_figure,
     country_gender_figure,
     first_timers_figure,
@@ -23,12 +29,6 @@ from dashboard.charts import (
     svg,
     table_of,
 )
-from events.countries import country_name
-from events.enums import RegistrationStatus
-from events.seats import SeatLimits
-from events.selection import Applicant
-from events.statistics import Balance
-from events.targets import SelectionTargets
 
 SVG = "{http://www.w3.org/2000/svg}"
 

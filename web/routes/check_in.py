@@ -3,10 +3,10 @@ the Mini App), answered at once on the same page."""
 
 from fastapi import APIRouter, Request, Response
 
-from dashboard.routing import DashboardRoute, pages_of
-from dashboard.session import checked_form, config_of, form_text, require_viewer
 from events.door import MAX_INPUT_LENGTH, DoorResult, check_in_at_door
 from events.errors import DomainError, EventCancelled, Forbidden
+from web.routing import DashboardRoute, pages_of
+from web.session import checked_form, config_of, form_text, require_viewer
 
 router = APIRouter(route_class=DashboardRoute)
 

@@ -6,18 +6,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from dashboard.mini_app import MAX_INIT_DATA_LENGTH, InitDataRefused, checked_init_data
-from dashboard.routing import DashboardRoute, pages_of, refusal_page, translator_for
-from dashboard.session import (
-    checked_form,
-    clear_session_cookie,
-    config_of,
-    current_viewer,
-    form_text,
-    require_viewer,
-    set_mini_app_cookie,
-    set_session_cookie,
-)
 from events.dashboard_sign_in import (
     MAX_SECRET_LENGTH,
     InitDataReplayed,
@@ -28,6 +16,18 @@ from events.dashboard_sign_in import (
     remember_init_data,
     sign_in_link_language,
     start_session,
+)
+from web.mini_app import MAX_INIT_DATA_LENGTH, InitDataRefused, checked_init_data
+from web.routing import DashboardRoute, pages_of, refusal_page, translator_for
+from web.session import (
+    checked_form,
+    clear_session_cookie,
+    config_of,
+    current_viewer,
+    form_text,
+    require_viewer,
+    set_mini_app_cookie,
+    set_session_cookie,
 )
 
 router = APIRouter(route_class=DashboardRoute)

@@ -1,13 +1,14 @@
 """The Balance page: an event's seats by country × gender, gender, age and first-timers
 against its quotas and targets (per part of a hybrid event), and the status funnel;
-each chart drawn in SVG by ``dashboard.charts`` and given again as a table, so nothing
+each chart drawn in SVG by ``web.charts`` and given again as a table, so nothing
 depends on colour or on seeing the drawing."""
 
 from fastapi import APIRouter, Request, Response
 from markupsafe import Markup
 
-from dashboard.chart_words import chart_text
-from dashboard.charts import (
+from events.dashboard_balance import event_balance
+from web.chart_words import chart_text
+from web.charts import (
     age_figure,
     country_gender_figure,
     first_timers_figure,
@@ -16,10 +17,9 @@ from dashboard.charts import (
     svg,
     table_of,
 )
-from dashboard.routes.event import EventId
-from dashboard.routing import DashboardRoute, pages_of
-from dashboard.session import config_of, require_viewer
-from events.dashboard_balance import event_balance
+from web.routes.event import EventId
+from web.routing import DashboardRoute, pages_of
+from web.session import config_of, require_viewer
 
 router = APIRouter(route_class=DashboardRoute)
 
