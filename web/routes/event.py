@@ -23,6 +23,7 @@ from events.inputs import MAX_ID
 from events.languages import Language
 from events.roster_export import registrations_csv
 from events.rosters import RosterFilter
+from web.answer_filter import MAX_ANSWER_QUERY, answer_groups, parsed
 from web.answers import answer_rows
 from web.routing import DashboardRoute, pages_of
 from web.session import config_of, require_viewer
@@ -54,11 +55,12 @@ async def event_page(
     gender: GenderFilter = None,
     language: LanguageFilter = None,
     name: Annotated[str, Query(max_length=MAX_SEARCH_LENGTH)] = "",
+    answer: Annotated[str, Query(max_length=MAX_ANSWER_QUERY)] = "",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     viewer = await require_viewer(request)
     config = config_of(request)
-    where = RegistrationFilter(status, country, gender, language, name)
+    where = RegistrationFilter(status, country, gender, language, name, parsed(answer))
     async with config.sessionmaker() as session:
         found = await registration_page(session, viewer.principal, event_id, where, page)
         seats = await seat_summary(session, viewer.principal, event_id)
@@ -80,9 +82,12 @@ async def event_page(
                 ("gender", gender),
                 ("language", language),
                 ("name", name.strip()),
+                ("answer", answer),
             )
             if value
         },
+        "answer": answer,
+        "answer_groups": answer_groups(t, event),
         "statuses": list(RegistrationStatus),
         "genders": list(Gender),
         "feed_url": feed,
