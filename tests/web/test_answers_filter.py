@@ -1,0 +1,69 @@
+"""The event page's registrations filtered by an answer to one of the event's questions:
+on the server, together with the other filters, carried through the pages."""
+
+import pytest
+from playwright.async_api import BrowserContext, expect
+
+from tests.bot.conftest import Live, on_sqlite
+from tests.bot.process import make_programme, signed_up, unique_slug
+from tests.web.browsing import organiser_signs_in
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+PEOPLE = 62  # every tenth chose economy: 55 chose culture, more than a page of 50
+
+
+@on_sqlite
+async def test_the_registrations_filter_by_an_answer(live: Live, context: BrowserContext) -> None:
+    programme = await make_programme(live.sessionmaker, unique_slug("dash"))
+    event = await live.application_event(programme_slug=programme, capacity=PEOPLE)
+    for number in range(PEOPLE):
+        answers: dict[str, object] = {
+            "motivation": "To learn",
+            "track": "economy" if number % 10 == 0 else "culture",
+            "visa": number % 2 == 0,
+            "experience": 1,
+        }
+        country = "AM" if number % 2 else "GE"
+        await signed_up(live.sessionmaker, event, f"Person {number:02d}", answers, country=country)
+    page, person = await organiser_signs_in(live, context, [programme])
+    _ = person._
+    count = page.locator("#match-count")
+    rows = page.locator("table.registrations tbody tr")
+    await page.goto(live.process.base_url + f"/dashboard/events/{event.id}")
+
+    answer = page.get_by_label(_("Answer"), exact=True)
+    await answer.select_option(label="Culture and media")
+    await page.get_by_role("button", name=_("Show")).click()
+    await expect(count).to_have_text(
+        person.n_("{count} registration", "{count} registrations", 55).format(count=55)
+    )
+    await expect(rows).to_have_count(50)
+    await page.get_by_role("link", name=_("Next page")).click()
+    await expect(rows).to_have_count(5)
+    await expect(answer).to_have_value("track:culture")
+
+    # With the country too; and yes/no questions offer yes and no.
+    await page.get_by_label(_("Country")).select_option("AM")
+    await page.get_by_role("button", name=_("Show")).click()
+    await expect(count).to_have_text(
+        person.n_("{count} registration", "{count} registrations", 31).format(count=31)
+    )
+    await answer.select_option("visa:yes")
+    await page.get_by_role("button", name=_("Show")).click()
+    await expect(count).to_have_text(
+        person.n_("{count} registration", "{count} registrations", 0).format(count=0)
+    )
+    await page.get_by_label(_("Country")).select_option("")
+    await page.get_by_role("button", name=_("Show")).click()
+    await expect(count).to_have_text(
+        person.n_("{count} registration", "{count} registrations", 31).format(count=31)
+    )
+
+    # An answer the question cannot have is named, not ignored.
+    wrong = await page.goto(
+        live.process.base_url + f"/dashboard/events/{event.id}?answer=track:sports"
+    )
+    assert wrong is not None
+    assert wrong.status == 422
+    await expect(page.locator("main")).to_contain_text("answer")
