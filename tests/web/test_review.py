@@ -11,9 +11,10 @@ from playwright.async_api import BrowserContext, expect
 from sqlalchemy import func, select
 
 from events.access import SYSTEM
-from events.enums import RegistrationStatus
+from events.enums import Decision, RegistrationStatus
 from events.models import Event, OutboxMessage, Registration, SelectionProposal
 from events.outbox.queue import Kind
+from events.registrations import decide
 from events.reviews import set_targets
 from events.targets import GenderParity, SelectionTargets
 from tests.bot.conftest import Live, on_sqlite
@@ -307,7 +308,7 @@ async def test_an_organiser_draws_adjusts_and_accepts_a_balanced_proposal_once(
 
 
 @on_sqlite
-async def test_a_hybrid_event_s_online_proposal_touches_only_online_applicants(
+async def test_a_hybrid_event_s_parts_are_proposed_apart_and_a_stale_one_is_refused(
     live: Live, context: BrowserContext
 ) -> None:
     programme = await make_programme(live.sessionmaker, unique_slug("dash"))
@@ -348,3 +349,19 @@ async def test_a_hybrid_event_s_online_proposal_touches_only_online_applicants(
     statuses = await statuses_of(live, [*room, *online])
     assert [statuses[key] for key in room] == ["applied", "applied"]
     assert sum(statuses[key] == "confirmed" for key in online) == 1
+
+    # The room's proposal goes stale when an application it covers is decided meanwhile:
+    # accepting it then says so and changes nothing.
+    await page.goto(live.process.base_url + f"/dashboard/events/{event.id}/review")
+    await page.get_by_role("button", name=_("Balanced proposal: in person")).click()
+    await page.wait_for_url("**/proposals/*")
+    stale_id = proposal_id_in(page.url)
+    first = next(iter(room))
+    async with live.sessionmaker() as session:
+        await decide(session, datetime.now(UTC), SYSTEM, first, Decision.REJECT)
+    await page.get_by_role("button", name=_("Accept the proposal")).click()
+    await expect(page.get_by_role("alert")).to_have_text(
+        _("Some applications changed since this proposal was made. Please make a new proposal.")
+    )
+    assert sorted((await statuses_of(live, room)).values()) == ["applied", "rejected"]
+    assert (await proposal_of(live, stale_id)).state == "open"
