@@ -7,6 +7,7 @@ from playwright.async_api import BrowserContext, expect
 from tests.bot.conftest import Live, on_sqlite
 from tests.bot.process import make_programme, signed_up, unique_slug
 from tests.web.browsing import organiser_signs_in
+from tests.web.conftest import screenshot_path
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -42,6 +43,11 @@ async def test_the_registrations_filter_by_an_answer(live: Live, context: Browse
     await page.get_by_role("link", name=_("Next page")).click()
     await expect(rows).to_have_count(5)
     await expect(answer).to_have_value("track:culture")
+    await page.screenshot(path=screenshot_path("event-answer-filter-en-desktop"), full_page=True)
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.screenshot(path=screenshot_path("event-answer-filter-en-360"), full_page=True)
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+    await page.set_viewport_size({"width": 1280, "height": 900})
 
     # With the country too; and yes/no questions offer yes and no.
     await page.get_by_label(_("Country")).select_option("AM")
