@@ -35,10 +35,12 @@ _NUMBER_DIGITS = 12
 @dataclass(frozen=True, slots=True)
 class AnswerFilter:
     """Registrations whose answer to ``question`` (its key) is ``value``: a choice's key,
-    "yes" or "no", a whole number, or for a text question a fragment it contains."""
+    "yes" or "no", a whole number, or for a text question a fragment it contains.
+    ``field`` is the caller's name for it, which a refusal names."""
 
     question: str
     value: str
+    field: str = "answer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,7 @@ class RegistrationFilter:
     gender: str | None = None
     language: str | None = None
     name: str = ""
-    answer: AnswerFilter | None = None
+    answers: tuple[AnswerFilter, ...] = ()  # all of them
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,29 +72,29 @@ class RegistrationPage:
 
 
 def _answered(event: Event, answer: AnswerFilter) -> ColumnElement[bool]:
-    """The condition on the stored answers; ``InvalidInput`` on ``answer`` for a question
-    the event does not ask or a value its question cannot have."""
+    """The condition on the stored answers; ``InvalidInput`` on the filter's field for a
+    question the event does not ask or a value its question cannot have."""
     questions = {question.key: question for question in questions_of(event.questions)}
     question = questions.get(answer.question)
     value = answer.value
     if question is None:
-        raise InvalidInput("answer", "not a question of this event")
+        raise InvalidInput(answer.field, "not a question of this event")
     if not value or len(value) > MAX_ANSWER_LENGTH:
-        raise InvalidInput("answer", f"1 to {MAX_ANSWER_LENGTH} characters")
+        raise InvalidInput(answer.field, f"1 to {MAX_ANSWER_LENGTH} characters")
     stored = Registration.answers[question.key]
     match question.kind:
         case QuestionKind.CHOICE:
             if value not in {choice.key for choice in question.choices}:
-                raise InvalidInput("answer", "not one of the question's choices")
+                raise InvalidInput(answer.field, "not one of the question's choices")
             matches: ColumnElement[bool] = stored.as_string() == value
         case QuestionKind.YES_NO:
             if value not in ("yes", "no"):
-                raise InvalidInput("answer", "yes or no")
+                raise InvalidInput(answer.field, "yes or no")
             matches = stored.as_boolean() == (value == "yes")
         case QuestionKind.NUMBER:
             digits = value.removeprefix("-")
             if not (digits.isascii() and digits.isdigit()) or len(digits) > _NUMBER_DIGITS:
-                raise InvalidInput("answer", "a whole number")
+                raise InvalidInput(answer.field, "a whole number")
             matches = stored.as_integer() == int(value)
         case _:
             matches = stored.as_string().contains(value, autoescape=True)
@@ -107,8 +109,8 @@ def _filtered(
         .join(Participant, Participant.id == Registration.participant_id)
         .where(Registration.event_id == event.id)
     )
-    if where.answer is not None:
-        query = query.where(_answered(event, where.answer))
+    for answer in where.answers:
+        query = query.where(_answered(event, answer))
     if where.status is not None:
         query = query.where(Registration.status == where.status)
     if where.country:
@@ -138,8 +140,8 @@ async def registration_page(
     """One page (``PAGE_SIZE``, oldest first) of an event's registrations that match.
 
     Raises ``NotFound`` for an unknown event, ``Forbidden`` unless the viewer manages its
-    programme, ``InvalidInput`` on ``answer`` for an answer filter the event's questions
-    cannot match. A page past the last one gives the last one.
+    programme, ``InvalidInput`` (naming its field) for an answer filter the event's
+    questions cannot match. A page past the last one gives the last one.
     """
     event = await get_event(session, event_id) if 0 < event_id <= MAX_ID else None
     if event is None:

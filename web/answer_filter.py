@@ -1,6 +1,7 @@
-"""The event page's filter by an answer: one ``answer`` query value, ``key:value``, so that
-a single menu offers each choice and yes/no question's answers (grouped under the
-question's prompt) and the pager carries the filter like the others."""
+"""The event page's filters by an answer. A menu offers each choice and yes/no question's
+answers (grouped under the question's prompt) as one ``answer`` query value,
+``key:value``; a text or number question is picked (``question``) and its answer typed
+(``value``). The pager carries both like the other filters."""
 
 from dataclasses import dataclass
 
@@ -21,15 +22,30 @@ class AnswerGroup:
     options: list[tuple[str, str]]  # (query value, label)
 
 
-def parsed(text: str) -> AnswerFilter | None:
-    """The filter a query value asks for (none for ""); the use case checks it against
+def parsed(answer: str, question: str, value: str) -> tuple[AnswerFilter, ...]:
+    """The filters the query asks for (none for blanks); the use case checks them against
     the event's questions."""
-    if not text:
-        return None
-    key, colon, value = text.partition(":")
-    if not colon or not key or not value:
-        raise InvalidInput("answer", "question:value")
-    return AnswerFilter(key, value)
+    found = []
+    if answer:
+        key, colon, picked = answer.partition(":")
+        if not colon or not key or not picked:
+            raise InvalidInput("answer", "question:value")
+        found.append(AnswerFilter(key, picked))
+    typed = value.strip()
+    if typed and not question:
+        raise InvalidInput("question", "the question this answer is to")
+    if question and typed:
+        found.append(AnswerFilter(question, typed, field="value"))
+    return tuple(found)
+
+
+def typed_questions(t: Translator, event: Event) -> list[tuple[str, str]]:
+    """(key, prompt) of the questions answered by typing: text and number."""
+    return [
+        (question.key, t.pick(question.prompt, event.default_language))
+        for question in questions_of(event.questions)
+        if question.kind in (QuestionKind.TEXT, QuestionKind.NUMBER)
+    ]
 
 
 def answer_groups(t: Translator, event: Event) -> list[AnswerGroup]:

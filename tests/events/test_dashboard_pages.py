@@ -188,12 +188,12 @@ async def test_registrations_filter_by_an_answer_with_the_other_filters(
         found = await registration_page(session, SYSTEM, event.id, RegistrationFilter(**where), 1)
         return found.total
 
-    assert await total(answer=AnswerFilter("track", "culture")) == 8
-    assert await total(answer=AnswerFilter("track", "culture"), country="GE") == 4
-    assert await total(answer=AnswerFilter("needs_visa", "yes")) == 3
-    assert await total(answer=AnswerFilter("needs_visa", "no")) == 9
-    assert await total(answer=AnswerFilter("years", "7")) == 1
-    assert await total(answer=AnswerFilter("motivation", "50%")) == 3  # % is no wildcard
+    assert await total(answers=(AnswerFilter("track", "culture"),)) == 8
+    assert await total(answers=(AnswerFilter("track", "culture"),), country="GE") == 4
+    assert await total(answers=(AnswerFilter("needs_visa", "yes"),)) == 3
+    assert await total(answers=(AnswerFilter("needs_visa", "no"),)) == 9
+    assert await total(answers=(AnswerFilter("years", "7"),)) == 1
+    assert await total(answers=(AnswerFilter("motivation", "50%"),)) == 3  # % is no wildcard
     for wrong in (
         AnswerFilter("track", "sports"),
         AnswerFilter("needs_visa", "maybe"),
@@ -202,5 +202,11 @@ async def test_registrations_filter_by_an_answer_with_the_other_filters(
         AnswerFilter("motivation", "x" * 101),
     ):
         with pytest.raises(InvalidInput) as raised:
-            await total(answer=wrong)
+            await total(answers=(wrong,))
         assert raised.value.field == "answer"
+    # Two answers at once: both hold; a refusal names the caller's field.
+    both = (AnswerFilter("track", "culture"), AnswerFilter("needs_visa", "yes"))
+    assert await total(answers=both) == 2  # numbers 4 and 8 (0 chose economy)
+    with pytest.raises(InvalidInput) as raised:
+        await total(answers=(AnswerFilter("years", "x", field="value"),))
+    assert raised.value.field == "value"

@@ -23,7 +23,7 @@ async def test_the_registrations_filter_by_an_answer(live: Live, context: Browse
             "motivation": "To learn",
             "track": "economy" if number % 10 == 0 else "culture",
             "visa": number % 2 == 0,
-            "experience": 1,
+            "experience": number % 40,
         }
         country = "AM" if number % 2 else "GE"
         await signed_up(live.sessionmaker, event, f"Person {number:02d}", answers, country=country)
@@ -65,6 +65,16 @@ async def test_the_registrations_filter_by_an_answer(live: Live, context: Browse
     await expect(count).to_have_text(
         person.n_("{count} registration", "{count} registrations", 31).format(count=31)
     )
+
+    # A text or number question: picked, and its answer typed.
+    await answer.select_option("")
+    await page.get_by_label(_("Question"), exact=True).select_option("experience")
+    await page.get_by_label(_("Answer (text or number)")).fill("7")
+    await page.get_by_role("button", name=_("Show")).click()
+    await expect(count).to_have_text(
+        person.n_("{count} registration", "{count} registrations", 2).format(count=2)
+    )
+    await expect(rows.locator("td:first-child")).to_have_text(["Person 07", "Person 47"])
 
     # An answer the question cannot have is named, not ignored.
     wrong = await page.goto(
