@@ -1,30 +1,46 @@
 """An event's registrations as the dashboard pages through them, and one person's card.
 
-Filters (status, country, gender, language, a name fragment) and paging are done by the
-database: the event page lists thousands of registrations a page at a time. Every query
-is bounded by the event, which ``ix_registrations_event_status`` and
-``ix_registrations_event_country`` serve; a name search scans only that event's rows.
+Filters (status, country, gender, language, a name fragment, an answer to one of the
+event's questions) and paging are done by the database: the event page lists thousands
+of registrations a page at a time. Every query is bounded by the event, which
+``ix_registrations_event_status`` and ``ix_registrations_event_country`` serve; a name
+or answer search scans only that event's rows.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.dialects import dialect_of
 from events.editions import get_event
-from events.enums import SEAT_HOLDING, RegistrationStatus
-from events.errors import NotFound
+from events.enums import SEAT_HOLDING, QuestionKind, RegistrationStatus
+from events.errors import InvalidInput, NotFound
 from events.inputs import MAX_ID
 from events.models import AuditEntry, Event, Participant, Registration
 from events.principals import Principal
+from events.questions import questions_of
 from events.seats import SeatLimits, limits_of, parts_of
 
 PAGE_SIZE = 50
 # Beyond this a page number is refused at the edge: 2,000 pages of 50 is 100,000 people.
 MAX_PAGE = 2_000
 MAX_SEARCH_LENGTH = 100
+MAX_ANSWER_LENGTH = 100
+# Beyond what a number question's answer can be (events.inputs bounds them far lower).
+_NUMBER_DIGITS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFilter:
+    """Registrations whose answer to ``question`` (its key) is ``value``: a choice's key,
+    "yes" or "no", a whole number, or for a text question a fragment it contains.
+    ``field`` is the caller's name for it, which a refusal names."""
+
+    question: str
+    value: str
+    field: str = "answer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +50,7 @@ class RegistrationFilter:
     gender: str | None = None
     language: str | None = None
     name: str = ""
+    answers: tuple[AnswerFilter, ...] = ()  # all of them
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +71,46 @@ class RegistrationPage:
     languages: list[str] = field(default_factory=list)
 
 
+def _answered(event: Event, answer: AnswerFilter) -> ColumnElement[bool]:
+    """The condition on the stored answers; ``InvalidInput`` on the filter's field for a
+    question the event does not ask or a value its question cannot have."""
+    questions = {question.key: question for question in questions_of(event.questions)}
+    question = questions.get(answer.question)
+    value = answer.value
+    if question is None:
+        raise InvalidInput(answer.field, "not a question of this event")
+    if not value or len(value) > MAX_ANSWER_LENGTH:
+        raise InvalidInput(answer.field, f"1 to {MAX_ANSWER_LENGTH} characters")
+    stored = Registration.answers[question.key]
+    match question.kind:
+        case QuestionKind.CHOICE:
+            if value not in {choice.key for choice in question.choices}:
+                raise InvalidInput(answer.field, "not one of the question's choices")
+            matches: ColumnElement[bool] = stored.as_string() == value
+        case QuestionKind.YES_NO:
+            if value not in ("yes", "no"):
+                raise InvalidInput(answer.field, "yes or no")
+            matches = stored.as_boolean() == (value == "yes")
+        case QuestionKind.NUMBER:
+            digits = value.removeprefix("-")
+            if not (digits.isascii() and digits.isdigit()) or len(digits) > _NUMBER_DIGITS:
+                raise InvalidInput(answer.field, "a whole number")
+            matches = stored.as_integer() == int(value)
+        case _:
+            matches = stored.as_string().contains(value, autoescape=True)
+    return matches
+
+
 def _filtered(
-    event_id: int, where: RegistrationFilter, dialect: str
+    event: Event, where: RegistrationFilter, dialect: str
 ) -> Select[Registration, Participant]:
     query = (
         select(Registration, Participant)
         .join(Participant, Participant.id == Registration.participant_id)
-        .where(Registration.event_id == event_id)
+        .where(Registration.event_id == event.id)
     )
+    for answer in where.answers:
+        query = query.where(_answered(event, answer))
     if where.status is not None:
         query = query.where(Registration.status == where.status)
     if where.country:
@@ -91,13 +140,14 @@ async def registration_page(
     """One page (``PAGE_SIZE``, oldest first) of an event's registrations that match.
 
     Raises ``NotFound`` for an unknown event, ``Forbidden`` unless the viewer manages its
-    programme. A page past the last one gives the last one.
+    programme, ``InvalidInput`` (naming its field) for an answer filter the event's
+    questions cannot match. A page past the last one gives the last one.
     """
     event = await get_event(session, event_id) if 0 < event_id <= MAX_ID else None
     if event is None:
         raise NotFound("event", event_id)
     viewer.ensure_manages(event.programme_id)
-    query = _filtered(event.id, where, dialect_of(session))
+    query = _filtered(event, where, dialect_of(session))
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)

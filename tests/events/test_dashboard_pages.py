@@ -1,7 +1,9 @@
 """What the dashboard's pages read, on both databases: the overview's counts and what
-needs attention, an event's registrations filtered, searched and paged, its seats."""
+needs attention, an event's registrations filtered (also by an answer), searched and
+paged, its seats."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,13 +14,14 @@ from events.broadcasts import create_broadcast
 from events.dashboard_overview import overview
 from events.dashboard_registrations import (
     PAGE_SIZE,
+    AnswerFilter,
     RegistrationFilter,
     person_card,
     registration_page,
     seat_summary,
 )
 from events.enums import Gender, RegistrationStatus, Role
-from events.errors import Forbidden, NotFound
+from events.errors import Forbidden, InvalidInput, NotFound
 from events.inputs import ParticipantDetails
 from events.principals import Principal
 from events.registrations import cancel_registration, sign_up
@@ -138,3 +141,72 @@ async def test_only_the_programmes_organisers_read_an_event(
         await person_card(session, SYSTEM, event_id, 2**40)
     card = await person_card(session, SYSTEM, event_id, ids[5])
     assert card.participant.name == "100% Nino_Beridze"
+
+
+ASKED: list[dict[str, Any]] = [
+    {"key": "motivation", "kind": "text", "prompt": {"en": "Why do you want to come?"}},
+    {
+        "key": "track",
+        "kind": "choice",
+        "prompt": {"en": "Which track?"},
+        "choices": [
+            {"key": "economy", "label": {"en": "Economy"}},
+            {"key": "culture", "label": {"en": "Culture"}},
+        ],
+    },
+    {"key": "needs_visa", "kind": "yes_no", "prompt": {"en": "Do you need a visa?"}},
+    {
+        "key": "years",
+        "kind": "number",
+        "prompt": {"en": "Years in civil society?"},
+        "min_value": 0,
+        "max_value": 50,
+    },
+]
+
+
+async def test_registrations_filter_by_an_answer_with_the_other_filters(
+    session: AsyncSession, now: datetime
+) -> None:
+    await create_programme(session, now, "answers")
+    event = await create_event(session, now, "answers", capacity=100, questions=ASKED)
+    for number in range(12):
+        details = ParticipantDetails(
+            name=f"Person {number:02d}",
+            country=("GE", "AM")[number % 2],
+            telegram_user_id=882_000 + number,
+        )
+        answers = {
+            "motivation": "50% music" if number < 3 else "Dialogue",
+            "track": ("economy", "culture", "culture")[number % 3],
+            "needs_visa": number % 4 == 0,
+            "years": number,
+        }
+        await sign_up(session, now, details, event.id, answers)
+
+    async def total(**where: Any) -> int:
+        found = await registration_page(session, SYSTEM, event.id, RegistrationFilter(**where), 1)
+        return found.total
+
+    assert await total(answers=(AnswerFilter("track", "culture"),)) == 8
+    assert await total(answers=(AnswerFilter("track", "culture"),), country="GE") == 4
+    assert await total(answers=(AnswerFilter("needs_visa", "yes"),)) == 3
+    assert await total(answers=(AnswerFilter("needs_visa", "no"),)) == 9
+    assert await total(answers=(AnswerFilter("years", "7"),)) == 1
+    assert await total(answers=(AnswerFilter("motivation", "50%"),)) == 3  # % is no wildcard
+    for wrong in (
+        AnswerFilter("track", "sports"),
+        AnswerFilter("needs_visa", "maybe"),
+        AnswerFilter("years", "seven"),
+        AnswerFilter("unasked", "x"),
+        AnswerFilter("motivation", "x" * 101),
+    ):
+        with pytest.raises(InvalidInput) as raised:
+            await total(answers=(wrong,))
+        assert raised.value.field == "answer"
+    # Two answers at once: both hold; a refusal names the caller's field.
+    both = (AnswerFilter("track", "culture"), AnswerFilter("needs_visa", "yes"))
+    assert await total(answers=both) == 2  # numbers 4 and 8 (0 chose economy)
+    with pytest.raises(InvalidInput) as raised:
+        await total(answers=(AnswerFilter("years", "x", field="value"),))
+    assert raised.value.field == "value"

@@ -10,6 +10,7 @@ from pydantic import BeforeValidator
 
 from events.countries import CountryCode
 from events.dashboard_registrations import (
+    MAX_ANSWER_LENGTH,
     MAX_PAGE,
     MAX_SEARCH_LENGTH,
     RegistrationFilter,
@@ -23,6 +24,7 @@ from events.inputs import MAX_ID
 from events.languages import Language
 from events.roster_export import registrations_csv
 from events.rosters import RosterFilter
+from web.answer_filter import MAX_ANSWER_QUERY, answer_groups, parsed, typed_questions
 from web.answers import answer_rows
 from web.routing import DashboardRoute, pages_of
 from web.session import config_of, require_viewer
@@ -31,6 +33,7 @@ router = APIRouter(route_class=DashboardRoute)
 
 EventId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RegistrationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+MAX_QUESTION_KEY = 32  # as events.inputs.Question's key
 
 
 def _blank_is_none(value: object) -> object:
@@ -54,11 +57,15 @@ async def event_page(
     gender: GenderFilter = None,
     language: LanguageFilter = None,
     name: Annotated[str, Query(max_length=MAX_SEARCH_LENGTH)] = "",
+    answer: Annotated[str, Query(max_length=MAX_ANSWER_QUERY)] = "",
+    question: Annotated[str, Query(max_length=MAX_QUESTION_KEY)] = "",
+    value: Annotated[str, Query(max_length=MAX_ANSWER_LENGTH)] = "",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     viewer = await require_viewer(request)
     config = config_of(request)
-    where = RegistrationFilter(status, country, gender, language, name)
+    answers = parsed(answer, question, value)
+    where = RegistrationFilter(status, country, gender, language, name, answers)
     async with config.sessionmaker() as session:
         found = await registration_page(session, viewer.principal, event_id, where, page)
         seats = await seat_summary(session, viewer.principal, event_id)
@@ -73,16 +80,24 @@ async def event_page(
         "seats": seats,
         "where": where,
         "filters": {
-            key: value
-            for key, value in (
+            key: given
+            for key, given in (
                 ("status", status),
                 ("country", country),
                 ("gender", gender),
                 ("language", language),
                 ("name", name.strip()),
+                ("answer", answer),
+                ("question", question),
+                ("value", value.strip()),
             )
-            if value
+            if given
         },
+        "answer": answer,
+        "answer_groups": answer_groups(t, event),
+        "question": question,
+        "typed_value": value,
+        "typed_questions": typed_questions(t, event),
         "statuses": list(RegistrationStatus),
         "genders": list(Gender),
         "feed_url": feed,
