@@ -167,7 +167,12 @@ async def test_a_scheduled_broadcast_is_cancelled_and_bad_forms_change_nothing(
     assert stored.state == "cancelled"
 
     # A form without the session's CSRF token is refused and stores nothing.
-    form = {"text_ru": "Привет", "status": "confirmed", "when": "now", "action": "send"}
+    form: dict[str, str | float | bool] = {
+        "text_ru": "Привет",
+        "status": "confirmed",
+        "when": "now",
+        "action": "send",
+    }
     refused = await page.request.post(compose_url, form=form)
     assert refused.status == 403
     assert len(await broadcasts_of(live, event.id)) == 1
