@@ -6,6 +6,7 @@ checked http/https/tg link), and all text is escaped: whatever the organiser typ
 page gets no markup it did not choose itself.
 """
 
+import re
 from html import escape
 from html.parser import HTMLParser
 
@@ -34,10 +35,19 @@ _SHOWN = {
 }
 
 
+# Telegram decodes only these named references (and numeric ones); "&copy;" stays as
+# typed, so the preview keeps it too rather than let the HTML parser decode it.
+_LITERAL_AMPERSAND = re.compile(r"&(?!(?:lt|gt|amp|quot)(?![A-Za-z])|#[xX]?[0-9a-fA-F])")
+# "</>" closes the innermost tag in Telegram; the HTML parser would drop it.
+_CLOSE_INNERMOST = re.compile(r"</[ \t\r\n\v\f]*>")
+_INNERMOST = "tg-innermost"
+
+
 def telegram_preview(text: str) -> Markup:
     """``text`` (accepted Telegram HTML) as safe HTML for a page."""
     parser = _Preview()
-    parser.feed(text)
+    text = _LITERAL_AMPERSAND.sub("&amp;", text)
+    parser.feed(_CLOSE_INNERMOST.sub(f"</{_INNERMOST}>", text))
     parser.close()
     return Markup(parser.finish())
 
@@ -64,6 +74,9 @@ class _Preview(HTMLParser):
         self.open.append((tag, _end_of(start)))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == _INNERMOST and self.open:
+            self.out.append(self.open.pop()[1])
+            return
         if not any(name == tag for name, _ in self.open):
             return
         while self.open:
@@ -78,7 +91,7 @@ class _Preview(HTMLParser):
     def finish(self) -> str:
         while self.open:
             self.out.append(self.open.pop()[1])
-        return "".join(self.out).strip()
+        return "".join(self.out).strip(" \t\r\n\v\f")
 
 
 def _end_of(start: str) -> str:
