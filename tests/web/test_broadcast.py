@@ -17,6 +17,7 @@ from tests.bot.conftest import Live, on_both_backends, on_sqlite
 from tests.bot.process import Person, make_programme, shown, signed_up, unique_slug
 from tests.web.browsing import csrf_of, organiser_signs_in
 from tests.web.conftest import screenshot_path
+from tests.web.test_accessibility import UNLABELLED
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -96,6 +97,7 @@ async def test_an_organiser_composes_sends_and_watches_the_delivery(
     await expect(preview.locator("a[href='https://example.org']")).to_have_text("tickets")
     await expect(preview).to_contain_text("9:00 & bring")
     assert await broadcasts_of(live, event.id) == []
+    assert await page.evaluate(UNLABELLED) == []
     await page.set_viewport_size({"width": 360, "height": 740})
     await page.screenshot(
         path=screenshot_path(f"broadcast-compose-{live.stack.backend}-360"), full_page=True
