@@ -164,7 +164,7 @@ async def test_a_scheduled_broadcast_is_cancelled_and_bad_forms_change_nothing(
     assert stored.send_at == later.replace(second=0, microsecond=0)
     await page.screenshot(path=screenshot_path("broadcast-scheduled-ru-desktop"), full_page=True)
     await page.get_by_role("button", name=_("Cancel the broadcast")).click()
-    await expect(page.locator("#broadcast-state")).to_have_text(_("Cancelled"))
+    await expect(page.locator("#broadcast-state")).to_have_text(_("Cancelled by an organiser"))
     [stored] = await broadcasts_of(live, event.id)
     assert stored.state == "cancelled"
 

@@ -171,7 +171,7 @@ def state_label(t: Translator, state: BroadcastState) -> str:
         BroadcastState.SCHEDULED: t.gettext("Scheduled"),
         BroadcastState.SENDING: t.gettext("Sending"),
         BroadcastState.DONE: t.gettext("Finished"),
-        BroadcastState.CANCELLED: t.gettext("Cancelled"),
+        BroadcastState.CANCELLED: t.gettext("Cancelled by an organiser"),
     }
     return labels[state]
 
