@@ -141,6 +141,13 @@ async def test_a_scheduled_broadcast_is_cancelled_and_bad_forms_change_nothing(
     russian = live.catalogues.translator("ru").language_name("ru")
     text_field = page.get_by_label(_("Text in {language}").format(language=russian))
 
+    # With JavaScript, the preview and the count follow the typing (nothing stored).
+    await text_field.fill("<b>Живой</b> текст")
+    await expect(page.locator(".preview[lang=ru] strong")).to_have_text("Живой")
+    await expect(page.locator("#recipient-count")).to_have_text(
+        organiser.n_("{count} recipient", "{count} recipients", 0).format(count=0)
+    )
+
     # Invalid markup: 422, the field named, nothing stored.
     await text_field.fill("1 < 2")
     async with page.expect_response(compose_url) as answer:
@@ -187,6 +194,10 @@ async def test_a_scheduled_broadcast_is_cancelled_and_bad_forms_change_nothing(
     assert response.status == 403
     posted = await other.request.post(compose_url, form={**form, "csrf": await csrf_of(other)})
     assert posted.status == 403
+    previewed = await other.request.post(
+        compose_url + "/preview", form={**form, "csrf": await csrf_of(other)}
+    )
+    assert previewed.status == 403
     # A broadcast of another programme reads as none (ids cannot be probed), as in the API.
     report = await other.goto(base + f"/dashboard/broadcasts/{stored.id}")
     assert report is not None

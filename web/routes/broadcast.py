@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Path, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -77,7 +78,7 @@ async def broadcast_page(request: Request, event_id: EventId) -> Response:
 
 @router.post("/dashboard/events/{event_id}/broadcasts")
 async def compose(request: Request, event_id: EventId) -> Response:
-    """ "Count recipients" and "Preview" show the form again; "Send" stores the broadcast
+    """ "Count recipients and preview" shows the form again; "Send" stores the broadcast
     (released at once when it is for now) and opens its report."""
     viewer = await require_viewer(request)
     form = await checked_form(request, viewer)
@@ -108,6 +109,43 @@ async def compose(request: Request, event_id: EventId) -> Response:
                 return RedirectResponse(target, status_code=303)
     status_code = 422 if filled.errors else 200
     return await _compose_page(request, viewer, event_id, filled, status_code)
+
+
+@router.post("/dashboard/events/{event_id}/broadcasts/preview")
+async def live_preview(request: Request, event_id: EventId) -> Response:
+    """What "Count recipients and preview" would show, as JSON for the page's script
+    (``broadcast.js``) to update the count and previews as the organiser types. The
+    previews are the same escaped HTML the page renders; nothing is stored."""
+    viewer = await require_viewer(request)
+    form = await checked_form(request, viewer)
+    config = config_of(request)
+    t = pages_of(request).catalogues.translator(viewer.language)
+    filled = _filled(form)
+    async with config.sessionmaker() as session:
+        event = await get_event(session, event_id)
+        viewer.principal.ensure_manages(event.programme_id)
+        audience = _audience(filled)
+        if audience is not None:
+            filled.recipients = await count_recipients(
+                session, viewer.principal, event_id, audience
+            )
+    _check_texts(t, filled, required=False)
+    recipients = (
+        None
+        if filled.recipients is None
+        else t.ngettext("{count} recipient", "{count} recipients", filled.recipients).format(
+            count=format_decimal(filled.recipients, locale=t.locale)
+        )
+    )
+    body = {
+        "recipients": recipients,
+        "previews": {language: str(html) for language, html in filled.previews.items()},
+        "errors": {
+            name: message or t.gettext("This value is not valid.")
+            for name, message in filled.errors.items()
+        },
+    }
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/dashboard/broadcasts/{broadcast_id}")
