@@ -21,8 +21,9 @@ from events.questions import questions_of
 from events.review_queue import QueueEntry, QueuePage
 from events.reviews import Balance
 from events.seats import parts_of
-from events.selection import FEMALE, MALE, TargetResult
+from events.selection import TargetResult
 from events.targets import SelectionTargets
+from locales.target_words import missed_text, target_texts
 from locales.translator import Translator
 
 PAGE_SIZE = 8
@@ -169,10 +170,8 @@ def _propose(event_id: int, part: str = "") -> str:
 
 
 def _off(t: Translator, result: TargetResult) -> str:
-    if not result.missed_by:
-        return " ✅"
-    off = t.ngettext("off by {count} seat", "off by {count} seats", result.missed_by)
-    return " ⚠️ " + off.format(count=result.missed_by)
+    missed = missed_text(t, result)
+    return " ⚠️ " + missed if missed else " ✅"
 
 
 def target_lines(
@@ -182,49 +181,7 @@ def target_lines(
     group meets it."""
     if targets.is_empty:
         return [t.gettext("No selection targets are set for this event.")]
-    found = {result.name: result for result in results}
-    lines = []
-    parity = targets.gender_parity
-    if parity is not None and "gender_parity" in found:
-        result = found["gender_parity"]
-        text = t.gettext(
-            "Women {women}, men {men}, not stated {undisclosed} (parity ± {tolerance})"
-        ).format(
-            women=result.counts.get(FEMALE, 0),
-            men=result.counts.get(MALE, 0),
-            undisclosed=result.counts.get("undisclosed", 0),
-            tolerance=parity.tolerance,
-        )
-        lines.append(text + _off(t, result))
-    shares = targets.country_shares
-    if shares is not None and "country_shares" in found:
-        result = found["country_shares"]
-        counts = ", ".join(
-            f"{e(t.country(country))} {result.counts.get(country, 0)}/{seats}"
-            for country, seats in sorted(shares.seats.items())
-        )
-        text = t.gettext("Countries (± {tolerance}): {counts}").format(
-            tolerance=shares.tolerance, counts=counts
-        )
-        lines.append(text + _off(t, result))
-    for band in targets.age_bands:
-        if band.name in found:
-            result = found[band.name]
-            text = t.gettext("Aged {min_age}–{max_age}: {people} (at most {at_most})").format(
-                min_age=band.min_age,
-                max_age=band.max_age,
-                people=result.counts.get("people", 0),
-                at_most=band.at_most,
-            )
-            lines.append(text + _off(t, result))
-    first = targets.first_timers
-    if first is not None and "first_timers" in found:
-        result = found["first_timers"]
-        text = t.gettext("First-timers: {people} (at least {at_least})").format(
-            people=result.counts.get("people", 0), at_least=first.at_least
-        )
-        lines.append(text + _off(t, result))
-    return lines
+    return [e(text) + _off(t, result) for text, result in target_texts(t, targets, results)]
 
 
 def balance_lines(

@@ -76,6 +76,7 @@ def _readable(text: str) -> str:
     text = re.sub(r"\b(?:https?|webcal|tg)://\S+", " ", text)
     text = re.sub(r"t\.me/\S+", " ", text)
     text = re.sub(r"(?<!\w)@\w+", " ", text)  # a Telegram username is a handle
+    text = re.sub(r"&[a-z]+;", " ", text)  # an HTML entity a message teaches to write
     # The five languages go by their own names everywhere, as in the picker (#14).
     for name in LANGUAGE_NAMES.values():
         text = text.replace(name, " ")
@@ -93,6 +94,7 @@ def test_the_english_word_check_finds_english() -> None:
     assert english_words("Билет: <code>K7Q2M9</code>") == []
     assert english_words("Контакт: @ani_p. Языки: Azərbaycanca, English") == []
     assert english_words("Языки: English people") == ["people"]
+    assert english_words("напишите &lt; вместо «<»") == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

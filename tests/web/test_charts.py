@@ -18,6 +18,7 @@ from events.seats import SeatLimits
 from events.selection import Applicant
 from events.statistics import Balance
 from events.targets import SelectionTargets
+from tests.web.wcag import contrast
 from web.chart_model import ChartText, Figure
 from web.chart_svg import MARK, MIN_BAR, PAD, PALETTE, PLOT, WIDTH
 from web.charts import (
@@ -418,22 +419,6 @@ def test_no_registrations_gives_a_chart_that_says_so() -> None:
 
 
 # --- colours ---
-
-
-def luminance(colour: str) -> float:
-    """WCAG 2 relative luminance of #rrggbb."""
-
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast(one: str, other: str) -> float:
-    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 # White, a browser's dark theme, Telegram's dark and night backgrounds.

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.wcag import contrast
+
 CSS = Path(__file__).resolve().parents[2] / "web" / "static" / "dashboard.css"
 
 # (text, background) as the stylesheet uses them.
@@ -32,20 +34,6 @@ def themes() -> dict[str, dict[str, str]]:
     dark = css.split("@media (prefers-color-scheme: dark)", 1)[1].split("\n}\n", 1)[0]
     pattern = re.compile(r"(--[a-z-]+):\s*(#[0-9a-fA-F]{6})\s*;")
     return {"light": dict(pattern.findall(light)), "dark": dict(pattern.findall(dark))}
-
-
-def luminance(colour: str) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast(first: str, second: str) -> float:
-    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 def test_the_formula_matches_known_values() -> None:
