@@ -6,9 +6,15 @@ not Strict: an organiser follows links to the dashboard from Telegram, a navigat
 another site, and Strict would send no cookie with it (the page would ask to sign in
 again). Lax still withholds the cookie from cross-site POSTs, and every form also carries
 the session's CSRF token, checked on every POST.
+
+A session started in the Mini App over https is SameSite=None instead: Telegram's web
+client shows a Mini App in a cross-site frame, where a Lax cookie is never sent (the app
+would sign in and at once forget it). The CSRF token still guards every form, and the
+pages' Content-Security-Policy lets only Telegram's web client frame them.
 """
 
 from dataclasses import dataclass
+from typing import Literal
 
 from fastapi import Request
 from starlette.datastructures import FormData
@@ -85,14 +91,22 @@ async def checked_form(request: Request, viewer: Viewer) -> FormData:
     return form
 
 
-def set_session_cookie(response: Response, config: DashboardConfig, opened: OpenedSession) -> None:
+def _same_site(config: DashboardConfig, framed: bool) -> Literal["lax", "none"]:
+    """None only for the Mini App's frame, and only with Secure (browsers require it)."""
+    return "none" if framed and config.secure_cookies else "lax"
+
+
+def set_session_cookie(
+    response: Response, config: DashboardConfig, opened: OpenedSession, *, framed: bool = False
+) -> None:
+    """The session's cookie; ``framed`` for a session started in the Mini App."""
     response.set_cookie(
         COOKIE,
         opened.secret,
         max_age=int(config.session_lifetime.total_seconds()),
         path=COOKIE_PATH,
         httponly=True,
-        samesite="lax",
+        samesite=_same_site(config, framed),
         secure=config.secure_cookies,
     )
 
@@ -104,7 +118,7 @@ def set_mini_app_cookie(response: Response, config: DashboardConfig) -> None:
         max_age=int(config.session_lifetime.total_seconds()),
         path=COOKIE_PATH,
         httponly=True,
-        samesite="lax",
+        samesite=_same_site(config, framed=True),
         secure=config.secure_cookies,
     )
 
@@ -113,10 +127,18 @@ def in_mini_app(request: Request) -> bool:
     return request.cookies.get(MINI_APP_COOKIE) == "1"
 
 
-def clear_session_cookie(response: Response, config: DashboardConfig) -> None:
+def clear_session_cookie(
+    response: Response, config: DashboardConfig, *, framed: bool = False
+) -> None:
+    """Both cookies gone; ``framed`` (in the Mini App) with the attributes they were set
+    with, or the frame's browser would ignore the removal."""
     for name in (COOKIE, MINI_APP_COOKIE):
         response.delete_cookie(
-            name, path=COOKIE_PATH, httponly=True, samesite="lax", secure=config.secure_cookies
+            name,
+            path=COOKIE_PATH,
+            httponly=True,
+            samesite=_same_site(config, framed),
+            secure=config.secure_cookies,
         )
 
 

@@ -25,6 +25,7 @@ from web.session import (
     config_of,
     current_viewer,
     form_text,
+    in_mini_app,
     require_viewer,
     set_mini_app_cookie,
     set_session_cookie,
@@ -110,7 +111,7 @@ async def sign_in_with_init_data(
         except (InitDataReplayed, SignInRefused):
             return await refusal_page(request, 403, "mini_app")
     response = RedirectResponse(HOME, status_code=303)
-    set_session_cookie(response, config, opened)
+    set_session_cookie(response, config, opened, framed=True)
     set_mini_app_cookie(response, config)
     return response
 
@@ -123,7 +124,7 @@ async def sign_out(request: Request) -> Response:
     async with config.sessionmaker() as session:
         await end_session(session, viewer.session_secret)
     response = RedirectResponse("/dashboard/sign-in", status_code=303)
-    clear_session_cookie(response, config)
+    clear_session_cookie(response, config, framed=in_mini_app(request))
     return response
 
 
