@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from locales.translator import Catalogues
 from web.config import DashboardConfig
 from web.pages import STATIC_PREFIX, Pages
-from web.routes import balance, broadcast, check_in, event, overview, review, sign_in
+from web.routes import alumni, balance, broadcast, check_in, event, overview, review, sign_in
 
 STATIC = Path(__file__).parent / "static"
 
@@ -27,6 +27,6 @@ def _static_version() -> str:
 def install_dashboard(app: FastAPI, config: DashboardConfig, catalogues: Catalogues) -> None:
     app.state.dashboard = config
     app.state.dashboard_pages = Pages(catalogues, _static_version())
-    for module in (sign_in, overview, event, balance, review, check_in, broadcast):
+    for module in (sign_in, overview, event, balance, review, check_in, broadcast, alumni):
         app.include_router(module.router, include_in_schema=False)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC), name="dashboard-static")
