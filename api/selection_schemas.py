@@ -10,7 +10,7 @@ from events.applicants import Application
 from events.enums import Participation
 from events.inputs import MAX_ID, Strict
 from events.proposals import MAX_SEED, ProposalView
-from events.reviews import Balance
+from events.reviews import MAX_NOTE_LENGTH, Balance
 from events.selection import TargetResult
 from events.targets import SelectionTargets
 from events.whole_numbers import Whole
@@ -59,7 +59,7 @@ class ReviewRequest(Strict):
     """The private score (1-5; null clears it) and note of an application."""
 
     score: Annotated[int, Whole(1, 5)] | None = None
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=MAX_NOTE_LENGTH)
 
 
 class ReviewOut(BaseModel):

@@ -28,6 +28,8 @@ from events.store import lock_event
 from events.targets import PartSeats, SelectionTargets, ensure_fits, store_targets, targets_of
 
 OPEN = "open"
+# The longest private note an organiser may keep on an application (checked at the edges).
+MAX_NOTE_LENGTH = 2000
 
 
 def ensure_application_mode(event: Event) -> None:

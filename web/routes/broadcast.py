@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from markupsafe import Markup
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
 from events.broadcast_inputs import (
@@ -87,13 +88,7 @@ async def compose(request: Request, event_id: EventId) -> Response:
     t = pages.catalogues.translator(viewer.language)
     filled = _filled(form)
     async with config.sessionmaker() as session:
-        event = await get_event(session, event_id)
-        viewer.principal.ensure_manages(event.programme_id)
-        audience = _audience(filled)
-        if audience is not None:
-            filled.recipients = await count_recipients(
-                session, viewer.principal, event_id, audience
-            )
+        event, audience = await _counted(session, viewer, event_id, filled)
         _check_texts(t, filled, required=form_text(form, "action", 10) == "send")
         send_at = _send_at(filled, event)
         if form_text(form, "action", 10) == "send" and not filled.errors and audience:
@@ -122,13 +117,7 @@ async def live_preview(request: Request, event_id: EventId) -> Response:
     t = pages_of(request).catalogues.translator(viewer.language)
     filled = _filled(form)
     async with config.sessionmaker() as session:
-        event = await get_event(session, event_id)
-        viewer.principal.ensure_manages(event.programme_id)
-        audience = _audience(filled)
-        if audience is not None:
-            filled.recipients = await count_recipients(
-                session, viewer.principal, event_id, audience
-            )
+        await _counted(session, viewer, event_id, filled)
     _check_texts(t, filled, required=False)
     recipients = (
         None
@@ -180,6 +169,19 @@ async def cancel(request: Request, broadcast_id: BroadcastId) -> Response:
     async with config.sessionmaker() as session:
         await cancel_broadcast(session, config.clock(), viewer.principal, broadcast_id)
     return RedirectResponse(f"/dashboard/broadcasts/{broadcast_id}", status_code=303)
+
+
+async def _counted(
+    session: AsyncSession, viewer: Viewer, event_id: int, filled: Compose
+) -> tuple[Event, BroadcastAudience | None]:
+    """The viewer's event, and the form's audience with its recipients counted into
+    ``filled`` (when the audience is valid)."""
+    event = await get_event(session, event_id)
+    viewer.principal.ensure_manages(event.programme_id)
+    audience = _audience(filled)
+    if audience is not None:
+        filled.recipients = await count_recipients(session, viewer.principal, event_id, audience)
+    return event, audience
 
 
 async def _compose_page(

@@ -31,7 +31,7 @@ from events.principals import Principal
 from events.proposals import CONFIRMED, confirm_proposal, create_proposal, get_proposal, swap
 from events.registrations import decide
 from events.review_queue import applications_by_id, queue_entry, queue_page
-from events.reviews import OPEN, balance, review
+from events.reviews import MAX_NOTE_LENGTH, OPEN, balance, review
 from events.seats import parts_of
 from web.answers import answer_rows
 from web.proposal_words import people, target_lines
@@ -42,7 +42,6 @@ from web.session import Viewer, checked_form, config_of, form_text, require_view
 router = APIRouter(route_class=DashboardRoute)
 
 LIST_SIZE = 25
-NOTE_LIMIT = 2000  # as the API's review body
 MAX_POSITION = 100_000
 
 
@@ -74,7 +73,7 @@ async def review_page(
         "entry": entry,
         "answers": answers,
         "problem": problem,
-        "note_limit": NOTE_LIMIT,
+        "note_limit": MAX_NOTE_LENGTH,
         "proposals": proposals,
     }
     return pages.render(request, "review.html", t, viewer, context)
@@ -106,11 +105,11 @@ async def review_application(
     config = config_of(request)
     position = _position(form_text(form, "position", 10))
     score_text = form_text(form, "score", 2)
-    note = form_text(form, "note", NOTE_LIMIT + 1)
+    note = form_text(form, "note", MAX_NOTE_LENGTH + 1)
     action = form_text(form, "action", 20)
     problem = ""
-    if score_text not in ("", "1", "2", "3", "4", "5") or len(note) > NOTE_LIMIT:
-        raise InvalidInput("score" if len(note) <= NOTE_LIMIT else "note", "out of range")
+    if score_text not in ("", "1", "2", "3", "4", "5") or len(note) > MAX_NOTE_LENGTH:
+        raise InvalidInput("score" if len(note) <= MAX_NOTE_LENGTH else "note", "out of range")
     async with config.sessionmaker() as session:
         entry = await queue_entry(session, viewer.principal, event_id, position, registration_id)
         if entry.application is None or entry.application.registration.id != registration_id:
